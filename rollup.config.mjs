@@ -1,0 +1,60 @@
+// Two builds: the ES module library (one file per module, dependencies external, .d.ts beside
+// each file) and one self-contained file that registers every element for a plain
+// <script type="module"> with no bundler.
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const entries = {
+  index: 'src/index.ts',
+  define: 'src/define.ts',
+  'core/index': 'src/core/index.ts',
+  'components/head-view/define': 'src/components/head-view/define.ts',
+  'frameworks/react': 'src/frameworks/react.ts',
+  'frameworks/vue': 'src/frameworks/vue.ts',
+};
+
+const isExternal = (id) => /^(lit|@lit\/|d3-|react|vue)/.test(id);
+
+export default [
+  {
+    input: entries,
+    external: isExternal,
+    // The framework entries hold only typings: their JS is empty by design.
+    onwarn(warning, warn) {
+      if (warning.code !== 'EMPTY_BUNDLE') warn(warning);
+    },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+      sourcemap: true,
+    },
+    plugins: [
+      typescript({
+        tsconfig: 'tsconfig.json',
+        outDir: 'dist',
+        declaration: true,
+        declarationMap: true,
+        sourceMap: true,
+        exclude: ['src/**/*.test.ts'],
+      }),
+    ],
+  },
+  {
+    input: 'src/define.ts',
+    output: { file: 'dist/attnviz.min.js', format: 'es', sourcemap: true },
+    plugins: [
+      nodeResolve({ exportConditions: ['production'] }),
+      typescript({
+        tsconfig: 'tsconfig.json',
+        outDir: 'dist',
+        declaration: false,
+        declarationMap: false,
+        sourceMap: true,
+      }),
+      terser({ format: { comments: false } }),
+    ],
+  },
+];

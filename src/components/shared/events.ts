@@ -1,0 +1,57 @@
+/**
+ * The events views fire on user actions. All are `CustomEvent`s named `attn-*` that bubble and
+ * cross shadow roots (composed), so a page can listen on any ancestor.
+ */
+
+/** Which token column: queries (attending, left) or keys (attended, right). */
+export type TokenSide = 'query' | 'key';
+
+export interface AttnLayerChangeDetail {
+  /** The model's own number of the layer now shown. */
+  readonly layer: number;
+}
+
+export interface AttnHeadsChangeDetail {
+  /** The model's own numbers of the heads now active, in model order. */
+  readonly heads: readonly number[];
+}
+
+export interface AttnFilterChangeDetail {
+  readonly filter: string;
+}
+
+export interface AttnTokenFocusDetail {
+  /** The focused column, or null when no token is focused any more. */
+  readonly side: TokenSide | null;
+  /** Index of the token in its column as shown, or null. */
+  readonly index: number | null;
+  /** Position of the token in the model's input (differs from `index` in sentence-pair blocks). */
+  readonly position: number | null;
+  /** The token as the tokenizer produced it, or null. */
+  readonly token: string | null;
+  /** True when the token is pinned (click or Enter) rather than hovered. */
+  readonly pinned: boolean;
+}
+
+export interface AttnHeadSelectDetail {
+  readonly layer: number;
+  readonly head: number;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'attn-layer-change': CustomEvent<AttnLayerChangeDetail>;
+    'attn-heads-change': CustomEvent<AttnHeadsChangeDetail>;
+    'attn-filter-change': CustomEvent<AttnFilterChangeDetail>;
+    'attn-token-focus': CustomEvent<AttnTokenFocusDetail>;
+  }
+}
+
+/** Dispatches a bubbling, composed `CustomEvent`. */
+export function fire<K extends keyof HTMLElementEventMap>(
+  host: HTMLElement,
+  name: K,
+  detail: HTMLElementEventMap[K] extends CustomEvent<infer D> ? D : never,
+): void {
+  host.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

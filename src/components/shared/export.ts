@@ -1,0 +1,148 @@
+/**
+ * Exporting a view: the scene the view draws, rendered whole (every token, not only the rows
+ * scrolled into view) to a PNG at device-pixel resolution or to an SVG document. bertviz users
+ * asked for this for years (its issues #13 and #33); every view uses this one helper.
+ */
+import { create } from 'd3-selection';
+import { toHex } from '../../core/palette.js';
+import { linesImage, paintRects, paintTexts, type LineScratch, type Scene } from './scene.js';
+
+/** Largest canvas side and area Chromium accepts; bigger exports are scaled down to fit. */
+const MAX_CANVAS_SIDE = 32_767;
+const MAX_CANVAS_AREA = 268_435_456;
+/** Lines are rasterised in horizontal strips to bound the float buffer (~1 MB per 256 rows). */
+const STRIP_HEIGHT = 1024;
+
+/** The scale an export of this size can use: `requested`, reduced to fit canvas limits. */
+export function exportScale(width: number, height: number, requested: number): number {
+  return Math.min(
+    requested,
+    MAX_CANVAS_SIDE / width,
+    MAX_CANVAS_SIDE / height,
+    Math.sqrt(MAX_CANVAS_AREA / (width * height)),
+  );
+}
+
+/** Renders the whole scene on a new canvas at `scale` device pixels per CSS pixel. */
+export function sceneToCanvas(scene: Scene, scale: number): HTMLCanvasElement {
+  const s = exportScale(scene.width, scene.height, scale);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.ceil(scene.width * s);
+  canvas.height = Math.ceil(scene.height * s);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('export: a 2D canvas context is unavailable');
+  if (scene.background) {
+    ctx.fillStyle = scene.background;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+  }
+  ctx.save();
+  ctx.scale(s, s);
+  paintRects(ctx, scene.rects, 0, scene.height);
+  paintTexts(ctx, scene.texts, 0);
+  ctx.restore();
+  // Lines: raster strips, each drawn through a small canvas so that it composites over the
+  // background rather than replacing it (putImageData would).
+  const strip = document.createElement('canvas');
+  const stripCtx = strip.getContext('2d')!;
+  const scratch: LineScratch = {};
+  for (let top = 0; top < scene.height; top += STRIP_HEIGHT / s) {
+    const height = Math.min(STRIP_HEIGHT / s, scene.height - top);
+    const image = linesImage(scene, top, height, s, scratch);
+    strip.width = image.width;
+    strip.height = image.height;
+    stripCtx.putImageData(image, 0, 0);
+    ctx.drawImage(strip, Math.round(scene.linesX0 * s), Math.round(top * s));
+  }
+  return canvas;
+}
+
+/** The scene as a PNG blob. */
+export function sceneToPng(scene: Scene, scale: number): Promise<Blob> {
+  const canvas = sceneToCanvas(scene, scale);
+  return new Promise((resolve, reject) =>
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('export: PNG encoding failed'))),
+      'image/png',
+    ),
+  );
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * The scene as a standalone SVG document. Tokens are set with `textContent` (d3's `text`), so a
+ * token such as `<img onerror=…>` stays text.
+ */
+export function sceneToSvg(scene: Scene): string {
+  const svg = create('svg')
+    .attr('xmlns', SVG_NS)
+    .attr('width', scene.width)
+    .attr('height', scene.height)
+    .attr('viewBox', `0 0 ${scene.width} ${scene.height}`);
+  if (scene.background) {
+    svg.append('rect').attr('width', '100%').attr('height', '100%').attr('fill', scene.background);
+  }
+  svg
+    .append('g')
+    .attr('class', 'rects')
+    .selectAll('rect')
+    .data(scene.rects.filter((r) => r.opacity > 0))
+    .join('rect')
+    .attr('x', (r) => round(r.x))
+    .attr('y', (r) => round(r.y))
+    .attr('width', (r) => round(r.width))
+    .attr('height', (r) => round(r.height))
+    .attr('fill', (r) => r.color)
+    .attr('fill-opacity', (r) => round(Math.min(1, r.opacity), 4));
+  const { lines } = scene;
+  const colors = scene.palette.map(toHex);
+  const lineData = Array.from({ length: lines.count }, (_, i) => i).filter((i) => lines.alpha[i]! > 0);
+  svg
+    .append('g')
+    .attr('class', 'lines')
+    .attr('stroke-width', scene.lineWidth)
+    .selectAll('line')
+    .data(lineData)
+    .join('line')
+    .attr('x1', (i) => round(lines.x0[i]!))
+    .attr('y1', (i) => round(lines.y0[i]!))
+    .attr('x2', (i) => round(lines.x1[i]!))
+    .attr('y2', (i) => round(lines.y1[i]!))
+    .attr('stroke', (i) => colors[lines.color[i]!]!)
+    .attr('stroke-opacity', (i) => round(lines.alpha[i]!, 5));
+  svg
+    .append('g')
+    .attr('class', 'texts')
+    .attr('dominant-baseline', 'central')
+    .selectAll('text')
+    .data(scene.texts)
+    .join('text')
+    .attr('x', (t) => round(t.x))
+    .attr('y', (t) => round(t.y))
+    .attr('text-anchor', (t) => t.anchor)
+    .attr('fill', (t) => t.color)
+    .attr('style', (t) => `font: ${t.font}`)
+    .text((t) => t.text);
+  const node = svg.node()!;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(node)}`;
+}
+
+/** Offers a blob or text to the user as a file download. */
+export function download(content: Blob | string, filename: string, type = 'image/svg+xml'): void {
+  const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+function round(v: number, digits = 2): number {
+  const k = 10 ** digits;
+  return Math.round(v * k) / k;
+}

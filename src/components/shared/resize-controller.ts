@@ -1,0 +1,56 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/**
+ * Tracks an element's content-box size and asks the host to update when it changes. Observes the
+ * host unless `target` returns another element (re-read after each update).
+ */
+export class ResizeController implements ReactiveController {
+  width = 0;
+  height = 0;
+  private readonly observer: ResizeObserver;
+  private observed: Element | undefined;
+  private frame = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly target: () => Element | null | undefined = () => host,
+  ) {
+    host.addController(this);
+    this.observer = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]!.contentRect;
+      if (box.width !== this.width || box.height !== this.height) {
+        this.width = box.width;
+        this.height = box.height;
+        // Update in the next frame: re-rendering inside the observer's callback can resize
+        // what it observes and trip the browser's "ResizeObserver loop" error.
+        cancelAnimationFrame(this.frame);
+        this.frame = requestAnimationFrame(() => this.host.requestUpdate());
+      }
+    });
+  }
+
+  hostConnected(): void {
+    this.observe();
+  }
+
+  hostUpdated(): void {
+    this.observe();
+  }
+
+  hostDisconnected(): void {
+    cancelAnimationFrame(this.frame);
+    this.observer.disconnect();
+    this.observed = undefined;
+  }
+
+  private observe(): void {
+    const el = this.target();
+    if (!el || el === this.observed) return;
+    if (this.observed) this.observer.unobserve(this.observed);
+    this.observed = el;
+    this.observer.observe(el);
+    const rect = el.getBoundingClientRect();
+    this.width = el.clientWidth || rect.width;
+    this.height = el.clientHeight || rect.height;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The drawing vocabulary every view shares: a scene is a list of rectangles (attention boxes,
+ * heat cells, swatches), texts (token labels, titles) and attention lines, in CSS pixels. The
+ * same scene paints the screen (canvas), a PNG and an SVG, so an export shows exactly what the
+ * view shows.
+ */
+import type { Rgb } from '../../core/palette.js';
+import { toHex } from '../../core/palette.js';
+import { RasterTarget, rasterizeLines, type LineList } from './raster.js';
+
+export interface SceneRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** CSS colour. */
+  readonly color: string;
+  readonly opacity: number;
+}
+
+export interface SceneText {
+  readonly x: number;
+  /** Baseline-independent: the vertical centre of the text. */
+  readonly y: number;
+  readonly text: string;
+  readonly anchor: 'start' | 'end' | 'middle';
+  readonly color: string;
+  readonly font: string;
+  /** Widest the text may be drawn; longer text is cut with an ellipsis. */
+  readonly maxWidth?: number;
+}
+
+export interface Scene {
+  readonly width: number;
+  readonly height: number;
+  /** CSS colour, or undefined for a transparent background. */
+  readonly background: string | undefined;
+  readonly rects: readonly SceneRect[];
+  readonly texts: readonly SceneText[];
+  readonly lines: LineList;
+  /** Colours of the lines, by palette index. */
+  readonly palette: readonly Rgb[];
+  readonly lineWidth: number;
+  /** Horizontal extent of the lines, so that rasters stay as narrow as the band of lines. */
+  readonly linesX0: number;
+  readonly linesX1: number;
+}
+
+/** Paints rectangles, offset by `originY` (the scroll position), skipping those out of view. */
+export function paintRects(
+  ctx: CanvasRenderingContext2D,
+  rects: readonly SceneRect[],
+  originY: number,
+  viewHeight: number,
+): void {
+  for (const r of rects) {
+    const y = r.y - originY;
+    if (r.opacity <= 0 || y + r.height < 0 || y > viewHeight) continue;
+    ctx.globalAlpha = Math.min(1, r.opacity);
+    ctx.fillStyle = r.color;
+    ctx.fillRect(r.x, y, r.width, r.height);
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** Paints texts (used for exports; on screen, labels are DOM text). */
+export function paintTexts(
+  ctx: CanvasRenderingContext2D,
+  texts: readonly SceneText[],
+  originY: number,
+): void {
+  ctx.textBaseline = 'middle';
+  for (const t of texts) {
+    ctx.font = t.font;
+    ctx.fillStyle = t.color;
+    ctx.textAlign = t.anchor === 'middle' ? 'center' : t.anchor === 'end' ? 'right' : 'left';
+    ctx.fillText(t.maxWidth ? fitText(ctx, t.text, t.maxWidth) : t.text, t.x, t.y - originY);
+  }
+}
+
+/** Cuts text to a width with an ellipsis, as CSS `text-overflow: ellipsis` does on screen. */
+export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string {
+  if (ctx.measureText(text).width <= maxWidth) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
+
+/** Reusable buffers for `linesImage`, so that hover and scroll frames allocate nothing. */
+export interface LineScratch {
+  target?: RasterTarget;
+  image?: ImageData;
+}
+
+/**
+ * Rasterises the scene's lines for the band of rows `[originY, originY + height)` into an image
+ * as wide as the band of lines, to be placed at `x = linesX0 * scale`.
+ */
+export function linesImage(
+  scene: Pick<Scene, 'lines' | 'palette' | 'lineWidth' | 'linesX0' | 'linesX1'>,
+  originY: number,
+  height: number,
+  scale: number,
+  scratch: LineScratch = {},
+): ImageData {
+  const width = Math.max(1, Math.ceil((scene.linesX1 - scene.linesX0) * scale));
+  const rows = Math.max(1, Math.ceil(height * scale));
+  let target = scratch.target;
+  if (!target || target.width !== width || target.height !== rows) {
+    target = scratch.target = new RasterTarget(width, rows);
+  } else {
+    target.clear();
+  }
+  rasterizeLines(target, scene.lines, scene.palette, scene.lineWidth, {
+    scale,
+    originX: scene.linesX0,
+    originY,
+  });
+  let image = scratch.image;
+  if (!image || image.width !== width || image.height !== rows) {
+    image = scratch.image = new ImageData(width, rows);
+  }
+  target.toRgba8(image.data);
+  return image;
+}
+
+/** CSS colour strings for a palette. */
+export function paletteCss(palette: readonly Rgb[]): string[] {
+  return palette.map(toHex);
+}

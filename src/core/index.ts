@@ -1,0 +1,64 @@
+/**
+ * `attnviz/core`: the data model and everything derived from it, as pure functions with no DOM.
+ * Components and adapters import from here; this layer imports neither.
+ */
+export type * from './types.js';
+export { AttentionDataError } from './errors.js';
+export {
+  parseAttention,
+  isAttentionData,
+  checkTokens,
+  type AttentionInput,
+  type AttentionSetInput,
+  type EncoderDecoderInput,
+  type BertvizViewParams,
+  type BertvizAttentionEntry,
+  type BertvizNeuronParams,
+  type BertvizNeuronBlock,
+  type ParseOptions,
+} from './parse.js';
+export { readTensor, halfToFloat, type TensorInput, type TensorLike, type DenseTensor } from './tensor.js';
+export { ROW_SUM_TOLERANCE, ROW_SUM_TOLERANCE_HALF } from './validate.js';
+export {
+  applyFilter,
+  availableFilters,
+  defaultFilter,
+  sentencePairBlock,
+  selectSubset,
+  headMatrix,
+  layerIndexOf,
+  rangeText,
+  FILTER_LABELS,
+  PAIR_BLOCKS,
+  type AttentionFilter,
+  type PairBlock,
+  type SubsetOptions,
+} from './filters.js';
+export { meanOverHeads } from './aggregate.js';
+export {
+  displayToken,
+  displayTokens,
+  detectTokenStyle,
+  isSpecialToken,
+  decodeByteLevel,
+  decodeSentencePiece,
+  visibleWhitespace,
+  type DisplayToken,
+  type TokenKind,
+  type TokenStyle,
+} from './tokens.js';
+export {
+  headPalette,
+  toHex,
+  parseColor,
+  contrastRatio,
+  relativeLuminance,
+  visionDistances,
+  VISIONS,
+  MIN_CONTRAST,
+  type Rgb,
+  type PaletteTheme,
+} from './palette.js';
+export { formatExact, formatWeight } from './format.js';
+export { toggleHead, soloHead, parseNumberList } from './heads.js';
+export { headLayout, rowCenter, rowAt, visibleRows, type HeadLayout, type HeadLayoutOptions } from './layout.js';

@@ -1,0 +1,87 @@
+/**
+ * The normalised attention data model. Everything the views draw comes from these types, built
+ * once by `parseAttention` at the edge and never re-validated inside the library.
+ *
+ * Axes are always row-major and named:
+ * - weights: `[layers, heads, queries, keys]`: row `q` of head `h` in layer `l` holds how much
+ *   query position `q` attends to each key position.
+ * - vectors: `[layers, heads, tokens, dim]`.
+ */
+
+/** The four dimension sizes of an attention tensor: `[layers, heads, queries, keys]`. */
+export type AttentionShape = readonly [layers: number, heads: number, queries: number, keys: number];
+
+/** The four dimension sizes of a per-head vector tensor: `[layers, heads, tokens, dim]`. */
+export type VectorShape = readonly [layers: number, heads: number, tokens: number, dim: number];
+
+/** A dense row-major float tensor of per-head vectors (queries, keys or values). */
+export interface VectorTensor {
+  readonly data: Float32Array;
+  readonly shape: VectorShape;
+}
+
+/**
+ * Which attention of a model a component holds. `self` is the only component of an encoder-only
+ * or decoder-only model; encoder-decoder models have up to three.
+ */
+export type ComponentName = 'self' | 'encoder' | 'decoder' | 'cross';
+
+/** One attention set: one kind of attention for every layer and head of one input. */
+export interface AttentionComponent {
+  readonly name: ComponentName;
+  /** Tokens on the query (attending, left) side, as the tokenizer produced them. */
+  readonly queryTokens: readonly string[];
+  /** Tokens on the key (attended, right) side; the same list as `queryTokens` for self-attention. */
+  readonly keyTokens: readonly string[];
+  /** Attention weights, row-major `[layers, heads, queries, keys]`. */
+  readonly weights: Float32Array;
+  readonly shape: AttentionShape;
+  /** The model's own layer number for each layer index (they differ when a subset is shown). */
+  readonly layers: readonly number[];
+  /** The model's own head number for each head index. */
+  readonly heads: readonly number[];
+  /** True when no query attends to a later key (decoder self-attention). */
+  readonly causal: boolean;
+  /** True when every row sums to 1 (a softmax output); false for scores, rollout and the like. */
+  readonly normalized: boolean;
+  /**
+   * Position in the full input of the first query token. Non-zero in a sentence-pair block, so that
+   * readouts and causal masks can speak in the model's own positions.
+   */
+  readonly queryStart: number;
+  /** Position in the full input of the first key token. */
+  readonly keyStart: number;
+  /** Index of the first token of the second segment of a sentence pair, if there is one. */
+  readonly sentenceBStart?: number;
+  /** Per-head query vectors `[layers, heads, queries, dim]`, for the neuron view. */
+  readonly queries?: VectorTensor;
+  /** Per-head key vectors `[layers, heads, keys, dim]`. */
+  readonly keys?: VectorTensor;
+  /** Per-head value vectors `[layers, heads, keys, dim]`. */
+  readonly values?: VectorTensor;
+  /**
+   * True when queries and keys are already scaled as the model uses them (SDPA-style graphs
+   * multiply both by d^-¼), so that q·k needs no further 1/√d.
+   */
+  readonly vectorsScaled?: boolean;
+}
+
+/** Display hints carried by some inputs (bertviz's `layer` / `heads` parameters). */
+export interface DisplayHints {
+  /** Original number of the layer to show first. */
+  readonly layer?: number;
+  /** Original numbers of the heads to show first. */
+  readonly heads?: readonly number[];
+}
+
+/** A parsed, validated attention set for one input: one component, or up to three for encoder-decoder models. */
+export interface AttentionData {
+  readonly components: readonly AttentionComponent[];
+  readonly hints: DisplayHints;
+}
+
+/** A dense row-major float tensor of any rank, as produced by the aggregation functions. */
+export interface FloatTensor {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+}

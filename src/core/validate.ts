@@ -1,0 +1,73 @@
+/**
+ * The checks an attention tensor must pass: finite, non-negative weights; rows summing to 1 for
+ * softmax outputs; and the causal structure, measured in the same single pass.
+ */
+import { AttentionDataError, describe } from './errors.js';
+import { indexPath } from './tensor.js';
+import type { AttentionShape, VectorShape } from './types.js';
+
+/** Default allowed deviation of a row sum from 1 for float32 data. */
+export const ROW_SUM_TOLERANCE = 1e-3;
+/** Default allowed deviation for half-precision data: fp16 rounding of 1000 values adds up. */
+export const ROW_SUM_TOLERANCE_HALF = 1e-2;
+
+export interface WeightCheckOptions {
+  /** Allowed |row sum − 1|. */
+  readonly tolerance: number;
+  /** Skip the row-sum check (scores, rollout, sub-blocks). Weights must still be ≥ 0. */
+  readonly allowUnnormalized: boolean;
+}
+
+export interface WeightCheckResult {
+  /** Flat index of the first weight to a later key, or -1 if the tensor is causal. */
+  readonly firstFutureIndex: number;
+}
+
+/** Validates weights in one pass. Throws an `AttentionDataError` naming the first bad value. */
+export function checkWeights(
+  data: Float32Array,
+  shape: AttentionShape,
+  field: string,
+  options: WeightCheckOptions,
+): WeightCheckResult {
+  const [layers, heads, queries, keys] = shape;
+  const rows = layers * heads * queries;
+  let firstFuture = -1;
+  for (let row = 0; row < rows; row++) {
+    const q = row % queries;
+    const base = row * keys;
+    let sum = 0;
+    for (let k = 0; k < keys; k++) {
+      const v = data[base + k]!;
+      // One comparison rejects NaN and negatives; Infinity needs its own.
+      if (!(v >= 0) || v === Infinity) {
+        const expected = Number.isFinite(v) ? 'a weight ≥ 0' : 'a finite number';
+        throw new AttentionDataError(`${field}${indexPath(base + k, shape)}`, expected, describe(v));
+      }
+      sum += v;
+      if (k > q && v !== 0 && firstFuture < 0) firstFuture = base + k;
+    }
+    if (!options.allowUnnormalized && Math.abs(sum - 1) > options.tolerance) {
+      throw new AttentionDataError(
+        `${field}${indexPath(base, shape).replace(/\[\d+\]$/, '')}`,
+        `a row of weights summing to 1 (±${options.tolerance}); pass allowUnnormalized for scores or rollout`,
+        `a sum of ${roundForMessage(sum)}`,
+      );
+    }
+  }
+  return { firstFutureIndex: firstFuture };
+}
+
+/** Checks every value of a vector tensor is finite. */
+export function checkFinite(data: Float32Array, shape: VectorShape, field: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) {
+      throw new AttentionDataError(`${field}${indexPath(i, shape)}`, 'a finite number', describe(v));
+    }
+  }
+}
+
+function roundForMessage(v: number): string {
+  return String(Number(v.toPrecision(6)));
+}

@@ -1,0 +1,34 @@
+/**
+ * Vue 3 typings: the elements as global components, for type-checked templates (Volar / vue-tsc)
+ * and `h()`. Import once for its types: `import type {} from 'attnviz/vue';`. Tell Vue's compiler
+ * that `attn-*` tags are custom elements (`compilerOptions.isCustomElement`), bind `data` as a
+ * property (`:data` or `.data`), and listen with `@attn-heads-change`.
+ */
+import type { DefineComponent } from 'vue';
+import type { AttnHeadView } from '../components/head-view/head-view.js';
+import type {
+  AttnFilterChangeDetail,
+  AttnHeadsChangeDetail,
+  AttnLayerChangeDetail,
+  AttnTokenFocusDetail,
+} from '../components/shared/events.js';
+
+/** Vue's names for the `attn-*` events' listeners. */
+export interface AttnViewEventProps {
+  onAttnLayerChange?: (event: CustomEvent<AttnLayerChangeDetail>) => void;
+  onAttnHeadsChange?: (event: CustomEvent<AttnHeadsChangeDetail>) => void;
+  onAttnFilterChange?: (event: CustomEvent<AttnFilterChangeDetail>) => void;
+  onAttnTokenFocus?: (event: CustomEvent<AttnTokenFocusDetail>) => void;
+}
+
+export type AttnHeadViewVueProps = AttnViewEventProps &
+  Partial<
+    Pick<AttnHeadView, 'data' | 'layer' | 'heads' | 'filter' | 'theme' | 'lineOpacity' | 'includeLayers'>
+  >;
+
+declare module 'vue' {
+  interface GlobalComponents {
+    'attn-head-view': DefineComponent<AttnHeadViewVueProps>;
+    AttnHeadView: DefineComponent<AttnHeadViewVueProps>;
+  }
+}

@@ -1,0 +1,533 @@
+import { expect, oneEvent } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { parseAttention } from '../../src/core/parse.js';
+import { headPalette, toHex } from '../../src/core/palette.js';
+import type { AttnHeadsChangeDetail, AttnTokenFocusDetail } from '../../src/components/shared/events.js';
+import { CAUSAL, ENC_DEC, PAIR, SELF, TOKENS } from './fixtures.js';
+import { mountHeadView } from './head-view.harness.js';
+
+describe('attn-head-view', () => {
+  afterEach(async () => {
+    await emulateMedia({ colorScheme: 'light' });
+  });
+
+  describe('accessibility', () => {
+    it('passes axe with data', async () => {
+      const h = await mountHeadView(SELF);
+      await expect(h.el).to.be.accessible();
+    });
+
+    it('passes axe with a pinned token and a sentence-pair filter', async () => {
+      const h = await mountHeadView(PAIR);
+      await h.clickToken('query', 1);
+      await expect(h.el).to.be.accessible();
+    });
+
+    it('passes axe in the error state', async () => {
+      const h = await mountHeadView({ tokens: ['a'], attention: [[[[0.5]]]] });
+      await expect(h.el).to.be.accessible();
+    });
+
+    it('labels the token lists, swatches and selectors', async () => {
+      const h = await mountHeadView(SELF);
+      expect(h.column('query').getAttribute('role')).to.equal('listbox');
+      expect(h.column('query').getAttribute('aria-label')).to.match(/^Query tokens/);
+      expect(h.column('key').getAttribute('aria-label')).to.match(/^Key tokens/);
+      expect(h.swatch(1).getAttribute('aria-label')).to.equal('Head 1');
+      expect(h.layerSelect().getAttribute('aria-label')).to.equal('Layer');
+      expect(h.root.querySelector('[role="toolbar"]')!.getAttribute('aria-label')).to.match(/^Heads/);
+    });
+  });
+
+  describe('tokens', () => {
+    it('renders tokens as text, never as HTML', async () => {
+      const evil = ['<img src=x onerror="window.__attnXss = 1">', '<script>window.__attnXss = 2</script>'];
+      const h = await mountHeadView({
+        tokens: evil,
+        attention: [
+          [
+            [
+              [0.5, 0.5],
+              [0.5, 0.5],
+            ],
+          ],
+        ],
+      });
+      expect(h.root.querySelector('img')).to.equal(null);
+      expect(h.root.querySelector('script')).to.equal(null);
+      expect(h.tokenTexts('query')).to.deep.equal(evil);
+      expect((window as { __attnXss?: number }).__attnXss).to.equal(undefined);
+      expect(h.el.toSVG()).to.include('&lt;img src=x onerror=');
+      expect(h.el.toSVG()).not.to.include('<img');
+    });
+
+    it('strips byte-level markers and styles special tokens and ## continuations', async () => {
+      const h = await mountHeadView({
+        tokens: ['[CLS]', 'purr', '##ing', '[SEP]'],
+        attention: [
+          [
+            [
+              [1, 0, 0, 0],
+              [1, 0, 0, 0],
+              [1, 0, 0, 0],
+              [1, 0, 0, 0],
+            ],
+          ],
+        ],
+      });
+      expect(h.tokenTexts('query')).to.deep.equal(['[CLS]', 'purr', '##ing', '[SEP]']);
+      expect(h.token('query', 0).classList.contains('special')).to.equal(true);
+      expect(h.token('query', 2).querySelector('.cont')!.textContent).to.equal('##');
+      const g = await mountHeadView(CAUSAL);
+      expect(g.tokenTexts('key')).to.deep.equal(['The', 'cat', 'sat']);
+      expect(g.token('key', 1).title).to.equal('Ġcat (position 1)');
+    });
+  });
+
+  describe('layers', () => {
+    it('offers the model layer numbers, and include-layers picks a subset', async () => {
+      const h = await mountHeadView(SELF);
+      expect([...h.layerSelect().options].map((o) => o.value)).to.deep.equal(['0', '1']);
+      h.el.setAttribute('include-layers', '1');
+      await h.el.updateComplete;
+      expect([...h.layerSelect().options].map((o) => o.value)).to.deep.equal(['1']);
+    });
+
+    it('keeps bertviz include_layers numbering', async () => {
+      const h = await mountHeadView({
+        attention: [{ name: null, attn: SELF.attention, left_text: TOKENS, right_text: TOKENS }],
+        include_layers: [4, 9],
+        layer: 9,
+      });
+      expect([...h.layerSelect().options].map((o) => o.value)).to.deep.equal(['4', '9']);
+      expect(h.layerSelect().value).to.equal('9');
+    });
+
+    it('switching layer fires attn-layer-change, reflects the attribute and redraws', async () => {
+      const h = await mountHeadView(SELF);
+      await h.hover('query', 2);
+      // Layer 0: query 2 attends to keys 0 (head 0), 1 (head 1) and all (head 2).
+      expect(h.alphaAtKey(3)).to.be.greaterThan(0);
+      const event = oneEvent(h.el, 'attn-layer-change');
+      await h.choose(h.layerSelect(), '1');
+      expect((await event).detail).to.deep.equal({ layer: 1 });
+      expect(h.el.getAttribute('layer')).to.equal('1');
+      // Layer 1: keys 2 (self), 0 and 1 (head 1), 3 (head 2) all get lines.
+      expect(h.alphaAtKey(2)).to.be.greaterThan(0);
+    });
+  });
+
+  describe('heads', () => {
+    it('click toggles a head; the last active head cannot be turned off', async () => {
+      const h = await mountHeadView(SELF);
+      expect(h.activeHeads()).to.deep.equal([0, 1, 2]);
+      await h.clickSwatch(1);
+      expect(h.activeHeads()).to.deep.equal([0, 2]);
+      await h.clickSwatch(0);
+      await h.clickSwatch(2);
+      expect(h.activeHeads()).to.deep.equal([2]);
+      await h.clickSwatch(1);
+      expect(h.activeHeads()).to.deep.equal([1, 2]);
+      expect(h.el.getAttribute('heads')).to.equal('1,2');
+    });
+
+    it('double-click solos a head; double-click on the only active head restores all', async () => {
+      const h = await mountHeadView(SELF);
+      await h.doubleClickSwatch(2);
+      expect(h.activeHeads()).to.deep.equal([2]);
+      await h.doubleClickSwatch(2);
+      expect(h.activeHeads()).to.deep.equal([0, 1, 2]);
+    });
+
+    it('fires attn-heads-change with the model head numbers', async () => {
+      const h = await mountHeadView(SELF);
+      const event = oneEvent(h.el, 'attn-heads-change');
+      await h.clickSwatch(0);
+      expect(((await event) as CustomEvent<AttnHeadsChangeDetail>).detail.heads).to.deep.equal([1, 2]);
+    });
+
+    it('keeps the head selection across layer changes', async () => {
+      const h = await mountHeadView(SELF);
+      await h.doubleClickSwatch(1);
+      await h.choose(h.layerSelect(), '1');
+      expect(h.activeHeads()).to.deep.equal([1]);
+    });
+
+    it('the heads attribute selects heads and only active heads draw', async () => {
+      const h = await mountHeadView(SELF, { attrs: { heads: '0' } });
+      expect(h.activeHeads()).to.deep.equal([0]);
+      // Head 0 of layer 0 sends every query to key 0 only.
+      expect(h.alphaAtKey(0)).to.be.greaterThan(0);
+      expect(h.alphaAtKey(2)).to.equal(0);
+      h.el.heads = [2];
+      await h.el.updateComplete;
+      expect(h.alphaAtKey(2)).to.be.greaterThan(0);
+    });
+
+    it('colours swatches with the palette and keeps 16 heads distinct', async () => {
+      const n = 16;
+      const row = Array.from({ length: 4 }, (_, i) => (i === 0 ? 1 : 0));
+      const h = await mountHeadView({
+        tokens: TOKENS,
+        attention: [Array.from({ length: n }, () => TOKENS.map(() => row))],
+      });
+      const colors = h.swatches().map((s) => getComputedStyle(s).getPropertyValue('--swatch-color').trim());
+      expect(new Set(colors).size).to.equal(n);
+      expect(colors).to.deep.equal(headPalette(n, 'light').map(toHex));
+    });
+
+    it('keyboard: arrows move between swatches, Enter toggles, Shift+Enter solos', async () => {
+      const h = await mountHeadView(SELF);
+      h.swatch(0).focus();
+      await sendKeys({ press: 'ArrowRight' });
+      expect(h.root.activeElement).to.equal(h.swatch(1));
+      await sendKeys({ press: 'Enter' });
+      await h.el.updateComplete;
+      expect(h.activeHeads()).to.deep.equal([0, 2]);
+      await sendKeys({ press: 'ArrowRight' });
+      await sendKeys({ down: 'Shift' });
+      await sendKeys({ press: 'Enter' });
+      await sendKeys({ up: 'Shift' });
+      await h.el.updateComplete;
+      expect(h.activeHeads()).to.deep.equal([2]);
+    });
+  });
+
+  describe('hover, pinning and readout', () => {
+    it('shows all lines of active heads when nothing is focused', async () => {
+      const h = await mountHeadView(SELF);
+      for (let i = 0; i < 4; i++) expect(h.alphaAtQuery(i), `query ${i}`).to.be.greaterThan(0);
+    });
+
+    it('hovering a left token shows only its lines', async () => {
+      const h = await mountHeadView(SELF);
+      await h.hover('query', 2);
+      expect(h.alphaAtQuery(2)).to.be.greaterThan(0);
+      expect(h.alphaAtQuery(0)).to.equal(0);
+      expect(h.alphaAtQuery(3)).to.equal(0);
+    });
+
+    it('hovering a right token shows only the lines reaching it', async () => {
+      const h = await mountHeadView(SELF, { attrs: { heads: '1' } });
+      // Head 1 of layer 0: key 1 receives only from query 2.
+      await h.hover('key', 1);
+      expect(h.alphaAtKey(1)).to.be.greaterThan(0);
+      expect(h.alphaAtQuery(2)).to.be.greaterThan(0);
+      expect(h.alphaAtQuery(0)).to.equal(0);
+      expect(h.alphaAtQuery(1)).to.equal(0);
+    });
+
+    it('draws one box per active head over the other column with opacity = weight', async () => {
+      const h = await mountHeadView(SELF);
+      await h.hover('query', 2);
+      const key0 = h.token('key', 0).getBoundingClientRect();
+      const canvasBox = h.canvas().getBoundingClientRect();
+      const slot = key0.width / 3;
+      const y = key0.top + key0.height / 2 - canvasBox.top;
+      const at = (s: number) => h.pixel(key0.left - canvasBox.left + slot * (s + 0.5), y);
+      const palette = headPalette(3, 'light');
+      const head0 = at(0);
+      expect(head0[3]).to.equal(255);
+      expect(toHex([head0[0] / 255, head0[1] / 255, head0[2] / 255])).to.equal(toHex(palette[0]!));
+      expect(at(1)[3]).to.equal(0);
+      expect(at(2)[3]).to.equal(64);
+    });
+
+    it('line-opacity="full" draws hovered lines at full weight (bertviz divides by active heads)', async () => {
+      const shared = await mountHeadView(SELF, { attrs: { heads: '0,2' } });
+      await shared.hover('query', 1);
+      const full = await mountHeadView(SELF, { attrs: { heads: '0,2', 'line-opacity': 'full' } });
+      await full.hover('query', 1);
+      expect(full.alphaAtKey(3)).to.be.greaterThan(shared.alphaAtKey(3));
+    });
+
+    it("lists each active head's strongest weights, exact to the float", async () => {
+      const h = await mountHeadView(SELF);
+      await h.hover('query', 2);
+      const rows = h.readoutRows();
+      expect(rows.map((r) => r[0])).to.deep.equal(['0', '1', '2']);
+      expect(rows[0]![1]).to.equal('“[CLS]” 1.0000');
+      expect(rows[1]![1]).to.equal('“the” 1.0000');
+      expect(rows[2]![1]).to.equal('“[CLS]” 0.2500');
+      expect(h.readout().textContent).to.match(/Query 2\s+“cat”\s+attends to/);
+    });
+
+    it('click pins a token; hovering the other side adds the pair weight; Escape unpins', async () => {
+      const h = await mountHeadView(SELF);
+      await h.clickToken('query', 3);
+      await h.leave('query');
+      expect(h.token('query', 3).getAttribute('aria-selected')).to.equal('true');
+      expect(h.alphaAtQuery(3)).to.be.greaterThan(0);
+      expect(h.alphaAtQuery(0)).to.equal(0);
+      await h.hover('key', 2);
+      const rows = h.readoutRows();
+      // Query 3 → key 2: head 0: 0, head 1: 1, head 2: 0.25.
+      expect(rows.map((r) => r[1])).to.deep.equal(['0', '1.0000', '0.2500']);
+      h.column('query').focus();
+      await sendKeys({ press: 'Escape' });
+      await h.el.updateComplete;
+      await h.leave('key');
+      expect(h.root.querySelector('[aria-selected="true"]')).to.equal(null);
+    });
+
+    it('fires attn-token-focus on hover and pin', async () => {
+      const h = await mountHeadView(SELF);
+      const hover = oneEvent(h.el, 'attn-token-focus');
+      await h.hover('key', 1);
+      expect(((await hover) as CustomEvent<AttnTokenFocusDetail>).detail).to.deep.equal({
+        side: 'key',
+        index: 1,
+        position: 1,
+        token: 'the',
+        pinned: false,
+      });
+      const pin = oneEvent(h.el, 'attn-token-focus');
+      await h.leave('key');
+      await h.clickToken('query', 0);
+      await h.leave('query');
+      const details: AttnTokenFocusDetail[] = [];
+      h.el.addEventListener('attn-token-focus', (e) => details.push(e.detail));
+      expect(((await pin) as CustomEvent<AttnTokenFocusDetail>).detail.side).to.equal(null);
+      await h.el.updateComplete;
+      expect(h.el.shadowRoot!.querySelector('#query-0')!.classList.contains('pinned')).to.equal(true);
+    });
+  });
+
+  describe('keyboard', () => {
+    it('arrow keys move the focused token, Enter pins, arrows cross to the other column', async () => {
+      const h = await mountHeadView(SELF);
+      h.column('query').focus();
+      await h.el.updateComplete;
+      expect(h.column('query').getAttribute('aria-activedescendant')).to.equal('query-0');
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'ArrowDown' });
+      await h.el.updateComplete;
+      expect(h.column('query').getAttribute('aria-activedescendant')).to.equal('query-2');
+      expect(h.alphaAtQuery(2)).to.be.greaterThan(0);
+      expect(h.alphaAtQuery(1)).to.equal(0);
+      await sendKeys({ press: 'Enter' });
+      await h.el.updateComplete;
+      expect(h.token('query', 2).classList.contains('pinned')).to.equal(true);
+      await sendKeys({ press: 'ArrowRight' });
+      await h.el.updateComplete;
+      expect(h.root.activeElement).to.equal(h.column('key'));
+      expect(h.column('key').getAttribute('aria-activedescendant')).to.equal('key-2');
+      await sendKeys({ press: 'End' });
+      await h.el.updateComplete;
+      expect(h.column('key').getAttribute('aria-activedescendant')).to.equal('key-3');
+    });
+
+    it('every control is reachable with Tab', async () => {
+      const h = await mountHeadView(PAIR);
+      const reached: string[] = [];
+      h.layerSelect().focus();
+      for (let i = 0; i < 7; i++) {
+        const a = h.root.activeElement as HTMLElement;
+        reached.push(a.getAttribute('part') ?? a.className);
+        await sendKeys({ press: 'Tab' });
+      }
+      expect(reached).to.deep.equal([
+        'layer-select',
+        'filter-select',
+        'head-swatch',
+        'export-button',
+        'export-button',
+        'column query',
+        'column key',
+      ]);
+    });
+  });
+
+  describe('causal, sentence-pair and encoder-decoder data', () => {
+    it('causal data draws no line to a later token', async () => {
+      const h = await mountHeadView(CAUSAL);
+      await h.hover('query', 0);
+      expect(h.alphaAtKey(0)).to.be.greaterThan(0);
+      expect(h.alphaAtKey(1)).to.equal(0);
+      expect(h.alphaAtKey(2)).to.equal(0);
+      expect(h.readoutRows()[0]).to.deep.equal(['0', '“The” 1.0000']);
+    });
+
+    it('offers the sentence-pair filter and shows each block', async () => {
+      const h = await mountHeadView(PAIR);
+      const select = h.filterSelect()!;
+      expect([...select.options].map((o) => o.value)).to.deep.equal(['all', 'aa', 'bb', 'ab', 'ba']);
+      const event = oneEvent(h.el, 'attn-filter-change');
+      await h.choose(select, 'ab');
+      expect((await event).detail).to.deep.equal({ filter: 'ab' });
+      expect(h.tokenTexts('query')).to.deep.equal(['[CLS]', 'a', 'b', '[SEP]']);
+      expect(h.tokenTexts('key')).to.deep.equal(['c', 'd', '[SEP]']);
+      await h.hover('key', 0);
+      expect(h.readout().textContent).to.match(/Key 4\s+“c”/);
+    });
+
+    it('no filter selector without a sentence pair', async () => {
+      const h = await mountHeadView(SELF);
+      expect(h.filterSelect()).to.equal(null);
+    });
+
+    it('switches between encoder, decoder and cross attention with different token lists', async () => {
+      const h = await mountHeadView(ENC_DEC);
+      const select = h.filterSelect()!;
+      expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+        'Encoder',
+        'Decoder',
+        'Cross',
+      ]);
+      expect(h.tokenTexts('query')).to.deep.equal(['Hello', 'world', '</s>']);
+      await h.choose(select, 'cross');
+      expect(h.tokenTexts('query')).to.deep.equal(['<pad>', 'Hallo', 'Welt', '</s>']);
+      expect(h.tokenTexts('key')).to.deep.equal(['Hello', 'world', '</s>']);
+      h.el.heads = [1];
+      await h.el.updateComplete;
+      await h.hover('query', 2);
+      expect(h.alphaAtKey(2)).to.be.greaterThan(0);
+      expect(h.alphaAtKey(0)).to.equal(0);
+    });
+  });
+
+  describe('theme', () => {
+    const bg = (el: Element) => getComputedStyle(el).getPropertyValue('--attn-background').trim();
+
+    it('light and dark set the theme tokens', async () => {
+      const h = await mountHeadView(SELF, { attrs: { theme: 'dark' } });
+      expect(bg(h.el)).to.equal('#0d1117');
+      h.el.theme = 'light';
+      await h.el.updateComplete;
+      expect(bg(h.el)).to.equal('#ffffff');
+    });
+
+    it('auto follows prefers-color-scheme and switches the palette', async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      const h = await mountHeadView(SELF);
+      expect(h.el.getAttribute('theme')).to.equal('auto');
+      expect(bg(h.el)).to.equal('#0d1117');
+      const swatch = () => getComputedStyle(h.swatch(0)).getPropertyValue('--swatch-color').trim();
+      expect(swatch()).to.equal(toHex(headPalette(1, 'dark')[0]!));
+      await emulateMedia({ colorScheme: 'light' });
+      await new Promise((r) => setTimeout(r, 50));
+      await h.el.updateComplete;
+      expect(bg(h.el)).to.equal('#ffffff');
+      expect(swatch()).to.equal(toHex(headPalette(1, 'light')[0]!));
+    });
+
+    it('theme tokens set from outside win over the defaults', async () => {
+      const h = await mountHeadView(SELF);
+      h.el.style.setProperty('--attn-background', 'rgb(1, 2, 3)');
+      expect(bg(h.el)).to.equal('rgb(1, 2, 3)');
+    });
+  });
+
+  describe('errors', () => {
+    it('shows the parse error instead of throwing', async () => {
+      const h = await mountHeadView({ tokens: ['a', 'b'], attention: [[[[0.5, 0.5]]]] });
+      expect(h.error()).to.equal(
+        'invalid tokens: expected 1 tokens (the attention has 1 queries), got 2 tokens',
+      );
+      expect(h.root.querySelector('[role="alert"]')).to.not.equal(null);
+    });
+
+    it('names a bad layer or heads attribute', async () => {
+      const h = await mountHeadView(SELF, { attrs: { layer: '7' } });
+      expect(h.error()).to.equal('invalid layer: expected one of the layers [0, 1], got 7');
+      h.el.removeAttribute('layer');
+      h.el.setAttribute('heads', '0,x');
+      await h.el.updateComplete;
+      expect(h.error()).to.equal('invalid heads: expected comma-separated head numbers, got "0,x"');
+      h.el.setAttribute('heads', '0,5');
+      await h.el.updateComplete;
+      expect(h.error()).to.equal('invalid heads[1]: expected one of the heads 0–2, got 5');
+      h.el.setAttribute('heads', '1');
+      await h.el.updateComplete;
+      expect(h.error()).to.equal(null);
+    });
+
+    it('recovers when good data replaces bad data', async () => {
+      const h = await mountHeadView('not attention');
+      expect(h.error()).to.equal(
+        'invalid data: expected attention data (an object or a tensor), got "not attention"',
+      );
+      h.el.data = SELF;
+      await h.el.updateComplete;
+      expect(h.error()).to.equal(null);
+      expect(h.tokenTexts('query')).to.deep.equal(TOKENS);
+    });
+
+    it('says what to set when there is no data', async () => {
+      const h = await mountHeadView(undefined);
+      expect(h.error()).to.match(/No attention data/);
+    });
+  });
+
+  describe('unnormalised data', () => {
+    it('draws rollout or scores relative to the largest weight', async () => {
+      const data = parseAttention(
+        {
+          tokens: ['a', 'b'],
+          attention: [
+            [
+              [
+                [2, 0],
+                [0, 4],
+              ],
+            ],
+          ],
+        },
+        { allowUnnormalized: true },
+      );
+      const h = await mountHeadView(data);
+      await h.hover('query', 1);
+      expect(h.readoutRows()[0]![1]).to.equal('“b” 4.0000');
+      expect(h.alphaAtKey(1)).to.be.greaterThan(0);
+    });
+  });
+
+  describe('long inputs', () => {
+    it('renders only the visible rows of a 1,024-token input', async () => {
+      const n = 1024;
+      const data = new Float32Array(n * n);
+      for (let q = 0; q < n; q++) data[q * n + Math.max(0, q - 1)] = 1;
+      const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
+      const h = await mountHeadView({ tokens, attention: { dims: [1, 1, n, n], data } });
+      const rendered = h.root.querySelectorAll('[role="option"]').length;
+      expect(rendered).to.be.greaterThan(20);
+      expect(rendered).to.be.lessThan(200);
+      const viewport = h.root.querySelector<HTMLElement>('.viewport')!;
+      viewport.scrollTop = 600 * 22;
+      viewport.dispatchEvent(new Event('scroll'));
+      await h.el.updateComplete;
+      expect(h.tokenTexts('query')).to.include('t610');
+    });
+  });
+
+  describe('export', () => {
+    it('toSVG draws every token, line and the title', async () => {
+      const h = await mountHeadView(SELF, { attrs: { heads: '1' } });
+      const doc = new DOMParser().parseFromString(h.el.toSVG(), 'image/svg+xml');
+      const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent);
+      expect(texts[0]).to.equal('Layer 0 · heads 1');
+      expect(texts.slice(1)).to.deep.equal([...TOKENS, ...TOKENS]);
+      // Head 1 of layer 0 has four weights of 1, each a line at opacity 1 (one active head).
+      const lines = [...doc.querySelectorAll('line')];
+      expect(lines.map((l) => l.getAttribute('stroke-opacity'))).to.deep.equal(['1', '1', '1', '1']);
+    });
+
+    it('toPNG renders the whole view at the requested scale', async () => {
+      const h = await mountHeadView(SELF);
+      const blob = await h.el.toPNG(2);
+      expect(blob.type).to.equal('image/png');
+      const bitmap = await createImageBitmap(blob);
+      const content = h.root.querySelector<HTMLElement>('.content')!.getBoundingClientRect();
+      expect(bitmap.width).to.equal(Math.ceil(content.width * 2));
+      expect(bitmap.height).to.equal(Math.ceil((content.height + 30) * 2));
+    });
+
+    it('has PNG and SVG buttons', async () => {
+      const h = await mountHeadView(SELF);
+      const labels = [...h.root.querySelectorAll('[part="export-button"]')].map((b) =>
+        b.getAttribute('aria-label'),
+      );
+      expect(labels).to.deep.equal(['Save as PNG', 'Save as SVG']);
+    });
+  });
+});
