@@ -49,6 +49,7 @@ export {
 } from './tokens.js';
 export {
   headPalette,
+  paletteSequence,
   toHex,
   parseColor,
   contrastRatio,

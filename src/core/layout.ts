@@ -13,8 +13,9 @@ export interface HeadLayoutOptions {
   /** Narrowest and widest a token column may be. */
   readonly minTokenWidth: number;
   readonly maxTokenWidth: number;
-  /** Narrowest the band of lines between the columns may be. */
+  /** Narrowest and widest the band of lines between the columns may be. */
   readonly minLinesWidth: number;
+  readonly maxLinesWidth: number;
   /** Space between a column's text edge and the lines. */
   readonly gap: number;
   /** Space above the first row and below the last. */
@@ -26,7 +27,7 @@ export interface HeadLayout {
   /** Total height of the content (all rows), which may exceed the visible height. */
   readonly height: number;
   readonly tokenWidth: number;
-  /** Left edge of the query column (always 0) and of the key column. */
+  /** Left edge of the query column and of the key column. */
   readonly leftX: number;
   readonly rightX: number;
   /** x where lines start (right of the query column) and end (left of the key column). */
@@ -39,19 +40,26 @@ export interface HeadLayout {
 /** Share of the width the token columns try to take. */
 const TOKEN_SHARE = 0.3;
 
+/**
+ * Token columns take a share of the width (within their bounds) and the lines the rest, up to
+ * `maxLinesWidth`; wider containers centre the view. A wider band would not show more, and the
+ * cost of drawing lines grows with their length.
+ */
 export function headLayout(o: HeadLayoutOptions): HeadLayout {
   const width = Math.max(o.width, 2 * o.minTokenWidth + o.minLinesWidth + 2 * o.gap);
   const room = (width - o.minLinesWidth - 2 * o.gap) / 2;
   const tokenWidth = Math.max(o.minTokenWidth, Math.min(o.maxTokenWidth, width * TOKEN_SHARE, room));
+  const linesWidth = Math.min(o.maxLinesWidth, width - 2 * tokenWidth - 2 * o.gap);
+  const left = Math.floor((width - (2 * tokenWidth + 2 * o.gap + linesWidth)) / 2);
   const rows = Math.max(o.queryCount, o.keyCount);
   return {
     width,
     height: 2 * o.padding + rows * o.rowHeight,
     tokenWidth,
-    leftX: 0,
-    rightX: width - tokenWidth,
-    linesX0: tokenWidth + o.gap,
-    linesX1: width - tokenWidth - o.gap,
+    leftX: left,
+    rightX: left + tokenWidth + 2 * o.gap + linesWidth,
+    linesX0: left + tokenWidth + o.gap,
+    linesX1: left + tokenWidth + o.gap + linesWidth,
     rowHeight: o.rowHeight,
     padding: o.padding,
   };

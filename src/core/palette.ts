@@ -100,8 +100,6 @@ const ANCHOR_HUE = 250;
 /** Non-text contrast minimum of WCAG 2.1 (1.4.11). */
 export const MIN_CONTRAST = 3;
 
-const cache = new Map<PaletteTheme, Rgb[]>();
-
 function candidates(theme: PaletteTheme): Rgb[] {
   const out: Rgb[] = [];
   for (const L of LIGHTNESS[theme]) {
@@ -119,38 +117,51 @@ function candidates(theme: PaletteTheme): Rgb[] {
   return out;
 }
 
-/** Greedy farthest-point order over the candidates, under the worst of the four visions. */
-function sequence(theme: PaletteTheme, count: number): Rgb[] {
+/**
+ * The palette search itself: greedy farthest-point order over the candidates, under the worst of
+ * the four visions. Deterministic; a longer sequence extends a shorter one.
+ */
+export function paletteSequence(theme: PaletteTheme, count: number): Rgb[] {
   const pool = candidates(theme);
-  const labs = pool.map(visionLabs);
+  // OKLab coordinates of every candidate under the four visions, flat: [candidate][vision][L, a, b].
+  const labs = new Float64Array(pool.length * 12);
+  pool.forEach((rgb, i) => visionLabs(rgb).forEach((lab, v) => labs.set(lab, i * 12 + v * 3)));
   const nearest = new Float64Array(pool.length).fill(Infinity);
   const chosen: Rgb[] = [];
   const used = new Uint8Array(pool.length);
   // Start at the most saturated blue-ish candidate of the middle lightness.
   let pick = 0;
   let best = Infinity;
-  pool.forEach((rgb, i) => {
-    const [L, a, b] = labs[i]![0]!;
+  for (let i = 0; i < pool.length; i++) {
+    const L = labs[i * 12]!;
+    const a = labs[i * 12 + 1]!;
+    const b = labs[i * 12 + 2]!;
     const hue = (Math.atan2(b, a) * 180) / Math.PI;
-    const score = Math.abs(((hue - ANCHOR_HUE + 540) % 360) - 180) - Math.hypot(a, b) * 100 + Math.abs(L - 0.62) * 50;
+    const score =
+      Math.abs(((hue - ANCHOR_HUE + 540) % 360) - 180) - Math.sqrt(a * a + b * b) * 100 + Math.abs(L - 0.62) * 50;
     if (score < best) {
       best = score;
       pick = i;
     }
-  });
+  }
   while (chosen.length < count && chosen.length < pool.length) {
     used[pick] = 1;
     chosen.push(pool[pick]!);
-    const p = labs[pick]!;
+    const p = pick * 12;
     let next = -1;
     let far = -1;
     for (let i = 0; i < pool.length; i++) {
       if (used[i]) continue;
-      const q = labs[i]!;
+      const q = i * 12;
       let d = Infinity;
-      for (let v = 0; v < 4; v++) {
-        d = Math.min(d, Math.hypot(p[v]![0] - q[v]![0], p[v]![1] - q[v]![1], p[v]![2] - q[v]![2]));
+      for (let v = 0; v < 12; v += 3) {
+        const dL = labs[p + v]! - labs[q + v]!;
+        const da = labs[p + v + 1]! - labs[q + v + 1]!;
+        const db = labs[p + v + 2]! - labs[q + v + 2]!;
+        const dist = dL * dL + da * da + db * db;
+        if (dist < d) d = dist;
       }
+      d = Math.sqrt(d);
       if (d < nearest[i]!) nearest[i] = d;
       if (nearest[i]! > far) {
         far = nearest[i]!;
@@ -164,15 +175,95 @@ function sequence(theme: PaletteTheme, count: number): Rgb[] {
 }
 
 /**
+ * The first colours of each theme's sequence, precomputed: the search takes ~20 ms of cold
+ * JavaScript, too long to put before a first paint. A test checks the table against
+ * `paletteSequence`.
+ */
+const PRECOMPUTED: Readonly<Record<PaletteTheme, readonly string[]>> = {
+  light: [
+    '#358fe9',
+    '#904701',
+    '#3a6089',
+    '#b57d61',
+    '#7233bb',
+    '#328092',
+    '#9e615d',
+    '#7c5dc8',
+    '#d46b01',
+    '#8486bc',
+    '#7f4a66',
+    '#a32745',
+    '#be4b13',
+    '#685be4',
+    '#5d9c7d',
+    '#aa3db5',
+    '#bd5bd9',
+    '#cb5fa7',
+    '#7e763c',
+    '#54529f',
+    '#83963a',
+    '#8a70fc',
+    '#956182',
+    '#a10d7c',
+    '#1f4fcc',
+    '#ac5371',
+    '#822aac',
+    '#e24994',
+    '#894ed6',
+    '#987aca',
+    '#8c5ea7',
+    '#e94779',
+  ],
+  dark: [
+    '#358fe9',
+    '#e78d02',
+    '#44d4e1',
+    '#ae799a',
+    '#b1c88f',
+    '#ec485c',
+    '#91a3d8',
+    '#eeb318',
+    '#cf90a2',
+    '#cc54c5',
+    '#a9a96d',
+    '#d46b01',
+    '#19affe',
+    '#85cfba',
+    '#629b78',
+    '#c5c463',
+    '#e678c0',
+    '#a46fd8',
+    '#7eb944',
+    '#8a70fc',
+    '#5ebb85',
+    '#f39ed3',
+    '#d1a9fb',
+    '#8b9433',
+    '#4c98ab',
+    '#a995e8',
+    '#b77b6a',
+    '#6ed6a6',
+    '#3ce074',
+    '#8bd737',
+    '#b198cd',
+    '#0ca387',
+  ],
+};
+
+const computed = new Map<PaletteTheme, Rgb[]>();
+
+/**
  * The first `count` head colours for a background, as sRGB triples. Head i always gets colour i.
  * Beyond the candidate pool (several hundred colours), colours would repeat; no model has that
  * many heads per layer.
  */
 export function headPalette(count: number, theme: PaletteTheme): Rgb[] {
-  let seq = cache.get(theme);
+  const table = PRECOMPUTED[theme];
+  if (count <= table.length) return table.slice(0, count).map((hex) => parseColor(hex)!);
+  let seq = computed.get(theme);
   if (!seq || seq.length < count) {
-    seq = sequence(theme, Math.max(count, 32));
-    cache.set(theme, seq);
+    seq = paletteSequence(theme, count);
+    computed.set(theme, seq);
   }
   const out = seq.slice(0, count);
   while (out.length < count) out.push(seq[out.length % seq.length]!);

@@ -61,6 +61,19 @@ describe('attn-head-view', () => {
       expect(h.el.toSVG()).not.to.include('<img');
     });
 
+    it('shows each label inside its row', async () => {
+      const h = await mountHeadView(SELF);
+      for (const side of ['query', 'key'] as const) {
+        for (let i = 0; i < TOKENS.length; i++) {
+          const row = h.token(side, i).getBoundingClientRect();
+          const label = h.token(side, i).querySelector('.label')!.getBoundingClientRect();
+          expect(label.width, `${side} ${i}`).to.be.greaterThan(5);
+          expect(label.top).to.be.at.least(row.top - 0.5);
+          expect(label.bottom).to.be.at.most(row.bottom + 0.5);
+        }
+      }
+    });
+
     it('strips byte-level markers and styles special tokens and ## continuations', async () => {
       const h = await mountHeadView({
         tokens: ['[CLS]', 'purr', '##ing', '[SEP]'],

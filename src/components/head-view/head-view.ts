@@ -24,10 +24,11 @@ import { fire, type TokenSide } from '../shared/events.js';
 import { download, sceneToPng, sceneToSvg } from '../shared/export.js';
 import { LineList } from '../shared/raster.js';
 import { ResizeController } from '../shared/resize-controller.js';
-import { linesImage, paintRects, type LineScratch, type Scene, type SceneText } from '../shared/scene.js';
+import { LinesRaster, paintRects, type Scene, type SceneText } from '../shared/scene.js';
 import { resolveHeads, resolveLayer } from '../shared/selection.js';
 import { viewStyles } from '../shared/styles.js';
 import { renderSwatches } from '../shared/swatches.js';
+import { tokenLabel } from '../shared/token-label.js';
 import { readPixels, themeStyles, type ThemeName } from '../shared/theme.js';
 import {
   allLines,
@@ -45,13 +46,26 @@ interface TokenRef {
   readonly index: number;
 }
 
+/**
+ * Pixel visits the picture of every line may take in the first frame, and in each later frame
+ * until done (~1 M visits take 10 ms on a slow 2 GHz core).
+ */
+const FIRST_SLICE_VISITS = 4_000_000;
+const SLICE_VISITS = 1_500_000;
 /** Rows rendered beyond the visible ones, so that scrolling a little needs no re-render. */
 const OVERSCAN_ROWS = 12;
 /** Strongest weights listed per head in the readout. */
 const READOUT_TOP = 3;
 /** Height of the title band of exported images. */
 const EXPORT_HEADER = 30;
-const LAYOUT = { minTokenWidth: 64, maxTokenWidth: 180, minLinesWidth: 60, gap: 6, padding: 4 };
+const LAYOUT = {
+  minTokenWidth: 64,
+  maxTokenWidth: 180,
+  minLinesWidth: 60,
+  maxLinesWidth: 320,
+  gap: 6,
+  padding: 4,
+};
 
 /**
  * One layer's attention as lines from each query token (left) to each key token (right), one
@@ -147,8 +161,12 @@ export class AttnHeadView extends LitElement {
   /** Lines of every active head; rebuilt only when layer, heads, filter or layout change. */
   private readonly fullLines = new LineList();
   private fullLinesKey = '';
+  private fullKey = '';
   private readonly focusLineList = new LineList();
-  private readonly scratch: LineScratch = {};
+  private readonly focusRaster = new LinesRaster();
+  private readonly fullRaster = new LinesRaster();
+  private focusDraws = 0;
+  private drawWaiters: (() => void)[] = [];
   private viewScroll = 0;
   private renderedRows: [number, number] = [0, 0];
   private drawFrame = 0;
@@ -280,24 +298,26 @@ export class AttnHeadView extends LitElement {
         onFocusIndex: (i) => (this.swatchFocus = i),
       })}
       <span class="spacer"></span>
-      <button
-        part="export-button"
-        type="button"
-        title="Save as PNG"
-        aria-label="Save as PNG"
-        @click=${() => this.download('png')}
-      >
-        PNG
-      </button>
-      <button
-        part="export-button"
-        type="button"
-        title="Save as SVG"
-        aria-label="Save as SVG"
-        @click=${() => this.download('svg')}
-      >
-        SVG
-      </button>
+      <span class="exports">
+        <button
+          part="export-button"
+          type="button"
+          title="Save as PNG"
+          aria-label="Save as PNG"
+          @click=${() => this.download('png')}
+        >
+          PNG
+        </button>
+        <button
+          part="export-button"
+          type="button"
+          title="Save as SVG"
+          aria-label="Save as SVG"
+          @click=${() => this.download('svg')}
+        >
+          SVG
+        </button>
+      </span>
     </div>`;
   }
 
@@ -379,7 +399,7 @@ export class AttnHeadView extends LitElement {
           title="${t.raw} (position ${start + i})"
           style="top: ${layout.padding + i * layout.rowHeight}px"
         >
-          ${t.kind === 'continuation' ? html`<span class="cont">##</span>` : nothing}${t.text}
+          ${tokenLabel(t)}
         </div>`;
       })}
     </div>`;
@@ -620,16 +640,10 @@ export class AttnHeadView extends LitElement {
     if (!ctx) return;
     ctx.clearRect(0, 0, w, h);
     const focus = this.effectiveFocus();
-    const lines = focus ? this.focusedLines(focus) : this.everyLine();
-    const scene = {
-      lines,
-      palette: this.palette,
-      lineWidth: this.lineWidth,
-      linesX0: layout.linesX0,
-      linesX1: layout.linesX1,
-    };
-    const image = linesImage(scene, this.viewScroll, viewHeight, dpr, this.scratch);
-    ctx.putImageData(image, Math.round(layout.linesX0 * dpr), 0);
+    ctx.putImageData(this.linesFrame(focus, layout, viewHeight, dpr), Math.round(layout.linesX0 * dpr), 0);
+    if (focus || this.fullRaster.complete) {
+      for (const resolve of this.drawWaiters.splice(0)) resolve();
+    }
     if (focus) {
       const [from, to] = visibleRows(
         layout,
@@ -643,6 +657,51 @@ export class AttnHeadView extends LitElement {
       paintRects(ctx, boxes, this.viewScroll, viewHeight);
       ctx.restore();
     }
+  }
+
+  /**
+   * The raster of the band of lines for the visible rows. A focused token's few lines are drawn
+   * at once. The picture of every line is kept, so that leaving a token costs nothing; when it is
+   * large it is drawn in slices over several frames (each a budget of pixel visits) so that the
+   * page stays responsive, and the finished picture is exactly that of one pass.
+   */
+  private linesFrame(focus: TokenRef | null, layout: HeadLayout, viewHeight: number, dpr: number): ImageData {
+    const band = {
+      palette: this.palette,
+      lineWidth: this.lineWidth,
+      linesX0: layout.linesX0,
+      linesX1: layout.linesX1,
+    };
+    if (focus) {
+      const lines = this.focusedLines(focus);
+      return this.focusRaster.draw(++this.focusDraws, { ...band, lines }, this.viewScroll, viewHeight, dpr);
+    }
+    const lines = this.everyLine();
+    const key = `${this.fullLinesKey}|${this.viewScroll}|${viewHeight}|${dpr}|${this.paletteCss.join()}`;
+    const fresh = key !== this.fullKey;
+    this.fullKey = key;
+    const image = this.fullRaster.draw(
+      key,
+      { ...band, lines },
+      this.viewScroll,
+      viewHeight,
+      dpr,
+      fresh ? FIRST_SLICE_VISITS : SLICE_VISITS,
+    );
+    if (!this.fullRaster.complete) {
+      cancelAnimationFrame(this.drawFrame);
+      this.drawFrame = requestAnimationFrame(() => this.draw());
+    }
+    return image;
+  }
+
+  /** Resolves when the lines on screen are completely drawn (large pictures take several frames). */
+  get drawComplete(): Promise<void> {
+    return this.updateComplete.then(() =>
+      this.effectiveFocus() || this.fullRaster.complete || !this.component || this.error
+        ? undefined
+        : new Promise<void>((resolve) => this.drawWaiters.push(resolve)),
+    );
   }
 
   private everyLine(): LineList {

@@ -5,7 +5,7 @@
  */
 import { create } from 'd3-selection';
 import { toHex } from '../../core/palette.js';
-import { linesImage, paintRects, paintTexts, type LineScratch, type Scene } from './scene.js';
+import { LinesRaster, paintRects, paintTexts, type Scene } from './scene.js';
 
 /** Largest canvas side and area Chromium accepts; bigger exports are scaled down to fit. */
 const MAX_CANVAS_SIDE = 32_767;
@@ -44,10 +44,10 @@ export function sceneToCanvas(scene: Scene, scale: number): HTMLCanvasElement {
   // background rather than replacing it (putImageData would).
   const strip = document.createElement('canvas');
   const stripCtx = strip.getContext('2d')!;
-  const scratch: LineScratch = {};
+  const raster = new LinesRaster();
   for (let top = 0; top < scene.height; top += STRIP_HEIGHT / s) {
     const height = Math.min(STRIP_HEIGHT / s, scene.height - top);
-    const image = linesImage(scene, top, height, s, scratch);
+    const image = raster.draw(top, scene, top, height, s);
     strip.width = image.width;
     strip.height = image.height;
     stripCtx.putImageData(image, 0, 0);

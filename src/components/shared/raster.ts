@@ -85,11 +85,12 @@ export class RasterTarget {
           out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
           continue;
         }
+        // Uint8ClampedArray rounds to nearest on assignment; adding 0.5 would round up.
         const k = 255 / a;
-        out[o] = d[i]! * k + 0.5;
-        out[o + 1] = d[i + 1]! * k + 0.5;
-        out[o + 2] = d[i + 2]! * k + 0.5;
-        out[o + 3] = a * 255 + 0.5;
+        out[o] = d[i]! * k;
+        out[o + 1] = d[i + 1]! * k;
+        out[o + 2] = d[i + 2]! * k;
+        out[o + 3] = a * 255;
       }
     }
   }
@@ -116,9 +117,11 @@ export interface RasterTransform {
 }
 
 /**
- * Composites lines onto the target, in order. Coverage is distance-based anti-aliasing: a pixel
- * whose centre lies within half the line width of the centre line is fully covered, fading to 0
- * over one more pixel.
+ * Composites lines onto the target, in order, from line `start` until `budget` pixel visits are
+ * spent; returns the index of the first line not drawn (`lines.count` when all are). Drawing a
+ * list in several calls gives exactly the pixels of one call, so a long list can be drawn over
+ * several frames. Coverage is distance-based anti-aliasing: a pixel whose centre lies within
+ * half the line width of the centre line is fully covered, fading to 0 over one more pixel.
  */
 export function rasterizeLines(
   target: RasterTarget,
@@ -126,12 +129,16 @@ export function rasterizeLines(
   colors: readonly Rgb[],
   lineWidth: number,
   transform: RasterTransform,
-): void {
+  start = 0,
+  budget = Infinity,
+): number {
   const { width, height, data } = target;
   const { scale, originX, originY } = transform;
   const half = (lineWidth * scale) / 2 + 0.5;
   const { x0, y0, x1, y1, alpha: alphas, color } = lines;
-  for (let i = 0; i < lines.count; i++) {
+  let spent = 0;
+  for (let i = start; i < lines.count; i++) {
+    if (spent >= budget) return i;
     const alpha = alphas[i]!;
     if (alpha < MIN_VISIBLE_ALPHA) continue;
     let xa = (x0[i]! - originX) * scale;
@@ -155,8 +162,10 @@ export function rasterizeLines(
     const slope = (yb - ya) / dx;
     const norm = Math.sqrt(1 + slope * slope);
     const inv = 1 / norm;
-    // Vertical reach of the covered band from the centre line, in one column.
+    // Vertical reach of the covered band from the centre line, in one column, and of its fully
+    // covered core.
     const reach = half * norm;
+    const core = (half - 1) * norm;
     // Columns whose centre lies on the segment, narrowed to where the band meets the target.
     let left = xa;
     let right = xb;
@@ -178,13 +187,17 @@ export function rasterizeLines(
       let rowEnd = Math.ceil(cy + reach);
       if (rowStart < 0) rowStart = 0;
       if (rowEnd > height) rowEnd = height;
+      spent += rowEnd - rowStart;
       let p = (col * height + rowStart) * 4;
       for (let row = rowStart; row < rowEnd; row++, p += 4) {
         const d = row + 0.5 - cy;
-        let cov = half - (d < 0 ? -d : d) * inv;
-        if (cov <= 0) continue;
-        if (cov > 1) cov = 1;
-        const a = alpha * cov;
+        const dist = d < 0 ? -d : d;
+        let a = alpha;
+        if (dist > core) {
+          const cov = half - dist * inv;
+          if (cov <= 0) continue;
+          a = alpha * cov;
+        }
         const keep = 1 - a;
         data[p] = r * a + data[p]! * keep;
         data[p + 1] = g * a + data[p + 1]! * keep;
@@ -193,4 +206,5 @@ export function rasterizeLines(
       }
     }
   }
+  return lines.count;
 }

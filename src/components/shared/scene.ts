@@ -91,42 +91,71 @@ export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: n
   return `${text.slice(0, lo)}…`;
 }
 
-/** Reusable buffers for `linesImage`, so that hover and scroll frames allocate nothing. */
-export interface LineScratch {
-  target?: RasterTarget;
-  image?: ImageData;
-}
+/** What the line raster needs of a scene. */
+export type LineBand = Pick<Scene, 'lines' | 'palette' | 'lineWidth' | 'linesX0' | 'linesX1'>;
 
 /**
- * Rasterises the scene's lines for the band of rows `[originY, originY + height)` into an image
- * as wide as the band of lines, to be placed at `x = linesX0 * scale`.
+ * The raster of a band of lines, for the rows `[originY, originY + height)`, as an image as wide
+ * as the band (to be placed at `x = linesX0 * scale`). It can be drawn in slices: each `draw`
+ * with the same key continues where the last stopped, up to a budget of pixel visits, and the
+ * finished picture is exactly that of one pass. A new key starts a new picture; buffers are
+ * reused when the size allows.
  */
-export function linesImage(
-  scene: Pick<Scene, 'lines' | 'palette' | 'lineWidth' | 'linesX0' | 'linesX1'>,
-  originY: number,
-  height: number,
-  scale: number,
-  scratch: LineScratch = {},
-): ImageData {
-  const width = Math.max(1, Math.ceil((scene.linesX1 - scene.linesX0) * scale));
-  const rows = Math.max(1, Math.ceil(height * scale));
-  let target = scratch.target;
-  if (!target || target.width !== width || target.height !== rows) {
-    target = scratch.target = new RasterTarget(width, rows);
-  } else {
-    target.clear();
+export class LinesRaster {
+  private target: RasterTarget | undefined;
+  private image: ImageData | undefined;
+  private next = 0;
+  private count = 0;
+  private key: unknown = undefined;
+
+  /** True when every line of the current picture is drawn. */
+  get complete(): boolean {
+    return this.key !== undefined && this.next >= this.count;
   }
-  rasterizeLines(target, scene.lines, scene.palette, scene.lineWidth, {
-    scale,
-    originX: scene.linesX0,
-    originY,
-  });
-  let image = scratch.image;
-  if (!image || image.width !== width || image.height !== rows) {
-    image = scratch.image = new ImageData(width, rows);
+
+  draw(
+    key: unknown,
+    band: LineBand,
+    originY: number,
+    height: number,
+    scale: number,
+    budget = Infinity,
+  ): ImageData {
+    const width = Math.max(1, Math.ceil((band.linesX1 - band.linesX0) * scale));
+    const rows = Math.max(1, Math.ceil(height * scale));
+    let fresh = false;
+    if (key !== this.key || !this.target || this.target.width !== width || this.target.height !== rows) {
+      if (!this.target || this.target.width !== width || this.target.height !== rows) {
+        this.target = new RasterTarget(width, rows);
+        this.image = new ImageData(width, rows);
+      } else {
+        this.target.clear();
+      }
+      this.key = key;
+      this.next = 0;
+      this.count = band.lines.count;
+      fresh = true;
+    }
+    if (fresh || this.next < this.count) {
+      const transform = { scale, originX: band.linesX0, originY };
+      this.next = rasterizeLines(
+        this.target,
+        band.lines,
+        band.palette,
+        band.lineWidth,
+        transform,
+        this.next,
+        budget,
+      );
+      this.target.toRgba8(this.image!.data);
+    }
+    return this.image!;
   }
-  target.toRgba8(image.data);
-  return image;
+
+  /** Forgets the picture, so that the next `draw` starts anew whatever its key. */
+  reset(): void {
+    this.key = undefined;
+  }
 }
 
 /** CSS colour strings for a palette. */

@@ -38,6 +38,10 @@ export const viewStyles = css`
   .spacer {
     flex: 1 1 auto;
   }
+  .exports {
+    display: inline-flex;
+    gap: 6px;
+  }
   select,
   button {
     font: inherit;
@@ -87,7 +91,7 @@ export const viewStyles = css`
     position: absolute;
     height: var(--attn-row-height);
     line-height: var(--attn-row-height);
-    white-space: pre;
+    white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;
     padding: 0 6px;
@@ -98,6 +102,9 @@ export const viewStyles = css`
   .token.special {
     color: var(--attn-special-token);
     font-weight: 600;
+  }
+  .token .label {
+    white-space: pre;
   }
   .token .cont {
     color: var(--attn-muted);

@@ -1,0 +1,80 @@
+// `npm run bench`: bundles bench/page.ts, runs it in Debian's headless Chromium and prints the
+// figures. Speed is measured here, never in tests.
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+
+const sizes = (process.env.BENCH_TOKENS ?? '64,256,512,1024').split(',').map(Number);
+const layers = Number(process.env.BENCH_LAYERS ?? 12);
+const heads = 12;
+
+const bundle = await build({
+  entryPoints: ['bench/page.ts'],
+  bundle: true,
+  format: 'iife',
+  write: false,
+  minify: true,
+  target: 'es2022',
+  tsconfig: 'tsconfig.json',
+  conditions: ['production'],
+  logLevel: 'warning',
+});
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--enable-precise-memory-info',
+    '--js-flags=--expose-gc',
+  ],
+});
+
+try {
+  const rows = [];
+  for (const n of sizes) {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1000, height: 800 });
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
+    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    const figures = await page.evaluate(
+      (n, layers, heads) => window.bench.headView(n, layers, heads),
+      n,
+      layers,
+      heads,
+    );
+    rows.push(figures);
+    await page.close();
+  }
+  const cpu = (await import('node:os')).cpus();
+  console.log(
+    `<attn-head-view>, ${heads} heads, ${layers} layers, synthetic attention; Chromium ${await browser.version()}; ${cpu.length} × ${cpu[0]?.model}`,
+  );
+  const cols = [
+    ['tokens', 'tokens', 0],
+    ['attention MB', 'attentionMB', 0],
+    ['parse ms', 'parseMs', 1],
+    ['first render ms', 'firstRenderMs', 1],
+    ['to first frame ms', 'firstFrameMs', 1],
+    ['all lines drawn ms', 'completeMs', 1],
+    ['hover ms (median)', 'hoverMs', 1],
+    ['hover ms (max)', 'hoverMaxMs', 1],
+    ['unhover ms', 'unhoverMs', 1],
+    ['layer switch ms', 'layerSwitchMs', 1],
+    ['layer switch, all lines ms', 'layerSwitchCompleteMs', 1],
+    ['scroll, all lines ms', 'scrollMs', 1],
+    ['JS heap MB', 'heapMB', 1],
+    ['token nodes', 'renderedTokenNodes', 0],
+  ];
+  const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map(([, k, d]) => r[k].toFixed(d)))];
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  for (const row of table) console.log(row.map((v, i) => v.padStart(widths[i])).join('  '));
+} finally {
+  await browser.close();
+}
