@@ -1,0 +1,123 @@
+// Renders every story of the static Storybook build in headless Chromium and saves a screenshot
+// of each; fails if a story logs an error or throws. `node scripts/screenshots.mjs [outDir]`
+// (default: screenshots/). Builds storybook-static first when it is missing.
+//   --only <substring>   only stories whose id contains it
+//   --readme             also write docs/screenshot.png (the README's picture)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const outDir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only') ?? 'screenshots';
+const only = option('--only');
+const root = path.resolve('storybook-static');
+
+if (!existsSync(path.join(root, 'index.json'))) {
+  execFileSync('npx', ['storybook', 'build', '--quiet', '--output-dir', root], {
+    stdio: 'inherit',
+    env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: '1' },
+  });
+}
+
+const types = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+const server = createServer((req, res) => {
+  const file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  if (!file.startsWith(root) || !existsSync(file)) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+  res.end(readFileSync(file.endsWith('/') ? path.join(file, 'index.html') : file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const index = JSON.parse(readFileSync(path.join(root, 'index.json'), 'utf8'));
+const stories = Object.values(index.entries).filter(
+  (e) => e.type === 'story' && (!only || e.id.includes(only)),
+);
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+mkdirSync(outDir, { recursive: true });
+let failures = 0;
+try {
+  for (const story of stories) {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 960, height: 720 });
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        problems.push(`console error: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico'))
+        problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    });
+    await page.goto(`${base}/iframe.html?id=${story.id}&viewMode=story`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.querySelector('#storybook-root')?.childElementCount > 0, {
+      timeout: 20_000,
+    });
+    // Wait until every view has drawn all its lines.
+    await page.evaluate(async () => {
+      const views = [...document.querySelectorAll('*')].filter((el) => el.tagName.startsWith('ATTN-'));
+      await Promise.all(views.map((v) => v.drawComplete ?? v.updateComplete));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    });
+    const file = path.join(outDir, `${story.id}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} ${story.id} → ${file}`);
+    for (const p of problems) console.log(`     ${p}`);
+    failures += problems.length ? 1 : 0;
+    await page.close();
+  }
+  if (flag('--readme')) {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 900, height: 640, deviceScaleFactor: 1 });
+    await page.goto(`${base}/iframe.html?id=head-view--sentence-pair&viewMode=story`, { waitUntil: 'load' });
+    await page.waitForFunction(() =>
+      document.querySelector('attn-head-view')?.shadowRoot?.querySelector('canvas'),
+    );
+    await page.evaluate(async () => {
+      const view = document.querySelector('attn-head-view');
+      view.style.width = '860px';
+      await view.updateComplete;
+      const token = view.shadowRoot.querySelector('#query-4');
+      token.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+      await view.drawComplete;
+    });
+    mkdirSync('docs', { recursive: true });
+    const el = await page.$('attn-head-view');
+    await el.screenshot({ path: 'docs/screenshot.png' });
+    console.log('README picture → docs/screenshot.png');
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`${stories.length - failures} stories rendered cleanly, ${failures} with errors`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,60 @@
+import { expect } from '@open-wc/testing';
+import { createRoot, type Root } from 'react-dom/client';
+import { flushSync } from 'react-dom';
+import '../../src/components/head-view/define.js';
+import type {} from '../../src/frameworks/react.js';
+import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { SELF } from '../components/fixtures.js';
+
+describe('React 19', () => {
+  let container: HTMLDivElement;
+  let root: Root;
+
+  beforeEach(() => {
+    container = document.createElement('div');
+    container.style.width = '600px';
+    document.body.append(container);
+    root = createRoot(container);
+  });
+
+  afterEach(() => {
+    root.unmount();
+    container.remove();
+  });
+
+  it('passes data as a property and receives attn-heads-change', async () => {
+    const seen: (readonly number[])[] = [];
+    flushSync(() =>
+      root.render(
+        <attn-head-view
+          data={SELF}
+          heads={[0, 1]}
+          theme="dark"
+          onattn-heads-change={(e) => seen.push(e.detail.heads)}
+        />,
+      ),
+    );
+    const el = container.querySelector('attn-head-view') as AttnHeadView;
+    await el.updateComplete;
+    expect(el.data).to.equal(SELF);
+    expect(el.hasAttribute('data')).to.equal(false);
+    expect(el.getAttribute('theme')).to.equal('dark');
+    const swatch = el.shadowRoot!.querySelector<HTMLButtonElement>('.swatch[data-head="0"]')!;
+    expect(swatch.getAttribute('aria-pressed')).to.equal('true');
+    swatch.click();
+    await el.updateComplete;
+    expect(seen).to.deep.equal([[1]]);
+  });
+
+  it('re-renders with new data', async () => {
+    const tokens = ['x', 'y'];
+    flushSync(() => root.render(<attn-head-view data={SELF} />));
+    flushSync(() => root.render(<attn-head-view data={{ tokens, attention: [[[[1, 0], [0, 1]]]] }} />));
+    const el = container.querySelector('attn-head-view') as AttnHeadView;
+    await el.updateComplete;
+    const labels = [...el.shadowRoot!.querySelectorAll('.column.query [role="option"]')].map((o) =>
+      o.textContent!.trim(),
+    );
+    expect(labels).to.deep.equal(tokens);
+  });
+});

@@ -1,0 +1,69 @@
+import { expect } from '@open-wc/testing';
+import { createApp, h, type App, type GlobalComponents } from 'vue';
+// The full build compiles templates in the browser, as an app using in-DOM templates would.
+import { createApp as createAppWithCompiler } from 'vue/dist/vue.esm-bundler.js';
+import '../../src/components/head-view/define.js';
+import type { AttnHeadViewVueProps } from '../../src/frameworks/vue.js';
+import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { SELF } from '../components/fixtures.js';
+
+// Type-level check of the Vue typings: the element is a global component with typed events.
+type Declared = GlobalComponents['attn-head-view'];
+const typedProps: AttnHeadViewVueProps = {
+  data: SELF,
+  heads: [0],
+  onAttnHeadsChange: (e) => void e.detail.heads.length,
+};
+const declared: Declared | undefined = undefined;
+
+describe('Vue 3', () => {
+  let container: HTMLDivElement;
+  let app: App | undefined;
+
+  beforeEach(() => {
+    container = document.createElement('div');
+    container.style.width = '600px';
+    document.body.append(container);
+  });
+
+  afterEach(() => {
+    app?.unmount();
+    container.remove();
+  });
+
+  it('passes data as a property from a render function and receives attn-heads-change', async () => {
+    const seen: (readonly number[])[] = [];
+    app = createApp({
+      render: () => h('attn-head-view', { ...typedProps, onAttnHeadsChange: (e: CustomEvent) => seen.push(e.detail.heads) }),
+    });
+    app.mount(container);
+    const el = container.querySelector('attn-head-view') as AttnHeadView;
+    await el.updateComplete;
+    expect(el.data).to.equal(SELF);
+    expect(el.hasAttribute('data')).to.equal(false);
+    expect(declared).to.equal(undefined);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.swatch[data-head="1"]')!.click();
+    await el.updateComplete;
+    expect(seen).to.deep.equal([[0, 1]]);
+  });
+
+  it('works from a template with :data and @attn-layer-change', async () => {
+    const seen: number[] = [];
+    const compiled = createAppWithCompiler({
+      template: `<attn-head-view :data="data" @attn-layer-change="(e) => onLayer(e.detail.layer)"></attn-head-view>`,
+      data: () => ({ data: SELF }),
+      methods: { onLayer: (layer: number) => seen.push(layer) },
+    });
+    compiled.config.compilerOptions.isCustomElement = (tag: string) => tag.startsWith('attn-');
+    app = compiled as unknown as App;
+    compiled.mount(container);
+    const el = container.querySelector('attn-head-view') as AttnHeadView;
+    await el.updateComplete;
+    expect(el.data).to.deep.equal(SELF);
+    const select = el.shadowRoot!.querySelector<HTMLSelectElement>('select[part="layer-select"]')!;
+    select.value = '1';
+    select.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(seen).to.deep.equal([1]);
+  });
+});
