@@ -35,3 +35,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   return 'an object';
 }
+
+/** `1 token`, `2 tokens`: a number with its noun, singular or plural. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

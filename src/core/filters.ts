@@ -48,7 +48,11 @@ export function defaultFilter(data: AttentionData): AttentionFilter {
 export function applyFilter(data: AttentionData, filter: AttentionFilter): AttentionComponent {
   const available = availableFilters(data);
   if (!available.includes(filter)) {
-    throw new AttentionDataError('filter', `one of ${available.map((f) => `"${f}"`).join(', ')}`, describe(filter));
+    throw new AttentionDataError(
+      'filter',
+      `one of ${available.map((f) => `"${f}"`).join(', ')}`,
+      describe(filter),
+    );
   }
   if (filter === 'all') return data.components[0]!;
   if (filter === 'encoder' || filter === 'decoder' || filter === 'cross') {
@@ -179,9 +183,14 @@ function indicesOf(
   return wanted.map((n, i) => {
     const index = available.indexOf(n);
     if (index < 0) {
-      throw new AttentionDataError(`${field}[${i}]`, `one of the ${what}s ${rangeText(available)}`, describe(n));
+      throw new AttentionDataError(
+        `${field}[${i}]`,
+        `one of the ${what}s ${rangeText(available)}`,
+        describe(n),
+      );
     }
-    if (seen.has(n)) throw new AttentionDataError(`${field}[${i}]`, `a ${what} not listed before`, describe(n));
+    if (seen.has(n))
+      throw new AttentionDataError(`${field}[${i}]`, `a ${what} not listed before`, describe(n));
     seen.add(n);
     return index;
   });

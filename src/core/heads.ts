@@ -6,7 +6,11 @@
 import { AttentionDataError, describe } from './errors.js';
 
 /** Toggles `head`; returns `active` unchanged when it is the last active head. Keeps model order. */
-export function toggleHead(active: readonly number[], all: readonly number[], head: number): readonly number[] {
+export function toggleHead(
+  active: readonly number[],
+  all: readonly number[],
+  head: number,
+): readonly number[] {
   if (active.includes(head)) {
     return active.length === 1 ? active : active.filter((h) => h !== head);
   }
@@ -27,7 +31,11 @@ export function parseNumberList(text: string, field: string): number[] {
   if (parts.length === 1 && parts[0] === '') return [];
   return parts.map((p, i) => {
     if (!/^\d+$/.test(p)) {
-      throw new AttentionDataError(`${field}[${i}]`, 'a whole number ≥ 0 (comma-separated list)', describe(p));
+      throw new AttentionDataError(
+        `${field}[${i}]`,
+        'a whole number ≥ 0 (comma-separated list)',
+        describe(p),
+      );
     }
     return Number(p);
   });

@@ -62,4 +62,11 @@ export {
 } from './palette.js';
 export { formatExact, formatWeight } from './format.js';
 export { toggleHead, soloHead, parseNumberList } from './heads.js';
-export { headLayout, rowCenter, rowAt, visibleRows, type HeadLayout, type HeadLayoutOptions } from './layout.js';
+export {
+  headLayout,
+  rowCenter,
+  rowAt,
+  visibleRows,
+  type HeadLayout,
+  type HeadLayoutOptions,
+} from './layout.js';

@@ -77,7 +77,12 @@ export function rowAt(layout: HeadLayout, y: number, count: number): number {
 }
 
 /** First and last (exclusive) rows intersecting the band [top, bottom), clamped to [0, count]. */
-export function visibleRows(layout: HeadLayout, top: number, bottom: number, count: number): [number, number] {
+export function visibleRows(
+  layout: HeadLayout,
+  top: number,
+  bottom: number,
+  count: number,
+): [number, number] {
   const first = Math.max(0, Math.floor((top - layout.padding) / layout.rowHeight));
   const last = Math.min(count, Math.ceil((bottom - layout.padding) / layout.rowHeight));
   return [Math.min(first, count), Math.max(last, 0)];

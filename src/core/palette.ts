@@ -138,7 +138,9 @@ export function paletteSequence(theme: PaletteTheme, count: number): Rgb[] {
     const b = labs[i * 12 + 2]!;
     const hue = (Math.atan2(b, a) * 180) / Math.PI;
     const score =
-      Math.abs(((hue - ANCHOR_HUE + 540) % 360) - 180) - Math.sqrt(a * a + b * b) * 100 + Math.abs(L - 0.62) * 50;
+      Math.abs(((hue - ANCHOR_HUE + 540) % 360) - 180) -
+      Math.sqrt(a * a + b * b) * 100 +
+      Math.abs(L - 0.62) * 50;
     if (score < best) {
       best = score;
       pick = i;

@@ -3,7 +3,7 @@
  * input's format, reads its tensors, validates everything, and throws an `AttentionDataError`
  * naming the field, the expected and the received value. Nothing after it re-validates.
  */
-import { AttentionDataError, describe } from './errors.js';
+import { AttentionDataError, count, describe } from './errors.js';
 import { isTensorLike, readTensor, type DenseTensor, type TensorInput } from './tensor.js';
 import type {
   AttentionComponent,
@@ -14,12 +14,7 @@ import type {
   VectorShape,
   VectorTensor,
 } from './types.js';
-import {
-  checkFinite,
-  checkWeights,
-  ROW_SUM_TOLERANCE,
-  ROW_SUM_TOLERANCE_HALF,
-} from './validate.js';
+import { checkFinite, checkWeights, ROW_SUM_TOLERANCE, ROW_SUM_TOLERANCE_HALF } from './validate.js';
 
 /** One attention set in attnviz's own input format. */
 export interface AttentionSetInput {
@@ -136,8 +131,8 @@ export function parseAttention(input: unknown, options: ParseOptions = {}): Atte
     throw new AttentionDataError('data', 'attention data (an object or a tensor)', describe(input));
   }
   let data: AttentionData;
-  if (Array.isArray(input) || isTensorLike(input)) {
-    data = parseBareTensor(input, options);
+  if (Array.isArray(input) || isTensorLike(input) || ArrayBuffer.isView(input)) {
+    data = parseBareTensor(input as TensorInput, options);
   } else if (typeof input !== 'object') {
     throw new AttentionDataError('data', 'attention data (an object or a tensor)', describe(input));
   } else {
@@ -160,7 +155,9 @@ function parseObject(obj: Record<string, unknown>, options: ParseOptions): Atten
   }
   if ('attention' in obj) {
     const set = obj as unknown as AttentionSetInput;
-    const component = buildComponent('self', set, '', options);
+    // Distinct query and key token lists are cross attention, as for a bare tensor with keyTokens.
+    const name: ComponentName = set.tokens === undefined && set.queryTokens !== undefined ? 'cross' : 'self';
+    const component = buildComponent(name, set, '', options);
     return { components: [component], hints: {} };
   }
   throw new AttentionDataError(
@@ -190,17 +187,26 @@ function parseEncoderDecoder(input: EncoderDecoderInput, options: ParseOptions):
   const tokensFor = (field: string, value: unknown): readonly string[] => checkTokens(value, field);
   if (input.encoder !== undefined) {
     const tokens = tokensFor('encoderTokens', input.encoderTokens);
-    components.push(buildComponent('encoder', { ...input.encoder, tokens }, 'encoder.', options));
+    const names = { query: 'encoderTokens', key: 'encoderTokens' };
+    components.push(
+      buildComponent('encoder', { ...input.encoder, tokens }, 'encoder.', options, 'attention', names),
+    );
   }
   if (input.decoder !== undefined) {
     const tokens = tokensFor('decoderTokens', input.decoderTokens);
-    components.push(buildComponent('decoder', { ...input.decoder, tokens }, 'decoder.', options));
+    const names = { query: 'decoderTokens', key: 'decoderTokens' };
+    components.push(
+      buildComponent('decoder', { ...input.decoder, tokens }, 'decoder.', options, 'attention', names),
+    );
   }
   if (input.cross !== undefined) {
     const queryTokens = tokensFor('decoderTokens', input.decoderTokens);
     const keyTokens = tokensFor('encoderTokens', input.encoderTokens);
     components.push(
-      buildComponent('cross', { ...input.cross, queryTokens, keyTokens }, 'cross.', options),
+      buildComponent('cross', { ...input.cross, queryTokens, keyTokens }, 'cross.', options, 'attention', {
+        query: 'decoderTokens',
+        key: 'encoderTokens',
+      }),
     );
   }
   if (components.length === 0) {
@@ -241,7 +247,11 @@ function parseBertvizView(params: BertvizViewParams, options: ParseOptions): Att
     const name = entry.name;
     if (name === null || name === undefined || name === 'All') {
       if (all) {
-        throw new AttentionDataError(`attention[${i}].name`, 'a single unnamed or "All" entry', 'a second one');
+        throw new AttentionDataError(
+          `attention[${i}].name`,
+          'a single unnamed or "All" entry',
+          'a second one',
+        );
       }
       all = entry;
     } else if (name in BERTVIZ_PAIR_NAMES) {
@@ -327,7 +337,11 @@ function parseBertvizNeuron(params: BertvizNeuronParams, options: ParseOptions):
   const blocks = params.attention;
   const all = blocks.all;
   if (!isPlainObject(all) || !('attn' in all)) {
-    throw new AttentionDataError('attention.all', 'an object with attn, left_text and right_text', describe(all));
+    throw new AttentionDataError(
+      'attention.all',
+      'an object with attn, left_text and right_text',
+      describe(all),
+    );
   }
   const set: AttentionSetInput = {
     ...fromBertvizEntry(all, 'self', undefined, undefined),
@@ -394,9 +408,14 @@ function buildComponent(
   prefix: string,
   options: ParseOptions,
   attentionField = 'attention',
+  tokenNames?: { readonly query: string; readonly key: string },
 ): AttentionComponent {
   if (!isPlainObject(set)) {
-    throw new AttentionDataError(prefix.replace(/\.$/, '') || 'data', 'an attention set object', describe(set));
+    throw new AttentionDataError(
+      prefix.replace(/\.$/, '') || 'data',
+      'an attention set object',
+      describe(set),
+    );
   }
   if (set.attention === undefined) {
     throw new AttentionDataError(`${prefix}${attentionField}`, 'an attention tensor', 'undefined');
@@ -405,56 +424,60 @@ function buildComponent(
   const tensor = toAttentionShape(readTensor(set.attention, field), field);
   const [L, H, Q, K] = tensor.shape;
 
-  const tokenField = (side: string): string => `${prefix}${side}`;
+  // Names of the token fields as the input spells them, for error messages.
+  const bertvizEntry = attentionField === 'attn';
+  const names = tokenNames ?? {
+    query: `${prefix}${bertvizEntry ? 'left_text' : set.tokens !== undefined ? 'tokens' : 'queryTokens'}`,
+    key: `${prefix}${bertvizEntry ? 'right_text' : set.keyTokens !== undefined ? 'keyTokens' : 'tokens'}`,
+  };
   let queryTokens: readonly string[];
   let keyTokens: readonly string[];
   if (set.tokens !== undefined) {
-    queryTokens = checkTokens(set.tokens, tokenField(attentionField === 'attn' ? 'left_text' : 'tokens'));
-    keyTokens =
-      set.keyTokens !== undefined
-        ? checkTokens(set.keyTokens, tokenField(attentionField === 'attn' ? 'right_text' : 'keyTokens'))
-        : queryTokens;
+    queryTokens = checkTokens(set.tokens, names.query);
+    keyTokens = set.keyTokens !== undefined ? checkTokens(set.keyTokens, names.key) : queryTokens;
   } else if (set.queryTokens !== undefined && set.keyTokens !== undefined) {
-    queryTokens = checkTokens(set.queryTokens, tokenField(attentionField === 'attn' ? 'left_text' : 'queryTokens'));
-    keyTokens = checkTokens(set.keyTokens, tokenField(attentionField === 'attn' ? 'right_text' : 'keyTokens'));
+    queryTokens = checkTokens(set.queryTokens, names.query);
+    keyTokens = checkTokens(set.keyTokens, names.key);
   } else {
-    throw new AttentionDataError(tokenField('tokens'), 'a list of token strings', 'undefined');
+    throw new AttentionDataError(`${prefix}tokens`, 'a list of token strings', 'undefined');
   }
-  const leftName = attentionField === 'attn' ? 'left_text' : set.tokens !== undefined ? 'tokens' : 'queryTokens';
-  const rightName = attentionField === 'attn' ? 'right_text' : set.tokens !== undefined ? 'tokens' : 'keyTokens';
   if (queryTokens.length !== Q) {
     throw new AttentionDataError(
-      tokenField(leftName),
-      `${Q} tokens (the attention has ${Q} queries)`,
-      `${queryTokens.length} tokens`,
+      names.query,
+      `${count(Q, 'token')} (the attention has ${count(Q, 'query', 'queries')})`,
+      count(queryTokens.length, 'token'),
     );
   }
   if (keyTokens.length !== K) {
     throw new AttentionDataError(
-      tokenField(rightName),
-      `${K} tokens (the attention has ${K} keys)`,
-      `${keyTokens.length} tokens`,
+      names.key,
+      `${count(K, 'token')} (the attention has ${count(K, 'key')})`,
+      count(keyTokens.length, 'token'),
     );
   }
-  if (name === 'self' && set.tokens !== undefined && keyTokens !== queryTokens) {
+  if (name === 'self' && keyTokens !== queryTokens) {
     const mismatch = queryTokens.findIndex((t, i) => t !== keyTokens[i]);
     if (mismatch >= 0) {
       throw new AttentionDataError(
-        `${tokenField(rightName)}[${mismatch}]`,
-        `the same token as ${tokenField(leftName)}[${mismatch}] for self-attention (${JSON.stringify(queryTokens[mismatch])})`,
+        `${names.key}[${mismatch}]`,
+        `the same token as ${names.query}[${mismatch}] for self-attention (${JSON.stringify(queryTokens[mismatch])})`,
         describe(keyTokens[mismatch]),
       );
     }
   }
 
-  const layers = numbering(set.layers, L, `${prefix}layers`, 'layer');
-  const heads = numbering(set.heads, H, `${prefix}heads`, 'head');
+  // bertviz entries take their numbering from the shared include_layers / include_heads.
+  const layers = numbering(set.layers, L, bertvizEntry ? 'include_layers' : `${prefix}layers`, 'layer');
+  const heads = numbering(set.heads, H, bertvizEntry ? 'include_heads' : `${prefix}heads`, 'head');
 
   const allowUnnormalized = options.allowUnnormalized ?? false;
   const tolerance = checkTolerance(
     options.tolerance ?? (tensor.halfPrecision ? ROW_SUM_TOLERANCE_HALF : ROW_SUM_TOLERANCE),
   );
-  const { firstFutureIndex } = checkWeights(tensor.data, tensor.shape, field, { tolerance, allowUnnormalized });
+  const { firstFutureIndex } = checkWeights(tensor.data, tensor.shape, field, {
+    tolerance,
+    allowUnnormalized,
+  });
 
   const square = Q === K && name !== 'cross';
   if (set.causal !== undefined && typeof set.causal !== 'boolean') {
@@ -463,7 +486,11 @@ function buildComponent(
   let causal: boolean;
   if (set.causal === true) {
     if (!square) {
-      throw new AttentionDataError(`${prefix}causal`, 'false for attention between different token lists', 'true');
+      throw new AttentionDataError(
+        `${prefix}causal`,
+        'false for attention between different token lists',
+        'true',
+      );
     }
     if (firstFutureIndex >= 0) {
       const l = Math.floor(firstFutureIndex / (H * Q * K));
@@ -487,7 +514,11 @@ function buildComponent(
   if (set.sentenceBStart !== undefined && set.sentenceBStart !== null) {
     const s = set.sentenceBStart;
     if (name !== 'self') {
-      throw new AttentionDataError(`${prefix}sentenceBStart`, 'no sentence pair in an encoder-decoder set', describe(s));
+      throw new AttentionDataError(
+        `${prefix}sentenceBStart`,
+        'no sentence pair in an encoder-decoder set',
+        describe(s),
+      );
     }
     if (!Number.isInteger(s) || s < 1 || s > Q - 1) {
       throw new AttentionDataError(
@@ -514,10 +545,11 @@ function buildComponent(
     );
   }
 
+  const frozenQueries = Object.freeze([...queryTokens]);
   return {
     name,
-    queryTokens: Object.freeze([...queryTokens]),
-    keyTokens: name === 'self' ? Object.freeze([...queryTokens]) : Object.freeze([...keyTokens]),
+    queryTokens: frozenQueries,
+    keyTokens: name === 'self' ? frozenQueries : Object.freeze([...keyTokens]),
     weights: tensor.data,
     shape: tensor.shape,
     layers,
@@ -556,7 +588,8 @@ function toAttentionShape(t: DenseTensor, field: string): DenseTensor & { shape:
   }
   const names = ['layers', 'heads', 'queries', 'keys'];
   shape.forEach((d, i) => {
-    if (d === 0) throw new AttentionDataError(field, `at least 1 of ${names[i]}`, `shape [${shape.join(', ')}]`);
+    if (d === 0)
+      throw new AttentionDataError(field, `at least 1 of ${names[i]}`, `shape [${shape.join(', ')}]`);
   });
   return { ...t, shape: shape as unknown as AttentionShape };
 }
@@ -572,12 +605,20 @@ function readVectors(
   let shape = t.shape;
   if (shape.length === 5) {
     if (shape[1] !== 1) {
-      throw new AttentionDataError(`${field}[0]`, 'batch size 1 in each per-layer tensor', `batch size ${shape[1]}`);
+      throw new AttentionDataError(
+        `${field}[0]`,
+        'batch size 1 in each per-layer tensor',
+        `batch size ${shape[1]}`,
+      );
     }
     shape = [shape[0]!, shape[2]!, shape[3]!, shape[4]!];
   }
   if (shape.length !== 4) {
-    throw new AttentionDataError(field, '4 dimensions [layers, heads, tokens, dim]', `${shape.length} [${shape.join(', ')}]`);
+    throw new AttentionDataError(
+      field,
+      '4 dimensions [layers, heads, tokens, dim]',
+      `${shape.length} [${shape.join(', ')}]`,
+    );
   }
   const [L, H, T] = expected;
   const labels = ['layers', 'heads', tokenSide, 'dim'];
@@ -596,18 +637,25 @@ function readVectors(
   return { data: t.data, shape: vshape };
 }
 
-function numbering(value: unknown, count: number, field: string, what: string): readonly number[] {
-  if (value === undefined || value === null) return Object.freeze(Array.from({ length: count }, (_, i) => i));
-  if (!Array.isArray(value)) throw new AttentionDataError(field, `a list of ${count} ${what} numbers`, describe(value));
-  if (value.length !== count) {
-    throw new AttentionDataError(field, `${count} ${what} numbers (one per ${what} in the tensor)`, `${value.length}`);
+function numbering(value: unknown, size: number, field: string, what: string): readonly number[] {
+  if (value === undefined || value === null) return Object.freeze(Array.from({ length: size }, (_, i) => i));
+  if (!Array.isArray(value)) {
+    throw new AttentionDataError(field, `a list of ${count(size, `${what} number`)}`, describe(value));
+  }
+  if (value.length !== size) {
+    throw new AttentionDataError(
+      field,
+      `${count(size, `${what} number`)} (one per ${what} in the tensor)`,
+      `${value.length}`,
+    );
   }
   const seen = new Set<number>();
   value.forEach((n, i) => {
     if (!Number.isInteger(n) || n < 0) {
       throw new AttentionDataError(`${field}[${i}]`, `a ${what} number ≥ 0`, describe(n));
     }
-    if (seen.has(n)) throw new AttentionDataError(`${field}[${i}]`, `a ${what} number not listed before`, describe(n));
+    if (seen.has(n))
+      throw new AttentionDataError(`${field}[${i}]`, `a ${what} number not listed before`, describe(n));
     seen.add(n);
   });
   return Object.freeze([...(value as number[])]);
@@ -643,7 +691,7 @@ function checkSameLayout(components: readonly AttentionComponent[]): void {
     if (c.shape[0] !== first.shape[0] || c.shape[1] !== first.shape[1]) {
       throw new AttentionDataError(
         c.name,
-        `${first.shape[0]} layers × ${first.shape[1]} heads like ${first.name}`,
+        `${count(first.shape[0], 'layer')} × ${count(first.shape[1], 'head')} like ${first.name}`,
         `${c.shape[0]} × ${c.shape[1]}`,
       );
     }

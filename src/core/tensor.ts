@@ -3,7 +3,7 @@
  * onnxruntime `{dims, data}` tensors, per-layer lists) into one dense `Float32Array` with an
  * explicit shape. Every check names the offending path.
  */
-import { AttentionDataError, describe } from './errors.js';
+import { AttentionDataError, count, describe } from './errors.js';
 
 /** A tensor object as transformers.js and onnxruntime-web hand it out (`dims`), or with `shape`. */
 export interface TensorLike {
@@ -149,11 +149,11 @@ function readNested(root: readonly unknown[], field: string): DenseTensor {
     const last = depth === shape.length - 1;
     if (last) {
       if (!Array.isArray(node) && !isNumericArrayLike(node)) {
-        throw new AttentionDataError(path, `an array of ${expected} numbers`, describe(node));
+        throw new AttentionDataError(path, `an array of ${count(expected, 'number')}`, describe(node));
       }
       const arr = node as ArrayLike<unknown>;
       if (arr.length !== expected) {
-        throw new AttentionDataError(path, `${expected} values (ragged array)`, `${arr.length}`);
+        throw new AttentionDataError(path, `${count(expected, 'value')} (ragged array)`, `${arr.length}`);
       }
       for (let i = 0; i < expected; i++) {
         const v = arr[i];
@@ -165,10 +165,18 @@ function readNested(root: readonly unknown[], field: string): DenseTensor {
       return;
     }
     if (!Array.isArray(node)) {
-      throw new AttentionDataError(path, `an array of ${expected} entries`, describe(node));
+      throw new AttentionDataError(
+        path,
+        `an array of ${count(expected, 'entry', 'entries')}`,
+        describe(node),
+      );
     }
     if (node.length !== expected) {
-      throw new AttentionDataError(path, `${expected} entries (ragged array)`, `${node.length}`);
+      throw new AttentionDataError(
+        path,
+        `${count(expected, 'entry', 'entries')} (ragged array)`,
+        `${node.length}`,
+      );
     }
     for (let i = 0; i < expected; i++) walk(node[i], depth + 1, `${path}[${i}]`);
   };

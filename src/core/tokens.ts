@@ -22,7 +22,7 @@ export interface DisplayToken {
 }
 
 const SPECIAL_PATTERNS = [
-  /^\[[A-Z][A-Z_0-9]*\]$/, // [CLS] [SEP] [PAD] [MASK] [UNK]
+  /^\[(?:[A-Z][A-Z_0-9]*|unused\d+)\]$/, // [CLS] [SEP] [PAD] [MASK] [UNK] [unused0]
   /^<\|[^|<>\s]{1,40}\|>$/, // <|endoftext|> <|im_start|>
   /^<\/?[A-Za-z][\w-]{0,30}>$/, // <s> </s> <pad> <unk> <mask> <extra_id_0>
 ];
@@ -49,7 +49,10 @@ export function detectTokenStyle(tokens: readonly string[]): TokenStyle {
 }
 
 /** Labels for a token list; the style is detected once for the whole list unless given. */
-export function displayTokens(tokens: readonly string[], style: TokenStyle = detectTokenStyle(tokens)): DisplayToken[] {
+export function displayTokens(
+  tokens: readonly string[],
+  style: TokenStyle = detectTokenStyle(tokens),
+): DisplayToken[] {
   return tokens.map((t) => displayToken(t, style));
 }
 
@@ -67,7 +70,12 @@ export function displayToken(raw: string, style: TokenStyle): DisplayToken {
       }
       return { text: visibleWhitespace(raw), kind: 'word', wordStart: true, raw };
     case 'end-of-word':
-      return { text: visibleWhitespace(raw.endsWith('</w>') ? raw.slice(0, -4) : raw), kind: 'word', wordStart: false, raw };
+      return {
+        text: visibleWhitespace(raw.endsWith('</w>') ? raw.slice(0, -4) : raw),
+        kind: 'word',
+        wordStart: false,
+        raw,
+      };
     case 'plain':
       return spaced(raw, raw);
   }
@@ -76,7 +84,8 @@ export function displayToken(raw: string, style: TokenStyle): DisplayToken {
 function spaced(decoded: string, raw: string): DisplayToken {
   const wordStart = /^\s/.test(decoded);
   const trimmed = decoded.replace(/^ /, '');
-  return { text: visibleWhitespace(trimmed === '' ? decoded : trimmed), kind: 'word', wordStart, raw };
+  // A token of spaces only shows all its spaces: `ĠĠ` must not look like `Ġ`.
+  return { text: visibleWhitespace(/^ +$/.test(decoded) ? decoded : trimmed), kind: 'word', wordStart, raw };
 }
 
 const WHITESPACE_SYMBOLS: Readonly<Record<string, string>> = {

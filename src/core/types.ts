@@ -42,7 +42,11 @@ export interface AttentionComponent {
   readonly heads: readonly number[];
   /** True when no query attends to a later key (decoder self-attention). */
   readonly causal: boolean;
-  /** True when every row sums to 1 (a softmax output); false for scores, rollout and the like. */
+  /**
+   * True when the weights are softmax probabilities (every row of the full attention sums to 1;
+   * rows of a sentence-pair block keep their values and need not); false for scores, rollout and
+   * the like, which views show relative to the largest weight.
+   */
   readonly normalized: boolean;
   /**
    * Position in the full input of the first query token. Non-zero in a sentence-pair block, so that

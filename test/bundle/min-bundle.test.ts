@@ -14,7 +14,9 @@ describe('dist/attnviz.min.js', () => {
     // No static or dynamic import of a bare specifier (a package name) is left.
     const bare = text.match(/\b(?:from|import)\s*\(?\s*["'](?![./])[^"']*["']/g) ?? [];
     expect(bare, 'bare imports').to.deep.equal([]);
-    expect(/customElements\.define\(\s*["']attn-head-view["']/.test(text), 'defines attn-head-view').to.equal(true);
+    expect(/customElements\.define\(\s*["']attn-head-view["']/.test(text), 'defines attn-head-view').to.equal(
+      true,
+    );
   });
 
   it('registers every element when loaded by a plain <script type="module">', async () => {
@@ -28,11 +30,16 @@ describe('dist/attnviz.min.js', () => {
     document.head.append(script);
     await loaded;
     await customElements.whenDefined('attn-head-view');
-    const el = document.createElement('attn-head-view') as HTMLElement & { data: unknown; updateComplete: Promise<unknown> };
+    const el = document.createElement('attn-head-view') as HTMLElement & {
+      data: unknown;
+      updateComplete: Promise<unknown>;
+    };
     el.data = SELF;
     document.body.append(el);
     await el.updateComplete;
-    const labels = [...el.shadowRoot!.querySelectorAll('.column.query [role="option"]')].map((o) => o.textContent!.trim());
+    const labels = [...el.shadowRoot!.querySelectorAll('.column.query [role="option"]')].map((o) =>
+      o.textContent!.trim(),
+    );
     expect(labels).to.deep.equal(SELF.tokens);
     el.remove();
   });

@@ -435,7 +435,7 @@ describe('attn-head-view', () => {
     it('shows the parse error instead of throwing', async () => {
       const h = await mountHeadView({ tokens: ['a', 'b'], attention: [[[[0.5, 0.5]]]] });
       expect(h.error()).to.equal(
-        'invalid tokens: expected 1 tokens (the attention has 1 queries), got 2 tokens',
+        'invalid tokens: expected 1 token (the attention has 1 query), got 2 tokens',
       );
       expect(h.root.querySelector('[role="alert"]')).to.not.equal(null);
     });

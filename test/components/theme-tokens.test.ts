@@ -35,9 +35,7 @@ describe('theme tokens', () => {
     const styles = cssText(AttnHeadView.styles);
     const usedInCss = new Set([...styles.matchAll(/var\((--attn-[a-z-]+)/g)].map((m) => m[1]!));
     const script = await source('/src/components/head-view/head-view.ts');
-    const usedInScript = new Set(
-      [...script.matchAll(/['"`](--attn-[a-z-]+)['"`]/g)].map((m) => m[1]!),
-    );
+    const usedInScript = new Set([...script.matchAll(/['"`](--attn-[a-z-]+)['"`]/g)].map((m) => m[1]!));
     const used = [...new Set([...usedInCss, ...usedInScript])].sort();
     expect(used).to.deep.equal(defined);
     // Documentation: the manifest generated from the element's doc comments (`npm run manifest`).

@@ -49,7 +49,23 @@ describe('React 19', () => {
   it('re-renders with new data', async () => {
     const tokens = ['x', 'y'];
     flushSync(() => root.render(<attn-head-view data={SELF} />));
-    flushSync(() => root.render(<attn-head-view data={{ tokens, attention: [[[[1, 0], [0, 1]]]] }} />));
+    flushSync(() =>
+      root.render(
+        <attn-head-view
+          data={{
+            tokens,
+            attention: [
+              [
+                [
+                  [1, 0],
+                  [0, 1],
+                ],
+              ],
+            ],
+          }}
+        />,
+      ),
+    );
     const el = container.querySelector('attn-head-view') as AttnHeadView;
     await el.updateComplete;
     const labels = [...el.shadowRoot!.querySelectorAll('.column.query [role="option"]')].map((o) =>

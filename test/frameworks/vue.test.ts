@@ -34,7 +34,11 @@ describe('Vue 3', () => {
   it('passes data as a property from a render function and receives attn-heads-change', async () => {
     const seen: (readonly number[])[] = [];
     app = createApp({
-      render: () => h('attn-head-view', { ...typedProps, onAttnHeadsChange: (e: CustomEvent) => seen.push(e.detail.heads) }),
+      render: () =>
+        h('attn-head-view', {
+          ...typedProps,
+          onAttnHeadsChange: (e: CustomEvent) => seen.push(e.detail.heads),
+        }),
     });
     app.mount(container);
     const el = container.querySelector('attn-head-view') as AttnHeadView;
