@@ -35,32 +35,49 @@ const browser = await puppeteer.launch({
   ],
 });
 
+// Each size runs in several fresh pages (each first render is a cold one, as a user's is); the
+// table shows medians, and the spread of first renders.
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measure(n) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1000, height: 800 });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  const figures = await page.evaluate(
+    (n, layers, heads) => window.bench.headView(n, layers, heads),
+    n,
+    layers,
+    heads,
+  );
+  await page.close();
+  return figures;
+}
+
 try {
+  await measure(64); // warm the browser process itself, not the page's code
   const rows = [];
   for (const n of sizes) {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1000, height: 800 });
-    page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
-    const figures = await page.evaluate(
-      (n, layers, heads) => window.bench.headView(n, layers, heads),
-      n,
-      layers,
-      heads,
-    );
-    rows.push(figures);
-    await page.close();
+    const all = [];
+    for (let i = 0; i < runs; i++) all.push(await measure(n));
+    const row = {};
+    for (const key of Object.keys(all[0])) row[key] = median(all.map((f) => f[key]));
+    const firsts = all.map((f) => f.firstRenderMs);
+    row.firstRenderRange = `${Math.min(...firsts).toFixed(0)}–${Math.max(...firsts).toFixed(0)}`;
+    rows.push(row);
   }
   const cpu = (await import('node:os')).cpus();
   console.log(
-    `<attn-head-view>, ${heads} heads, ${layers} layers, synthetic attention; Chromium ${await browser.version()}; ${cpu.length} × ${cpu[0]?.model}`,
+    `<attn-head-view>, ${heads} heads, ${layers} layers, synthetic attention; medians of ${runs} fresh pages; Chromium ${await browser.version()}; ${cpu.length} × ${cpu[0]?.model}`,
   );
   const cols = [
     ['tokens', 'tokens', 0],
     ['attention MB', 'attentionMB', 0],
     ['parse ms', 'parseMs', 1],
     ['first render ms', 'firstRenderMs', 1],
+    ['(range)', 'firstRenderRange', null],
     ['to first frame ms', 'firstFrameMs', 1],
     ['all lines drawn ms', 'completeMs', 1],
     ['hover ms (median)', 'hoverMs', 1],
@@ -72,7 +89,8 @@ try {
     ['JS heap MB', 'heapMB', 1],
     ['token nodes', 'renderedTokenNodes', 0],
   ];
-  const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map(([, k, d]) => r[k].toFixed(d)))];
+  const cell = (r, k, d) => (d === null ? String(r[k]) : r[k].toFixed(d));
+  const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map(([, k, d]) => cell(r, k, d)))];
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   for (const row of table) console.log(row.map((v, i) => v.padStart(widths[i])).join('  '));
 } finally {

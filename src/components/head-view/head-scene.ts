@@ -44,9 +44,16 @@ function masked(c: AttentionComponent, q: number, k: number): boolean {
  * every view and subset.
  *
  * Every visible line of the active heads: opacity = weight / active heads (bertviz). Lines fainter
- * than `MIN_VISIBLE_ALPHA` are left out: they change no pixel of an 8-bit display.
+ * than `MIN_VISIBLE_ALPHA` are left out: they change no pixel of an 8-bit display. With a `band`
+ * (content y from `top` to `bottom`), only lines that cross it: a query row below the band can
+ * only reach it through keys above its bottom, and one above through keys below its top, so a
+ * long input needs a small part of its weights read.
  */
-export function allLines(src: LineSource, out = new LineList()): LineList {
+export function allLines(
+  src: LineSource,
+  out = new LineList(),
+  band?: { readonly top: number; readonly bottom: number },
+): LineList {
   out.clear();
   const { component: c, layout, heads } = src;
   const [, , Q, K] = c.shape;
@@ -56,15 +63,27 @@ export function allLines(src: LineSource, out = new LineList()): LineList {
   const x1 = layout.linesX1;
   const yq = rowYs(layout, Q, src.top);
   const yk = rowYs(layout, K, src.top);
+  // A line is as thick as the widest line width we draw; a margin of a row keeps its edge in.
+  const top = band ? band.top - layout.rowHeight : -Infinity;
+  const bottom = band ? band.bottom + layout.rowHeight : Infinity;
+  let kTop = 0;
+  while (kTop < K && yk[kTop]! < top) kTop++;
+  let kBottom = K;
+  while (kBottom > 0 && yk[kBottom - 1]! > bottom) kBottom--;
   for (const h of heads) {
     const m = headMatrix(c, src.layerIndex, h);
     const color = c.heads[h]!;
     for (let q = 0; q < Q; q++) {
       const row = q * K;
-      for (let k = 0; k < K; k++) {
+      const y0 = yq[q]!;
+      // Keys the causal mask leaves visible to this query, narrowed to those whose line crosses the band.
+      let end = c.causal ? Math.max(0, Math.min(K, c.queryStart + q - c.keyStart + 1)) : K;
+      let start = 0;
+      if (y0 < top) start = kTop;
+      else if (y0 > bottom) end = Math.min(end, kBottom);
+      for (let k = start; k < end; k++) {
         const w = m[row + k]!;
-        if (w < threshold || masked(c, q, k)) continue;
-        out.push(x0, yq[q]!, x1, yk[k]!, w * scale, color);
+        if (w >= threshold) out.push(x0, y0, x1, yk[k]!, w * scale, color);
       }
     }
   }

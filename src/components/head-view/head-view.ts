@@ -53,7 +53,7 @@ interface TokenRef {
 const FIRST_SLICE_VISITS = 4_000_000;
 const SLICE_VISITS = 1_500_000;
 /** Rows rendered beyond the visible ones, so that scrolling a little needs no re-render. */
-const OVERSCAN_ROWS = 12;
+const OVERSCAN_ROWS = 6;
 /** Strongest weights listed per head in the readout. */
 const READOUT_TOP = 3;
 /** Height of the title band of exported images. */
@@ -162,6 +162,7 @@ export class AttnHeadView extends LitElement {
   private readonly fullLines = new LineList();
   private fullLinesKey = '';
   private fullKey = '';
+  private warmKey = '';
   private readonly focusLineList = new LineList();
   private readonly focusRaster = new LinesRaster();
   private readonly fullRaster = new LinesRaster();
@@ -644,6 +645,7 @@ export class AttnHeadView extends LitElement {
     if (focus || this.fullRaster.complete) {
       for (const resolve of this.drawWaiters.splice(0)) resolve();
     }
+    if (!focus && this.fullRaster.complete) this.scheduleHoverWarmUp(layout, viewHeight, dpr);
     if (focus) {
       const [from, to] = visibleRows(
         layout,
@@ -676,8 +678,8 @@ export class AttnHeadView extends LitElement {
       const lines = this.focusedLines(focus);
       return this.focusRaster.draw(++this.focusDraws, { ...band, lines }, this.viewScroll, viewHeight, dpr);
     }
-    const lines = this.everyLine();
-    const key = `${this.fullLinesKey}|${this.viewScroll}|${viewHeight}|${dpr}|${this.paletteCss.join()}`;
+    const lines = this.everyLine(viewHeight);
+    const key = `${this.fullLinesKey}|${dpr}|${this.paletteCss.join()}`;
     const fresh = key !== this.fullKey;
     this.fullKey = key;
     const image = this.fullRaster.draw(
@@ -704,10 +706,32 @@ export class AttnHeadView extends LitElement {
     );
   }
 
-  private everyLine(): LineList {
-    const key = `${this.layerIndex}|${this.headIndices.join(',')}|${this.layout!.width}|${this.rowHeight}`;
+  /**
+   * In idle time after a full picture, allocates the hover raster and runs the hover code once
+   * (nothing is painted), so that the first hover does not pay ~20 ms of allocation and cold
+   * JavaScript.
+   */
+  private scheduleHoverWarmUp(layout: HeadLayout, viewHeight: number, dpr: number): void {
+    const key = `${dpr}|${this.fullLinesKey}`;
+    if (key === this.warmKey) return;
+    this.warmKey = key;
+    const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 50));
+    idle(() => {
+      if (this.warmKey !== key || !this.component || this.effectiveFocus()) return;
+      const warm: TokenRef = { side: 'query', index: 0 };
+      this.linesFrame(warm, layout, viewHeight, dpr);
+      focusBoxes(this.lineSource(), warm.side, warm.index, this.paletteCss, 0, 1);
+    });
+  }
+
+  /** The lines of every active head that cross the visible rows; rebuilt when any input changes. */
+  private everyLine(viewHeight: number): LineList {
+    const key = `${this.layerIndex}|${this.headIndices.join(',')}|${this.layout!.width}|${this.rowHeight}|${this.viewScroll}|${viewHeight}|${this.weightScale}`;
     if (key !== this.fullLinesKey) {
-      allLines(this.lineSource(), this.fullLines);
+      allLines(this.lineSource(), this.fullLines, {
+        top: this.viewScroll,
+        bottom: this.viewScroll + viewHeight,
+      });
       this.fullLinesKey = key;
     }
     return this.fullLines;

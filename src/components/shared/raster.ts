@@ -72,21 +72,21 @@ export class RasterTarget {
     this.data.fill(0);
   }
 
-  /** Writes the image as 8-bit straight-alpha RGBA, row by row: the layout of `ImageData`. */
+  /**
+   * Writes the image as 8-bit straight-alpha RGBA, row by row: the layout of `ImageData`. Empty
+   * pixels (most of a band of lines) cost one comparison; channels round to nearest.
+   */
   toRgba8(out: Uint8ClampedArray): void {
     const d = this.data;
     const { width, height } = this;
+    out.fill(0);
     for (let col = 0; col < width; col++) {
       let i = col * height * 4;
-      let o = col * 4;
-      for (let row = 0; row < height; row++, i += 4, o += width * 4) {
+      for (let row = 0; row < height; row++, i += 4) {
         const a = d[i + 3]!;
-        if (a <= 0) {
-          out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
-          continue;
-        }
-        // Uint8ClampedArray rounds to nearest on assignment; adding 0.5 would round up.
+        if (a <= 0) continue;
         const k = 255 / a;
+        const o = (row * width + col) * 4;
         out[o] = d[i]! * k;
         out[o + 1] = d[i + 1]! * k;
         out[o + 2] = d[i + 2]! * k;

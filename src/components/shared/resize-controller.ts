@@ -49,8 +49,12 @@ export class ResizeController implements ReactiveController {
     if (this.observed) this.observer.unobserve(this.observed);
     this.observed = el;
     this.observer.observe(el);
-    const rect = el.getBoundingClientRect();
-    this.width = el.clientWidth || rect.width;
-    this.height = el.clientHeight || rect.height;
+    // The host is measured at once (before its first render its layout is cheap); an inner
+    // element is measured by the observer's first callback, as reading it now would force a
+    // layout of everything just rendered.
+    if (el === this.host) {
+      this.width = el.clientWidth;
+      this.height = el.clientHeight;
+    }
   }
 }
