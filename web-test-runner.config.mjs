@@ -10,7 +10,10 @@ const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export default {
   files: ['test/**/*.test.{ts,tsx}'],
   nodeResolve: true,
-  concurrency: 2,
+  // One page at a time: Chromium does not run requestAnimationFrame in a page that is not
+  // in front, and the views draw in animation frames, so concurrent pages could hang
+  // (modernweb-dev/web#2588).
+  concurrency: 1,
   testsFinishTimeout: 300_000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 20_000 } },
@@ -31,6 +34,9 @@ export default {
           '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
         ],
       },
     }),
