@@ -10,6 +10,7 @@ const entries = {
   define: 'src/define.ts',
   'core/index': 'src/core/index.ts',
   'components/head-view/define': 'src/components/head-view/define.ts',
+  'components/model-view/define': 'src/components/model-view/define.ts',
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/vue': 'src/frameworks/vue.ts',
 };

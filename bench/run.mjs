@@ -56,43 +56,99 @@ async function measure(n) {
   return figures;
 }
 
-try {
-  await measure(64); // warm the browser process itself, not the page's code
-  const rows = [];
-  for (const n of sizes) {
-    const all = [];
-    for (let i = 0; i < runs; i++) all.push(await measure(n));
-    const row = {};
-    for (const key of Object.keys(all[0])) row[key] = median(all.map((f) => f[key]));
-    const firsts = all.map((f) => f.firstRenderMs);
-    row.firstRenderRange = `${Math.min(...firsts).toFixed(0)}–${Math.max(...firsts).toFixed(0)}`;
-    rows.push(row);
-  }
-  const cpu = (await import('node:os')).cpus();
-  console.log(
-    `<attn-head-view>, ${heads} heads, ${layers} layers, synthetic attention; medians of ${runs} fresh pages; Chromium ${await browser.version()}; ${cpu.length} × ${cpu[0]?.model}`,
+const views = (process.env.BENCH_VIEWS ?? 'head,model').split(',');
+
+async function measureModel(n, mode) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1100, height: 900 });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  const figures = await page.evaluate(
+    (n, layers, heads, mode) => window.bench.modelView(n, layers, heads, mode),
+    n,
+    layers,
+    heads,
+    mode,
   );
-  const cols = [
-    ['tokens', 'tokens', 0],
-    ['attention MB', 'attentionMB', 0],
-    ['parse ms', 'parseMs', 1],
-    ['first render ms', 'firstRenderMs', 1],
-    ['(range)', 'firstRenderRange', null],
-    ['to first frame ms', 'firstFrameMs', 1],
-    ['all lines drawn ms', 'completeMs', 1],
-    ['hover ms (median)', 'hoverMs', 1],
-    ['hover ms (max)', 'hoverMaxMs', 1],
-    ['unhover ms', 'unhoverMs', 1],
-    ['layer switch ms', 'layerSwitchMs', 1],
-    ['layer switch, all lines ms', 'layerSwitchCompleteMs', 1],
-    ['scroll, all lines ms', 'scrollMs', 1],
-    ['JS heap MB', 'heapMB', 1],
-    ['token nodes', 'renderedTokenNodes', 0],
-  ];
+  await page.close();
+  return figures;
+}
+
+function printTable(cols, rows) {
   const cell = (r, k, d) => (d === null ? String(r[k]) : r[k].toFixed(d));
   const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map(([, k, d]) => cell(r, k, d)))];
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   for (const row of table) console.log(row.map((v, i) => v.padStart(widths[i])).join('  '));
+}
+
+async function medians(runOnce) {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(await runOnce());
+  const row = {};
+  for (const key of Object.keys(all[0])) {
+    row[key] = typeof all[0][key] === 'number' ? median(all.map((f) => f[key])) : all[0][key];
+  }
+  const firsts = all.map((f) => f.firstRenderMs);
+  row.firstRenderRange = `${Math.min(...firsts).toFixed(0)}–${Math.max(...firsts).toFixed(0)}`;
+  return row;
+}
+
+try {
+  await measure(64); // warm the browser process itself, not the page's code
+  const cpu = (await import('node:os')).cpus();
+  const machine = `Chromium ${await browser.version()}; ${cpu.length} × ${cpu[0]?.model}`;
+  if (views.includes('head')) {
+    const rows = [];
+    for (const n of sizes) rows.push(await medians(() => measure(n)));
+    console.log(
+      `<attn-head-view>, ${heads} heads, ${layers} layers, synthetic attention; medians of ${runs} fresh pages; ${machine}`,
+    );
+    printTable(
+      [
+        ['tokens', 'tokens', 0],
+        ['attention MB', 'attentionMB', 0],
+        ['parse ms', 'parseMs', 1],
+        ['first render ms', 'firstRenderMs', 1],
+        ['(range)', 'firstRenderRange', null],
+        ['to first frame ms', 'firstFrameMs', 1],
+        ['all lines drawn ms', 'completeMs', 1],
+        ['hover ms (median)', 'hoverMs', 1],
+        ['hover ms (max)', 'hoverMaxMs', 1],
+        ['unhover ms', 'unhoverMs', 1],
+        ['layer switch ms', 'layerSwitchMs', 1],
+        ['layer switch, all lines ms', 'layerSwitchCompleteMs', 1],
+        ['scroll, all lines ms', 'scrollMs', 1],
+        ['JS heap MB', 'heapMB', 1],
+        ['token nodes', 'renderedTokenNodes', 0],
+      ],
+      rows,
+    );
+  }
+  if (views.includes('model')) {
+    const rows = [];
+    for (const mode of ['lines', 'heatmap']) {
+      for (const n of sizes) rows.push(await medians(() => measureModel(n, mode)));
+    }
+    console.log(
+      `\n<attn-model-view>, ${layers} layers × ${heads} heads, synthetic sentence pair, 1000 px wide; medians of ${runs} fresh pages; ${machine}`,
+    );
+    printTable(
+      [
+        ['thumbnails', 'mode', null],
+        ['tokens', 'tokens', 0],
+        ['first render, all drawn ms', 'firstRenderMs', 1],
+        ['(range)', 'firstRenderRange', null],
+        ['first frame ms', 'firstFrameMs', 1],
+        ['open detail ms', 'openDetailMs', 1],
+        ['filter switch ms', 'filterSwitchMs', 1],
+        ['mode switch ms', 'modeSwitchMs', 1],
+        ['all summaries ms', 'summariesMs', 1],
+        ['JS heap MB', 'heapMB', 1],
+      ],
+      rows,
+    );
+  }
 } finally {
   await browser.close();
 }

@@ -1,4 +1,6 @@
 /** Registers every attnviz element. */
 import './components/head-view/define.js';
+import './components/model-view/define.js';
 
 export { AttnHeadView } from './components/head-view/define.js';
+export { AttnModelView } from './components/model-view/define.js';

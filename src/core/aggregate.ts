@@ -39,3 +39,15 @@ function headIndices(c: AttentionComponent, heads: readonly number[]): number[] 
     return index;
   });
 }
+
+/**
+ * Largest weight of a layer. Views show unnormalised data (scores, rollout) relative to it, so
+ * that the strongest weight of a layer is fully opaque.
+ */
+export function layerMax(c: AttentionComponent, layerIndex: number): number {
+  const [, H, Q, K] = c.shape;
+  const block = c.weights.subarray(layerIndex * H * Q * K, (layerIndex + 1) * H * Q * K);
+  let max = 0;
+  for (let i = 0; i < block.length; i++) if (block[i]! > max) max = block[i]!;
+  return max;
+}

@@ -17,7 +17,14 @@ export {
   type BertvizNeuronBlock,
   type ParseOptions,
 } from './parse.js';
-export { readTensor, halfToFloat, type TensorInput, type TensorLike, type DenseTensor } from './tensor.js';
+export {
+  readTensor,
+  halfToFloat,
+  MAX_TENSOR_VALUES,
+  type TensorInput,
+  type TensorLike,
+  type DenseTensor,
+} from './tensor.js';
 export { ROW_SUM_TOLERANCE, ROW_SUM_TOLERANCE_HALF } from './validate.js';
 export {
   applyFilter,
@@ -34,7 +41,7 @@ export {
   type PairBlock,
   type SubsetOptions,
 } from './filters.js';
-export { meanOverHeads } from './aggregate.js';
+export { meanOverHeads, layerMax } from './aggregate.js';
 export {
   displayToken,
   displayTokens,
@@ -70,3 +77,16 @@ export {
   type HeadLayout,
   type HeadLayoutOptions,
 } from './layout.js';
+export {
+  headSummary,
+  headSummaries,
+  isDelimiter,
+  delimiterMask,
+  SUMMARY_NAMES,
+  SUMMARY_LABELS,
+  type SummaryName,
+  type HeadSummary,
+  type HeadSummaries,
+} from './summaries.js';
+export { binEdges, poolMax, poolMean, type PooledMatrix } from './pooling.js';
+export { gridLayout, cellX, cellY, type GridLayout, type GridLayoutOptions } from './grid.js';

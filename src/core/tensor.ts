@@ -28,6 +28,25 @@ export interface DenseTensor {
   readonly halfPrecision: boolean;
 }
 
+/**
+ * Most values one tensor may hold: 2²⁸ (1 GiB as float32; e.g. 12 layers × 12 heads × 1,365²
+ * tokens). A larger input would exhaust a browser tab's memory once copied and derived, so it is
+ * refused with its size before anything is allocated.
+ */
+export const MAX_TENSOR_VALUES = 2 ** 28;
+
+/** @throws AttentionDataError when a tensor of this shape would exceed `MAX_TENSOR_VALUES`. */
+export function checkTensorSize(shape: readonly number[], field: string): void {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size > MAX_TENSOR_VALUES) {
+    throw new AttentionDataError(
+      field,
+      `at most ${MAX_TENSOR_VALUES.toLocaleString('en-US')} values (1 GiB as float32; fewer tokens, layers or heads)`,
+      `shape [${shape.join(', ')}] = ${size.toLocaleString('en-US')} values (${(size / 2 ** 28).toFixed(1)} GiB)`,
+    );
+  }
+}
+
 export function isTensorLike(value: unknown): value is TensorLike {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
@@ -67,6 +86,7 @@ function readTensorLike(t: TensorLike, field: string): DenseTensor {
     }
   });
   const size = dims.reduce((a, b) => a * b, 1);
+  checkTensorSize(dims, field);
   const source = t.data;
   if (!source || typeof (source as ArrayLike<unknown>).length !== 'number') {
     throw new AttentionDataError(`${field}.data`, 'an array of numbers', describe(source));
@@ -119,6 +139,7 @@ function readTensorList(list: readonly unknown[], field: string): DenseTensor {
       );
     }
   });
+  checkTensorSize([parts.length, ...first.shape], field);
   const data = new Float32Array(first.data.length * parts.length);
   parts.forEach((p, i) => data.set(p.data, i * first.data.length));
   return {
@@ -142,6 +163,7 @@ function readNested(root: readonly unknown[], field: string): DenseTensor {
   if (size === 0) {
     throw new AttentionDataError(field, 'a non-empty tensor', `shape [${shape.join(', ')}]`);
   }
+  checkTensorSize(shape, field);
   const data = new Float32Array(size);
   let offset = 0;
   const walk = (node: unknown, depth: number, path: string): void => {

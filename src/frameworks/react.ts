@@ -8,9 +8,12 @@
  */
 import type { HTMLAttributes, RefAttributes } from 'react';
 import type { AttnHeadView } from '../components/head-view/head-view.js';
+import type { AttnModelView } from '../components/model-view/model-view.js';
+import type { AttnHeadViewProperties, AttnModelViewProperties } from './properties.js';
 import type {
   AttnFilterChangeDetail,
   AttnHeadsChangeDetail,
+  AttnHeadSelectDetail,
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
 } from '../components/shared/events.js';
@@ -21,6 +24,7 @@ export interface AttnViewEventProps {
   'onattn-heads-change'?: (event: CustomEvent<AttnHeadsChangeDetail>) => void;
   'onattn-filter-change'?: (event: CustomEvent<AttnFilterChangeDetail>) => void;
   'onattn-token-focus'?: (event: CustomEvent<AttnTokenFocusDetail>) => void;
+  'onattn-head-select'?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
 }
 
 type ElementProps<E extends HTMLElement> = Omit<HTMLAttributes<E>, 'children'> &
@@ -28,11 +32,20 @@ type ElementProps<E extends HTMLElement> = Omit<HTMLAttributes<E>, 'children'> &
 
 export type AttnHeadViewProps = ElementProps<AttnHeadView> &
   AttnViewEventProps &
-  Partial<
-    Pick<AttnHeadView, 'data' | 'layer' | 'heads' | 'filter' | 'theme' | 'lineOpacity' | 'includeLayers'>
-  > & {
+  AttnHeadViewProperties & {
     'line-opacity'?: AttnHeadView['lineOpacity'];
     'include-layers'?: string;
+  };
+
+export type AttnModelViewProps = ElementProps<AttnModelView> &
+  AttnViewEventProps &
+  AttnModelViewProperties & {
+    'include-layers'?: string;
+    'include-heads'?: string;
+    'highlight-above'?: number;
+    'highlight-below'?: number;
+    'selected-layer'?: number;
+    'selected-head'?: number;
   };
 
 declare module 'react' {
@@ -40,6 +53,7 @@ declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
       'attn-head-view': AttnHeadViewProps;
+      'attn-model-view': AttnModelViewProps;
     }
   }
 }

@@ -5,10 +5,11 @@
  * property (`:data` or `.data`), and listen with `@attn-heads-change`.
  */
 import type { DefineComponent } from 'vue';
-import type { AttnHeadView } from '../components/head-view/head-view.js';
+import type { AttnHeadViewProperties, AttnModelViewProperties } from './properties.js';
 import type {
   AttnFilterChangeDetail,
   AttnHeadsChangeDetail,
+  AttnHeadSelectDetail,
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
 } from '../components/shared/events.js';
@@ -19,16 +20,18 @@ export interface AttnViewEventProps {
   onAttnHeadsChange?: (event: CustomEvent<AttnHeadsChangeDetail>) => void;
   onAttnFilterChange?: (event: CustomEvent<AttnFilterChangeDetail>) => void;
   onAttnTokenFocus?: (event: CustomEvent<AttnTokenFocusDetail>) => void;
+  onAttnHeadSelect?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
 }
 
-export type AttnHeadViewVueProps = AttnViewEventProps &
-  Partial<
-    Pick<AttnHeadView, 'data' | 'layer' | 'heads' | 'filter' | 'theme' | 'lineOpacity' | 'includeLayers'>
-  >;
+export type AttnHeadViewVueProps = AttnViewEventProps & AttnHeadViewProperties;
+
+export type AttnModelViewVueProps = AttnViewEventProps & AttnModelViewProperties;
 
 declare module 'vue' {
   interface GlobalComponents {
     'attn-head-view': DefineComponent<AttnHeadViewVueProps>;
     AttnHeadView: DefineComponent<AttnHeadViewVueProps>;
+    'attn-model-view': DefineComponent<AttnModelViewVueProps>;
+    AttnModelView: DefineComponent<AttnModelViewVueProps>;
   }
 }

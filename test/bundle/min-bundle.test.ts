@@ -14,9 +14,12 @@ describe('dist/attnviz.min.js', () => {
     // No static or dynamic import of a bare specifier (a package name) is left.
     const bare = text.match(/\b(?:from|import)\s*\(?\s*["'](?![./])[^"']*["']/g) ?? [];
     expect(bare, 'bare imports').to.deep.equal([]);
-    expect(/customElements\.define\(\s*["']attn-head-view["']/.test(text), 'defines attn-head-view').to.equal(
-      true,
-    );
+    for (const tag of ['attn-head-view', 'attn-model-view']) {
+      expect(
+        new RegExp(`customElements\\.define\\(\\s*["']${tag}["']`).test(text),
+        `defines ${tag}`,
+      ).to.equal(true);
+    }
   });
 
   it('registers every element when loaded by a plain <script type="module">', async () => {
@@ -42,5 +45,16 @@ describe('dist/attnviz.min.js', () => {
     );
     expect(labels).to.deep.equal(SELF.tokens);
     el.remove();
+
+    await customElements.whenDefined('attn-model-view');
+    const grid = document.createElement('attn-model-view') as HTMLElement & {
+      data: unknown;
+      updateComplete: Promise<unknown>;
+    };
+    grid.data = SELF;
+    document.body.append(grid);
+    await grid.updateComplete;
+    expect(grid.shadowRoot!.querySelectorAll('[role="gridcell"]')).to.have.length(6);
+    grid.remove();
   });
 });

@@ -5,6 +5,7 @@
 import { expect } from '@open-wc/testing';
 import type { CSSResultOrNative } from 'lit';
 import { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { AttnModelView } from '../../src/components/model-view/model-view.js';
 import { THEME_TOKENS } from '../../src/components/shared/theme.js';
 
 const TOKEN = /--attn-[a-z-]+/g;
@@ -31,26 +32,51 @@ describe('theme tokens', () => {
     }
   });
 
-  it('attn-head-view uses exactly the defined tokens and documents each', async () => {
-    const styles = cssText(AttnHeadView.styles);
-    const usedInCss = new Set([...styles.matchAll(/var\((--attn-[a-z-]+)/g)].map((m) => m[1]!));
-    const script = await source('/src/components/head-view/head-view.ts');
+  /** Tokens an element uses in its styles and its script (canvas colours), sorted. */
+  async function usedTokens(styles: CSSResultOrNative[], sourcePath: string): Promise<string[]> {
+    const css = cssText(styles);
+    const usedInCss = new Set([...css.matchAll(/var\((--attn-[a-z-]+)/g)].map((m) => m[1]!));
+    const script = await source(sourcePath);
     const usedInScript = new Set([...script.matchAll(/['"`](--attn-[a-z-]+)['"`]/g)].map((m) => m[1]!));
-    const used = [...new Set([...usedInCss, ...usedInScript])].sort();
-    expect(used).to.deep.equal(defined);
-    // Documentation: the manifest generated from the element's doc comments (`npm run manifest`).
+    return [...new Set([...usedInCss, ...usedInScript])].sort();
+  }
+
+  /** The `@cssprop`s of an element in the manifest generated from doc comments (`npm run manifest`). */
+  async function documentedTokens(tagName: string): Promise<string[]> {
     const manifest = JSON.parse(await source('/custom-elements.json')) as {
       modules: { declarations?: { tagName?: string; cssProperties?: { name: string }[] }[] }[];
     };
-    const element = manifest.modules
-      .flatMap((m) => m.declarations ?? [])
-      .find((d) => d.tagName === 'attn-head-view');
-    const documented = (element?.cssProperties ?? []).map((p) => p.name).sort();
-    expect(documented).to.deep.equal(defined);
+    const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === tagName);
+    return (element?.cssProperties ?? []).map((p) => p.name).sort();
+  }
+
+  const VIEWS = [
+    ['attn-head-view', AttnHeadView, '/src/components/head-view/head-view.ts'],
+    ['attn-model-view', AttnModelView, '/src/components/model-view/model-view.ts'],
+  ] as const;
+
+  for (const [tag, View, path] of VIEWS) {
+    it(`${tag} uses only defined tokens and documents exactly those it uses`, async () => {
+      // The model view's detail head view inherits every token; that forwarding is not a use.
+      const styles = (View.styles as CSSResultOrNative[]).filter(
+        (s) => !cssText(s).includes('--attn-background: inherit'),
+      );
+      const used = await usedTokens(styles, path);
+      for (const token of used) expect(defined, token).to.include(token);
+      expect(await documentedTokens(tag)).to.deep.equal(used);
+    });
+  }
+
+  it('every defined token is used by some view', async () => {
+    const used = new Set<string>();
+    for (const [, View, path] of VIEWS) {
+      for (const t of await usedTokens(View.styles as CSSResultOrNative[], path)) used.add(t);
+    }
+    expect([...used].sort()).to.deep.equal(defined);
   });
 
   it('has no token typos in styles (every var(--attn-…) resolves)', () => {
-    const styles = cssText(AttnHeadView.styles);
+    const styles = cssText([AttnHeadView.styles, AttnModelView.styles].flat() as CSSResultOrNative[]);
     const all = new Set(styles.match(TOKEN) ?? []);
     for (const token of all) expect(defined, token).to.include(token);
   });

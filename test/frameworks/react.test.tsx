@@ -2,6 +2,8 @@ import { expect } from '@open-wc/testing';
 import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import '../../src/components/head-view/define.js';
+import '../../src/components/model-view/define.js';
+import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import type {} from '../../src/frameworks/react.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { SELF } from '../components/fixtures.js';
@@ -72,5 +74,20 @@ describe('React 19', () => {
       o.textContent!.trim(),
     );
     expect(labels).to.deep.equal(tokens);
+  });
+
+  it('mounts the model view with data and receives attn-head-select', async () => {
+    const seen: { layer: number | null; head: number | null }[] = [];
+    flushSync(() =>
+      root.render(
+        <attn-model-view data={SELF} thumbnail="heatmap" onattn-head-select={(e) => seen.push(e.detail)} />,
+      ),
+    );
+    const el = container.querySelector('attn-model-view') as AttnModelView;
+    await el.updateComplete;
+    expect(el.data).to.equal(SELF);
+    expect(el.thumbnail).to.equal('heatmap');
+    el.shadowRoot!.querySelector<HTMLElement>('#cell-1-2')!.click();
+    expect(seen).to.deep.equal([{ layer: 1, head: 2 }]);
   });
 });

@@ -3,6 +3,8 @@ import { createApp, h, type App, type GlobalComponents } from 'vue';
 // The full build compiles templates in the browser, as an app using in-DOM templates would.
 import { createApp as createAppWithCompiler } from 'vue/dist/vue.esm-bundler.js';
 import '../../src/components/head-view/define.js';
+import '../../src/components/model-view/define.js';
+import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import type { AttnHeadViewVueProps } from '../../src/frameworks/vue.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { SELF } from '../components/fixtures.js';
@@ -68,6 +70,22 @@ describe('Vue 3', () => {
     select.value = '1';
     select.dispatchEvent(new Event('change'));
     await el.updateComplete;
+    expect(seen).to.deep.equal([1]);
+  });
+
+  it('mounts the model view from a template and receives attn-head-select', async () => {
+    const seen: (number | null)[] = [];
+    const compiled = createAppWithCompiler({
+      template: `<attn-model-view :data="data" summary="first" @attn-head-select="(e) => seen.push(e.detail.head)"></attn-model-view>`,
+      data: () => ({ data: SELF, seen }),
+    });
+    compiled.config.compilerOptions.isCustomElement = (tag: string) => tag.startsWith('attn-');
+    app = compiled as unknown as App;
+    compiled.mount(container);
+    const el = container.querySelector('attn-model-view') as AttnModelView;
+    await el.updateComplete;
+    expect(el.summary).to.equal('first');
+    el.shadowRoot!.querySelector<HTMLElement>('#cell-0-1')!.click();
     expect(seen).to.deep.equal([1]);
   });
 });

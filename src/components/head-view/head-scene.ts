@@ -25,15 +25,6 @@ export interface LineSource {
   readonly weightScale: number;
 }
 
-/** Largest weight of a layer: unnormalised data (scores, rollout) is shown relative to it. */
-export function layerMax(c: AttentionComponent, layerIndex: number): number {
-  const [, H, Q, K] = c.shape;
-  const block = c.weights.subarray(layerIndex * H * Q * K, (layerIndex + 1) * H * Q * K);
-  let max = 0;
-  for (let i = 0; i < block.length; i++) if (block[i]! > max) max = block[i]!;
-  return max;
-}
-
 /** True when the causal mask hides key `k` from query `q` (positions in the full input). */
 function masked(c: AttentionComponent, q: number, k: number): boolean {
   return c.causal && c.keyStart + k > c.queryStart + q;

@@ -1,7 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { layerMax } from '../../core/aggregate.js';
 import { AttentionDataError } from '../../core/errors.js';
 import {
   applyFilter,
@@ -15,9 +16,8 @@ import { formatExact, formatWeight } from '../../core/format.js';
 import { soloHead, toggleHead } from '../../core/heads.js';
 import { headLayout, visibleRows, type HeadLayout } from '../../core/layout.js';
 import { headPalette, relativeLuminance, toHex, type Rgb } from '../../core/palette.js';
-import { parseAttention, type AttentionInput } from '../../core/parse.js';
 import { displayTokens, type DisplayToken } from '../../core/tokens.js';
-import type { AttentionComponent, AttentionData } from '../../core/types.js';
+import type { AttentionComponent } from '../../core/types.js';
 import { resolveColor } from '../shared/colors.js';
 import { numberListConverter } from '../shared/converters.js';
 import { fire, type TokenSide } from '../shared/events.js';
@@ -26,16 +26,16 @@ import { LineList } from '../shared/raster.js';
 import { ResizeController } from '../shared/resize-controller.js';
 import { LinesRaster, paintRects, type Scene, type SceneText } from '../shared/scene.js';
 import { resolveHeads, resolveLayer } from '../shared/selection.js';
+import { AttnView } from '../shared/attn-view.js';
 import { viewStyles } from '../shared/styles.js';
 import { renderSwatches } from '../shared/swatches.js';
 import { tokenLabel } from '../shared/token-label.js';
-import { readPixels, themeStyles, type ThemeName } from '../shared/theme.js';
+import { readPixels, themeStyles } from '../shared/theme.js';
 import {
   allLines,
   focusBoxes,
   focusLines,
   labelTexts,
-  layerMax,
   type LineOpacity,
   type LineSource,
 } from './head-scene.js';
@@ -107,23 +107,14 @@ const LAYOUT = {
  * @cssprop [--attn-max-height=36rem] - Tallest the token area grows before it scrolls.
  * @cssprop [--attn-swatch-size=22px] - Size of the head swatches.
  */
-export class AttnHeadView extends LitElement {
+export class AttnHeadView extends AttnView {
   static override styles = [themeStyles, viewStyles, headViewStyles];
-
-  /** The attention to show: any input `parseAttention` accepts (bertviz JSON, nested arrays, tensors, per-layer lists). */
-  @property({ attribute: false }) data: AttentionInput | undefined;
 
   /** The layer shown, by the model's own number (default: the data's hint, else the first layer). */
   @property({ type: Number, reflect: true }) layer: number | undefined;
 
   /** The active heads by the model's own numbers, comma-separated (default: all). */
   @property({ reflect: true, converter: numberListConverter }) heads: readonly number[] | undefined;
-
-  /** Which attention to show: `all`; sentence-pair blocks `aa`, `bb`, `ab`, `ba`; or `encoder`, `decoder`, `cross`. */
-  @property({ reflect: true }) filter: AttentionFilter | undefined;
-
-  /** Colour theme: `light`, `dark`, or `auto` to follow the system setting. */
-  @property({ reflect: true }) theme: ThemeName = 'auto';
 
   /** Opacity of a focused token's lines: `shared` = weight ÷ active heads (bertviz), `full` = weight. */
   @property({ attribute: 'line-opacity', reflect: true }) lineOpacity: LineOpacity = 'shared';
@@ -137,11 +128,6 @@ export class AttnHeadView extends LitElement {
   @state() private cursor: TokenRef | null = null;
   @state() private swatchFocus = 0;
 
-  private parsed: AttentionData | undefined;
-  /** The parse error of the current `data`, kept until `data` changes. */
-  private dataError: string | undefined;
-  /** What the view shows instead of the attention: the data's or an attribute's error. */
-  private error: string | undefined;
   private component: AttentionComponent | undefined;
   private layerIndex = 0;
   private headIndices: number[] = [];
@@ -155,8 +141,6 @@ export class AttnHeadView extends LitElement {
   private maxHeight = 576;
   private lineWidth = 2;
   private weightScale = 1;
-  private themeDirty = true;
-  private media: MediaQueryList | undefined;
 
   /** Lines of every active head; rebuilt only when layer, heads, filter or layout change. */
   private readonly fullLines = new LineList();
@@ -176,23 +160,9 @@ export class AttnHeadView extends LitElement {
   private readonly hostSize = new ResizeController(this);
   private readonly viewportSize = new ResizeController(this, () => this.viewport);
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.media = window.matchMedia('(prefers-color-scheme: dark)');
-    this.media.addEventListener('change', this.handleMediaChange);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.media?.removeEventListener('change', this.handleMediaChange);
     cancelAnimationFrame(this.drawFrame);
-  }
-
-  /** Re-reads the `--attn-*` theme tokens; call after changing them from outside at run time. */
-  refreshTheme(): void {
-    this.themeDirty = true;
-    this.fullLinesKey = '';
-    this.requestUpdate();
   }
 
   /** The whole view (every token, not only those scrolled into view) as an SVG document. */
@@ -212,31 +182,10 @@ export class AttnHeadView extends LitElement {
     else download(await this.toPNG(), name);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('data')) {
-      this.parsed = undefined;
-      this.component = undefined;
-      this.dataError = undefined;
-      this.hovered = this.pinned = this.cursor = null;
-      this.fullLinesKey = '';
-      if (this.data !== undefined && this.data !== null) {
-        try {
-          this.parsed = parseAttention(this.data);
-        } catch (e) {
-          this.dataError = errorMessage(e);
-        }
-      }
-    }
-    if (this.dataError) {
-      this.error = this.dataError;
-      return;
-    }
-    try {
-      this.deriveState(changed);
-      this.error = undefined;
-    } catch (e) {
-      this.error = errorMessage(e);
-    }
+  protected override dataChanged(): void {
+    this.component = undefined;
+    this.hovered = this.pinned = this.cursor = null;
+    this.fullLinesKey = '';
   }
 
   protected override render(): TemplateResult | typeof nothing {
@@ -492,7 +441,7 @@ export class AttnHeadView extends LitElement {
   }
 
   /** Resolves every attribute against the parsed data. Throws AttentionDataError on a bad attribute. */
-  private deriveState(changed: PropertyValues<this>): void {
+  protected override deriveState(changed: PropertyValues<this>): void {
     const data = this.parsed;
     if (!data) return;
     if (changed.has('data') || changed.has('filter') || changed.has('includeLayers') || !this.component) {
@@ -527,9 +476,6 @@ export class AttnHeadView extends LitElement {
     if (this.lineOpacity !== 'shared' && this.lineOpacity !== 'full') {
       throw new AttentionDataError('line-opacity', '"shared" or "full"', JSON.stringify(this.lineOpacity));
     }
-    if (!['light', 'dark', 'auto'].includes(this.theme)) {
-      throw new AttentionDataError('theme', '"light", "dark" or "auto"', JSON.stringify(this.theme));
-    }
     this.layerIndex = layerIndex;
     this.headIndices = heads;
     if (this.themeDirty || changed.has('theme')) this.readTheme(c);
@@ -542,11 +488,6 @@ export class AttnHeadView extends LitElement {
       rowHeight: this.rowHeight,
       ...LAYOUT,
     });
-  }
-
-  private get currentFilter(): AttentionFilter {
-    const filters = this.parsed ? availableFilters(this.parsed) : ['all' as const];
-    return this.filter ?? filters[0]!;
   }
 
   private get includedLayers(): readonly number[] | undefined {
@@ -827,10 +768,6 @@ export class AttnHeadView extends LitElement {
       viewport.scrollTop = bottom - viewport.clientHeight + layout.padding;
   }
 
-  private readonly handleMediaChange = (): void => {
-    this.refreshTheme();
-  };
-
   private readonly handleScroll = (e: Event): void => {
     this.viewScroll = (e.currentTarget as HTMLElement).scrollTop;
     const layout = this.layout;
@@ -925,11 +862,4 @@ export class AttnHeadView extends LitElement {
     if (next?.getAttribute('role') === 'listbox' && this.renderRoot.contains(next)) return;
     this.cursor = null;
   };
-}
-
-/** The message an error state shows: the data error's own, or a generic one (logged) for bugs. */
-function errorMessage(e: unknown): string {
-  if (e instanceof AttentionDataError) return e.message;
-  console.error(e);
-  return `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
 }

@@ -34,8 +34,10 @@ export interface AttnTokenFocusDetail {
 }
 
 export interface AttnHeadSelectDetail {
-  readonly layer: number;
-  readonly head: number;
+  /** The model's number of the opened head's layer, or null when the detail view closed. */
+  readonly layer: number | null;
+  /** The model's number of the opened head, or null when the detail view closed. */
+  readonly head: number | null;
 }
 
 declare global {
@@ -44,6 +46,7 @@ declare global {
     'attn-heads-change': CustomEvent<AttnHeadsChangeDetail>;
     'attn-filter-change': CustomEvent<AttnFilterChangeDetail>;
     'attn-token-focus': CustomEvent<AttnTokenFocusDetail>;
+    'attn-head-select': CustomEvent<AttnHeadSelectDetail>;
   }
 }
 

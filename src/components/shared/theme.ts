@@ -17,6 +17,7 @@ export const THEME_TOKENS = {
   '--attn-accent': ['#0757c2', '#6cb6ff'],
   '--attn-special-token': ['#8250df', '#d2a8ff'],
   '--attn-error': ['#b3261e', '#ff9492'],
+  '--attn-highlight': ['#bc4c00', '#ffa657'],
   '--attn-font-family': [
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
@@ -60,6 +61,19 @@ export const themeStyles = unsafeCSS(`
     }
   }
 `);
+
+/**
+ * Makes an embedded view (e.g. the model view's detail head view) take every theme token from
+ * its container, so that tokens set on the outer element reach it: without this, the inner
+ * element's own `:host` defaults would win.
+ */
+export function inheritTokens(selector: string) {
+  return unsafeCSS(`${selector} {
+    ${Object.keys(THEME_TOKENS)
+      .map((name) => `${name}: inherit;`)
+      .join('\n')}
+  }`);
+}
 
 /** Theme attribute values. */
 export type ThemeName = 'light' | 'dark' | 'auto';

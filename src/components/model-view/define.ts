@@ -1,0 +1,13 @@
+/** Registers `<attn-model-view>` (and `<attn-head-view>`, which its detail view uses). */
+import '../head-view/define.js';
+import { AttnModelView } from './model-view.js';
+
+export { AttnModelView };
+
+if (!customElements.get('attn-model-view')) customElements.define('attn-model-view', AttnModelView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'attn-model-view': AttnModelView;
+  }
+}

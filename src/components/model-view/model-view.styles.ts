@@ -1,0 +1,165 @@
+import { css } from 'lit';
+
+export const modelViewStyles = css`
+  :host {
+    min-width: 240px;
+  }
+  .grid-area {
+    position: relative;
+    overflow-x: auto;
+    padding: 0 8px 8px;
+  }
+  .grid {
+    position: relative;
+  }
+  canvas {
+    position: absolute;
+    left: 0;
+    top: 0;
+    display: block;
+    pointer-events: none;
+  }
+  [role='row'] {
+    position: absolute;
+    left: 0;
+  }
+  .corner,
+  .col-label,
+  .row-label {
+    position: absolute;
+    color: var(--attn-muted);
+    font-size: 11px;
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+    overflow: hidden;
+  }
+  .col-label {
+    text-align: center;
+    bottom: 2px;
+  }
+  .corner {
+    bottom: 2px;
+    left: 0;
+    text-align: right;
+    padding-right: 6px;
+  }
+  .row-label {
+    left: 0;
+    text-align: right;
+    padding-right: 6px;
+  }
+  .cell {
+    position: absolute;
+    border-radius: 2px;
+    outline-offset: 1px;
+    cursor: pointer;
+  }
+  .cell.hovered {
+    box-shadow: 0 0 0 1px var(--attn-muted);
+  }
+  .cell.selected {
+    box-shadow:
+      0 0 0 2px var(--attn-background),
+      0 0 0 4px var(--attn-accent);
+  }
+  .cell.dim {
+    background: color-mix(in srgb, var(--attn-background) 72%, transparent);
+  }
+  .cell.hit {
+    box-shadow: 0 0 0 2px var(--attn-highlight);
+  }
+  .cell.hit.selected {
+    box-shadow:
+      0 0 0 2px var(--attn-highlight),
+      0 0 0 4px var(--attn-accent);
+  }
+  .badge {
+    position: absolute;
+    right: 1px;
+    bottom: 1px;
+    padding: 0 3px;
+    border-radius: 2px;
+    font-family: var(--attn-mono-font-family);
+    font-size: 10px;
+    line-height: 14px;
+    background: color-mix(in srgb, var(--attn-background) 80%, transparent);
+    color: var(--attn-foreground);
+    pointer-events: none;
+  }
+  .badge.head {
+    left: 1px;
+    right: auto;
+    top: 1px;
+    bottom: auto;
+    color: var(--attn-muted);
+  }
+  .tooltip {
+    position: absolute;
+    z-index: 2;
+    pointer-events: none;
+    padding: 6px 8px;
+    border: 1px solid var(--attn-border);
+    border-radius: 4px;
+    background: var(--attn-background);
+    color: var(--attn-foreground);
+    font-size: 12px;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
+    white-space: nowrap;
+  }
+  .tooltip table {
+    border-collapse: collapse;
+    font-variant-numeric: tabular-nums;
+  }
+  .tooltip th {
+    text-align: left;
+    font-weight: normal;
+    color: var(--attn-muted);
+    padding: 0 10px 0 0;
+  }
+  .tooltip td {
+    font-family: var(--attn-mono-font-family);
+    text-align: right;
+  }
+  .tooltip .hint {
+    color: var(--attn-muted);
+    margin-top: 2px;
+  }
+  .toolbar input[type='number'] {
+    font: inherit;
+    width: 5.5em;
+    color: var(--attn-foreground);
+    background: var(--attn-background);
+    border: 1px solid var(--attn-border);
+    border-radius: 4px;
+    padding: 2px 4px;
+    min-height: 24px;
+  }
+  .toolbar input:focus-visible {
+    outline: 2px solid var(--attn-accent);
+    outline-offset: 1px;
+  }
+  .toolbar input:disabled,
+  .toolbar select:disabled {
+    opacity: 0.5;
+  }
+  .detail {
+    border-top: 1px solid var(--attn-border);
+    padding-top: 4px;
+  }
+  .detail-header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 2px 8px;
+  }
+  .detail-header h3 {
+    margin: 0;
+    font-size: inherit;
+    font-weight: 600;
+  }
+  .status {
+    padding: 0 8px 4px;
+    color: var(--attn-muted);
+    font-size: 12px;
+  }
+`;

@@ -1,0 +1,28 @@
+/**
+ * The properties a framework may set on each element, shared by the React and Vue typings so
+ * that both list the same ones.
+ */
+import type { AttnHeadView } from '../components/head-view/head-view.js';
+import type { AttnModelView } from '../components/model-view/model-view.js';
+
+export type AttnHeadViewProperties = Partial<
+  Pick<AttnHeadView, 'data' | 'layer' | 'heads' | 'filter' | 'theme' | 'lineOpacity' | 'includeLayers'>
+>;
+
+export type AttnModelViewProperties = Partial<
+  Pick<
+    AttnModelView,
+    | 'data'
+    | 'filter'
+    | 'theme'
+    | 'thumbnail'
+    | 'summary'
+    | 'sort'
+    | 'highlightAbove'
+    | 'highlightBelow'
+    | 'selectedLayer'
+    | 'selectedHead'
+    | 'includeLayers'
+    | 'includeHeads'
+  >
+>;

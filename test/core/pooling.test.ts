@@ -1,0 +1,103 @@
+import { expect } from '@open-wc/testing';
+import { binEdges, poolMax, poolMean } from '../../src/core/pooling.js';
+import { cellX, cellY, gridLayout } from '../../src/core/grid.js';
+
+/** A row-major matrix from rows of numbers (all exact in float32). */
+const matrix = (rows: number[][]) => Float32Array.from(rows.flat());
+
+describe('binEdges', () => {
+  it('splits n items into contiguous bins of near-equal size', () => {
+    expect([...binEdges(10, 4)]).to.deep.equal([0, 2, 5, 7, 10]);
+    expect([...binEdges(512, 64)].slice(0, 3)).to.deep.equal([0, 8, 16]);
+  });
+
+  it('gives every item its own bin when there are fewer items than bins', () => {
+    expect([...binEdges(3, 8)]).to.deep.equal([0, 1, 2, 3]);
+  });
+});
+
+describe('poolMax', () => {
+  const m = matrix([
+    [0.5, 0.25, 0, 0.25],
+    [0, 0.125, 0.875, 0],
+    [0.25, 0.25, 0.25, 0.25],
+    [0, 0, 0, 1],
+  ]);
+
+  it('keeps the largest weight of each block of queries × keys', () => {
+    const p = poolMax(m, 4, 4, 2, 2);
+    expect([p.rows, p.cols]).to.deep.equal([2, 2]);
+    expect([...p.data]).to.deep.equal([0.5, 0.875, 0.25, 1]);
+  });
+
+  it('is the matrix itself when every token has its own bin', () => {
+    expect([...poolMax(m, 4, 4, 8, 8).data]).to.deep.equal([...m]);
+  });
+
+  it('pools rows and columns independently (cross attention)', () => {
+    const p = poolMax(m.subarray(0, 8), 2, 4, 1, 2);
+    expect([...p.data]).to.deep.equal([0.5, 0.875]);
+  });
+
+  it('reuses the output buffer when it is large enough', () => {
+    const out = new Float32Array(16).fill(9);
+    const p = poolMax(m, 4, 4, 2, 2, out);
+    expect(p.data.buffer).to.equal(out.buffer);
+    expect([...p.data]).to.deep.equal([0.5, 0.875, 0.25, 1]);
+  });
+});
+
+describe('poolMean', () => {
+  it('holds the mean over the block’s queries of the attention they give to its keys', () => {
+    const m = matrix([
+      [0.5, 0.25, 0, 0.25],
+      [0, 0.125, 0.875, 0],
+      [0.25, 0.25, 0.25, 0.25],
+      [0, 0, 0, 1],
+    ]);
+    const p = poolMean(m, 4, 4, 2, 2);
+    // Bin (0,0): (0.5 + 0.25 + 0 + 0.125) / 2 queries; bin (0,1): (0 + 0.25 + 0.875 + 0) / 2.
+    expect([...p.data]).to.deep.equal([0.4375, 0.5625, 0.25, 0.75]);
+    // Rows of probabilities still sum to 1 across a row of bins.
+    expect(p.data[0]! + p.data[1]!).to.equal(1);
+  });
+
+  it('is the matrix itself with one token per bin', () => {
+    const m = matrix([
+      [1, 0],
+      [0.5, 0.5],
+    ]);
+    expect([...poolMean(m, 2, 2, 4, 4).data]).to.deep.equal([1, 0, 0.5, 0.5]);
+  });
+});
+
+describe('gridLayout', () => {
+  const base = {
+    width: 500,
+    rows: 2,
+    columns: 4,
+    rowLabelWidth: 60,
+    columnLabelHeight: 20,
+    gap: 4,
+    minCell: 28,
+    maxCell: 160,
+    aspect: 1,
+  };
+
+  it('shares the width between the columns, within the cell bounds', () => {
+    const g = gridLayout(base);
+    // (500 − 60 − 4 × 4) / 4 = 106.
+    expect([g.cellWidth, g.cellHeight]).to.deep.equal([106, 106]);
+    expect(g.width).to.equal(60 + 4 * 110);
+    expect(g.height).to.equal(20 + 2 * 110);
+    expect(cellX(g, 2)).to.equal(64 + 2 * 110);
+    expect(cellY(g, 1)).to.equal(24 + 110);
+  });
+
+  it('widens cells for fewer columns up to the largest cell, and overflows at the smallest', () => {
+    expect(gridLayout({ ...base, columns: 1 }).cellWidth).to.equal(160);
+    const many = gridLayout({ ...base, columns: 40 });
+    expect(many.cellWidth).to.equal(28);
+    expect(many.width).to.be.greaterThan(500);
+  });
+});
