@@ -8,7 +8,7 @@ import { html, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/components/head-view/define.js';
 import { parseAttention } from '../src/core/parse.js';
-import { syntheticAttention } from './data/synthetic.js';
+import { syntheticAttention, syntheticEncoderDecoder } from './data/synthetic.js';
 import { BERT_PAIR, GPT2_SENTENCE, longBertTokens, longGpt2Tokens } from './data/texts.js';
 
 interface Args {
@@ -74,30 +74,7 @@ export const Causal: Story = {
 /** Encoder, decoder and cross attention, with different token lists on each side of "Cross". */
 export const EncoderDecoder: Story = {
   name: 'Encoder-decoder (synthetic)',
-  render: (args) => {
-    const encoderTokens = ['▁The', '▁house', '▁is', '▁wonderful', '.', '</s>'];
-    const decoderTokens = ['<pad>', '▁Das', '▁Haus', '▁ist', '▁wunderbar', '.'];
-    const enc = syntheticAttention({ tokens: encoderTokens, layers: 6, heads: 8, seed: 5 });
-    const dec = syntheticAttention({ tokens: decoderTokens, layers: 6, heads: 8, causal: true, seed: 6 });
-    // Cross attention: each target token attends mostly to its aligned source token.
-    const n = decoderTokens.length;
-    const m = encoderTokens.length;
-    const cross = new Float32Array(6 * 8 * n * m);
-    for (let lh = 0; lh < 48; lh++) {
-      for (let q = 0; q < n; q++) {
-        const peak = Math.min(m - 1, Math.max(0, q - 1 + ((lh % 3) - 1)));
-        for (let k = 0; k < m; k++) cross[(lh * n + q) * m + k] = k === peak ? 0.7 : 0.3 / (m - 1);
-      }
-    }
-    const data = {
-      encoderTokens,
-      decoderTokens,
-      encoder: { attention: enc.attention },
-      decoder: { attention: dec.attention },
-      cross: { attention: { dims: [6, 8, n, m], data: cross } },
-    };
-    return view(data, args);
-  },
+  render: (args) => view(syntheticEncoderDecoder(), args),
 };
 
 /** 16 heads stay distinguishable: bertviz's category10 repeats colours from the 11th head. */

@@ -24,5 +24,6 @@ export type AttnModelViewProperties = Partial<
     | 'selectedHead'
     | 'includeLayers'
     | 'includeHeads'
+    | 'noDetail'
   >
 >;

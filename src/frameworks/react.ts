@@ -46,6 +46,7 @@ export type AttnModelViewProps = ElementProps<AttnModelView> &
     'highlight-below'?: number;
     'selected-layer'?: number;
     'selected-head'?: number;
+    'no-detail'?: boolean;
   };
 
 declare module 'react' {

@@ -96,3 +96,31 @@ export function syntheticAttention(o: SyntheticOptions): AttentionSetInput {
     ...(o.sentenceBStart !== undefined ? { sentenceBStart: o.sentenceBStart } : {}),
   };
 }
+
+/**
+ * A synthetic translation pair ("The house is wonderful." → "Das Haus ist wunderbar."), 6 layers
+ * × 8 heads: encoder self-attention, causal decoder self-attention, and cross attention in which
+ * each target token attends mostly (0.7) to a source token near its aligned one.
+ */
+export function syntheticEncoderDecoder() {
+  const encoderTokens = ['▁The', '▁house', '▁is', '▁wonderful', '.', '</s>'];
+  const decoderTokens = ['<pad>', '▁Das', '▁Haus', '▁ist', '▁wunderbar', '.'];
+  const enc = syntheticAttention({ tokens: encoderTokens, layers: 6, heads: 8, seed: 5 });
+  const dec = syntheticAttention({ tokens: decoderTokens, layers: 6, heads: 8, causal: true, seed: 6 });
+  const n = decoderTokens.length;
+  const m = encoderTokens.length;
+  const cross = new Float32Array(6 * 8 * n * m);
+  for (let lh = 0; lh < 48; lh++) {
+    for (let q = 0; q < n; q++) {
+      const peak = Math.min(m - 1, Math.max(0, q - 1 + ((lh % 3) - 1)));
+      for (let k = 0; k < m; k++) cross[(lh * n + q) * m + k] = k === peak ? 0.7 : 0.3 / (m - 1);
+    }
+  }
+  return {
+    encoderTokens,
+    decoderTokens,
+    encoder: { attention: enc.attention },
+    decoder: { attention: dec.attention },
+    cross: { attention: { dims: [6, 8, n, m], data: cross } },
+  };
+}

@@ -231,6 +231,19 @@ describe('attn-model-view', () => {
       expect(cell(el, 1, 1).classList.contains('selected')).to.equal(true);
     });
 
+    it('with no-detail, outlines the opened cell and fires the event but shows no detail view', async () => {
+      const el = await mount(SELF, { 'no-detail': '' });
+      const opened = oneEvent(el, 'attn-head-select');
+      cell(el, 0, 1).click();
+      expect(((await opened) as CustomEvent<AttnHeadSelectDetail>).detail).to.deep.equal({
+        layer: 0,
+        head: 1,
+      });
+      await el.updateComplete;
+      expect(cell(el, 0, 1).classList.contains('selected')).to.equal(true);
+      expect(root(el).querySelector('.detail')).to.equal(null);
+    });
+
     it('reports a selected head the data does not have', async () => {
       const el = await mount(SELF, { 'selected-layer': '0', 'selected-head': '5' });
       expect(root(el).querySelector('[role="alert"]')!.textContent).to.equal(
@@ -311,6 +324,15 @@ describe('attn-model-view', () => {
       expect(root(el).querySelector('.status')!.textContent).to.include('3 tokens');
       await choose(el, 'filter-select', 'cross');
       expect(root(el).querySelector('.status')!.textContent).to.include('4 queries × 3 keys');
+      // Cross attention between sequences of equal length still names both sides.
+      const same = await mount({
+        ...ENC_DEC,
+        decoderTokens: ENC_DEC.encoderTokens,
+        decoder: ENC_DEC.encoder,
+        cross: ENC_DEC.encoder,
+      });
+      await choose(same, 'filter-select', 'cross');
+      expect(root(same).querySelector('.status')!.textContent).to.include('3 queries × 3 keys');
     });
   });
 
@@ -345,6 +367,23 @@ describe('attn-model-view', () => {
       ]);
       expect(cells(el).filter((c) => c.classList.contains('dim'))).to.have.length(5);
       expect(root(el).querySelector('.status')!.textContent).to.include('1 of 6 heads highlighted');
+    });
+
+    it('highlights heads at or below a threshold from the second input, and clears both', async () => {
+      const el = await mount(SELF, { summary: 'entropy' });
+      const [above, below] = root(el).querySelectorAll<HTMLInputElement>('[part="highlight-input"]');
+      below!.value = '0';
+      below!.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      expect(el.getAttribute('highlight-below')).to.equal('0');
+      // One-hot rows have entropy 0: layer 0 heads 0 and 1, layer 1 heads 0 and 2.
+      const hits = cells(el).filter((c) => c.classList.contains('hit'));
+      expect(hits.map((c) => c.id)).to.deep.equal(['cell-0-0', 'cell-0-1', 'cell-1-0', 'cell-1-2']);
+      el.removeAttribute('highlight-below');
+      await el.updateComplete;
+      expect(below!.value).to.equal('');
+      expect(above!.value).to.equal('');
+      expect(cells(el).some((c) => c.classList.contains('dim'))).to.equal(false);
     });
 
     it('shows every summary of a hovered cell in a tooltip', async () => {

@@ -142,6 +142,12 @@ export class AttnModelView extends AttnView {
   /** Cells whose summary is at most this stand out and the others dim (e.g. low entropy). */
   @property({ attribute: 'highlight-below', type: Number, reflect: true }) highlightBelow: number | undefined;
 
+  /**
+   * Opening a cell outlines it and fires `attn-head-select`, but shows no detail view: for pages
+   * that link the grid to a head or neuron view of their own.
+   */
+  @property({ attribute: 'no-detail', type: Boolean, reflect: true }) noDetail = false;
+
   /** The opened cell's layer (the model's number), or undefined when no detail view is open. */
   @property({ attribute: 'selected-layer', type: Number, reflect: true }) selectedLayer: number | undefined;
 
@@ -286,7 +292,6 @@ export class AttnModelView extends AttnView {
   private renderToolbar(): TemplateResult {
     const filters = this.parsed ? availableFilters(this.parsed) : [];
     const summaryOn = this.summary !== 'none';
-    const threshold = this.highlightAbove;
     return html`<div class="toolbar" part="toolbar">
       <label
         >Thumbnails
@@ -339,16 +344,29 @@ export class AttnModelView extends AttnView {
           type="number"
           step="0.05"
           aria-label="Highlight heads whose summary is at least"
-          .value=${threshold === undefined || Number.isNaN(threshold) ? '' : String(threshold)}
+          .value=${numberText(this.highlightAbove)}
           ?disabled=${!summaryOn}
-          @change=${this.handleHighlightChange}
+          @change=${(e: Event) => (this.highlightAbove = readNumber(e))}
+      /></label>
+      <label
+        >≤
+        <input
+          part="highlight-input"
+          type="number"
+          step="0.05"
+          aria-label="Highlight heads whose summary is at most"
+          .value=${numberText(this.highlightBelow)}
+          ?disabled=${!summaryOn}
+          @change=${(e: Event) => (this.highlightBelow = readNumber(e))}
       /></label>
     </div>`;
   }
 
   private statusText(c: AttentionComponent): string {
     const [L, H, Q, K] = c.shape;
-    const tokens = Q === K ? `${Q} tokens` : `${Q} queries × ${K} keys`;
+    // Self-attention over the same tokens, or queries and keys from different sequences or spans.
+    const same = c.name !== 'cross' && Q === K && c.queryStart === c.keyStart;
+    const tokens = same ? `${Q} tokens` : `${Q} queries × ${K} keys`;
     const pending = this.tilesPending > 0 ? ` · drawing ${this.tilesPending} thumbnails…` : '';
     const hits = this.highlighted();
     const highlight = hits ? ` · ${hits.size} of ${L * H} heads highlighted` : '';
@@ -488,7 +506,7 @@ export class AttnModelView extends AttnView {
 
   private renderDetail(c: AttentionComponent): TemplateResult | typeof nothing {
     const sel = this.selectedIndex;
-    if (!sel) return nothing;
+    if (!sel || this.noDetail) return nothing;
     const layer = c.layers[sel.layer]!;
     const head = c.heads[sel.head]!;
     return html`<section
@@ -911,11 +929,6 @@ export class AttnModelView extends AttnView {
   private handleSortChange(e: Event): void {
     this.sort = (e.target as HTMLSelectElement).value as SortOrder;
   }
-
-  private handleHighlightChange(e: Event): void {
-    const raw = (e.target as HTMLInputElement).value.trim();
-    this.highlightAbove = raw === '' ? undefined : Number(raw);
-  }
 }
 
 /** Copies a tile's rows into the grid image at device pixel (x, y), clipped to the image. */
@@ -925,6 +938,17 @@ function blit(image: ImageData, tile: Uint8ClampedArray, tw: number, th: number,
     const src = r * tw * 4;
     image.data.set(tile.subarray(src, src + width * 4), ((y + r) * image.width + x) * 4);
   }
+}
+
+/** A number input's text for an optional number ('' when unset; Lit sets removed attributes to null). */
+function numberText(v: number | undefined | null): string {
+  return v === undefined || v === null || Number.isNaN(v) ? '' : String(v);
+}
+
+/** An optional number from a number input's change event: undefined when emptied. */
+function readNumber(e: Event): number | undefined {
+  const raw = (e.target as HTMLInputElement).value.trim();
+  return raw === '' ? undefined : Number(raw);
 }
 
 /** Summary values as badges show them: shares with 2 decimals, entropy in bits with 2; NaN as "–". */
