@@ -11,6 +11,7 @@ const entries = {
   'core/index': 'src/core/index.ts',
   'components/head-view/define': 'src/components/head-view/define.ts',
   'components/model-view/define': 'src/components/model-view/define.ts',
+  'components/neuron-view/define': 'src/components/neuron-view/define.ts',
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/vue': 'src/frameworks/vue.ts',
 };

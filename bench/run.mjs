@@ -56,7 +56,8 @@ async function measure(n) {
   return figures;
 }
 
-const views = (process.env.BENCH_VIEWS ?? 'head,model').split(',');
+const views = (process.env.BENCH_VIEWS ?? 'head,model,neuron').split(',');
+const neuronSizes = (process.env.BENCH_NEURON_TOKENS ?? '32,128,512').split(',').map(Number);
 
 async function measureModel(n, mode) {
   const page = await browser.newPage();
@@ -71,6 +72,17 @@ async function measureModel(n, mode) {
     heads,
     mode,
   );
+  await page.close();
+  return figures;
+}
+
+async function measureNeuron(n) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1300, height: 900 });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  const figures = await page.evaluate((n, heads) => window.bench.neuronView(n, heads, 64), n, heads);
   await page.close();
   return figures;
 }
@@ -144,6 +156,26 @@ try {
         ['filter switch ms', 'filterSwitchMs', 1],
         ['mode switch ms', 'modeSwitchMs', 1],
         ['all summaries ms', 'summariesMs', 1],
+        ['JS heap MB', 'heapMB', 1],
+      ],
+      rows,
+    );
+  }
+  if (views.includes('neuron')) {
+    const rows = [];
+    for (const n of neuronSizes) rows.push(await medians(() => measureNeuron(n)));
+    console.log(
+      `\n<attn-neuron-view>, 1 layer × ${heads} heads × 64 dimensions with values, synthetic; medians of ${runs} fresh pages; ${machine}`,
+    );
+    printTable(
+      [
+        ['tokens', 'tokens', 0],
+        ['first render ms', 'firstRenderMs', 1],
+        ['(range)', 'firstRenderRange', null],
+        ['token change ms (median)', 'tokenChangeMs', 1],
+        ['token change ms (max)', 'tokenChangeMaxMs', 1],
+        ['hover preview ms', 'hoverMs', 1],
+        ['head switch ms', 'headSwitchMs', 1],
         ['JS heap MB', 'heapMB', 1],
       ],
       rows,

@@ -12,6 +12,7 @@ export * from './core/index.js';
 export { AttnHeadView } from './components/head-view/head-view.js';
 export type { LineOpacity } from './components/head-view/head-scene.js';
 export { AttnModelView, type ThumbnailMode, type SortOrder } from './components/model-view/model-view.js';
+export { AttnNeuronView, type DimensionOrder } from './components/neuron-view/neuron-view.js';
 export type {
   TokenSide,
   AttnLayerChangeDetail,
@@ -19,6 +20,7 @@ export type {
   AttnFilterChangeDetail,
   AttnTokenFocusDetail,
   AttnHeadSelectDetail,
+  AttnNeuronChangeDetail,
 } from './components/shared/events.js';
 export type { ThemeName } from './components/shared/theme.js';
 export { THEME_TOKENS } from './components/shared/theme.js';

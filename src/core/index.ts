@@ -90,3 +90,15 @@ export {
 } from './summaries.js';
 export { binEdges, poolMax, poolMean, type PooledMatrix } from './pooling.js';
 export { gridLayout, cellX, cellY, type GridLayout, type GridLayoutOptions } from './grid.js';
+export {
+  neuronRow,
+  checkSoftmax,
+  valueMix,
+  dimensionContributions,
+  dimensionOrder,
+  hasVectors,
+  SOFTMAX_TOLERANCE,
+  type NeuronRow,
+  type SoftmaxCheck,
+  type ValueMix,
+} from './neuron.js';

@@ -4,6 +4,7 @@
  */
 import type { AttnHeadView } from '../components/head-view/head-view.js';
 import type { AttnModelView } from '../components/model-view/model-view.js';
+import type { AttnNeuronView } from '../components/neuron-view/neuron-view.js';
 
 export type AttnHeadViewProperties = Partial<
   Pick<AttnHeadView, 'data' | 'layer' | 'heads' | 'filter' | 'theme' | 'lineOpacity' | 'includeLayers'>
@@ -26,4 +27,8 @@ export type AttnModelViewProperties = Partial<
     | 'includeHeads'
     | 'noDetail'
   >
+>;
+
+export type AttnNeuronViewProperties = Partial<
+  Pick<AttnNeuronView, 'data' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | 'neuron' | 'dimensionOrder'>
 >;

@@ -9,11 +9,17 @@
 import type { HTMLAttributes, RefAttributes } from 'react';
 import type { AttnHeadView } from '../components/head-view/head-view.js';
 import type { AttnModelView } from '../components/model-view/model-view.js';
-import type { AttnHeadViewProperties, AttnModelViewProperties } from './properties.js';
+import type { AttnNeuronView } from '../components/neuron-view/neuron-view.js';
+import type {
+  AttnHeadViewProperties,
+  AttnModelViewProperties,
+  AttnNeuronViewProperties,
+} from './properties.js';
 import type {
   AttnFilterChangeDetail,
   AttnHeadsChangeDetail,
   AttnHeadSelectDetail,
+  AttnNeuronChangeDetail,
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
 } from '../components/shared/events.js';
@@ -25,6 +31,7 @@ export interface AttnViewEventProps {
   'onattn-filter-change'?: (event: CustomEvent<AttnFilterChangeDetail>) => void;
   'onattn-token-focus'?: (event: CustomEvent<AttnTokenFocusDetail>) => void;
   'onattn-head-select'?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
+  'onattn-neuron-change'?: (event: CustomEvent<AttnNeuronChangeDetail>) => void;
 }
 
 type ElementProps<E extends HTMLElement> = Omit<HTMLAttributes<E>, 'children'> &
@@ -49,12 +56,17 @@ export type AttnModelViewProps = ElementProps<AttnModelView> &
     'no-detail'?: boolean;
   };
 
+export type AttnNeuronViewProps = ElementProps<AttnNeuronView> &
+  AttnViewEventProps &
+  AttnNeuronViewProperties & { 'dimension-order'?: AttnNeuronView['dimensionOrder'] };
+
 declare module 'react' {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
     interface IntrinsicElements {
       'attn-head-view': AttnHeadViewProps;
       'attn-model-view': AttnModelViewProps;
+      'attn-neuron-view': AttnNeuronViewProps;
     }
   }
 }

@@ -5,11 +5,16 @@
  * property (`:data` or `.data`), and listen with `@attn-heads-change`.
  */
 import type { DefineComponent } from 'vue';
-import type { AttnHeadViewProperties, AttnModelViewProperties } from './properties.js';
+import type {
+  AttnHeadViewProperties,
+  AttnModelViewProperties,
+  AttnNeuronViewProperties,
+} from './properties.js';
 import type {
   AttnFilterChangeDetail,
   AttnHeadsChangeDetail,
   AttnHeadSelectDetail,
+  AttnNeuronChangeDetail,
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
 } from '../components/shared/events.js';
@@ -21,11 +26,14 @@ export interface AttnViewEventProps {
   onAttnFilterChange?: (event: CustomEvent<AttnFilterChangeDetail>) => void;
   onAttnTokenFocus?: (event: CustomEvent<AttnTokenFocusDetail>) => void;
   onAttnHeadSelect?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
+  onAttnNeuronChange?: (event: CustomEvent<AttnNeuronChangeDetail>) => void;
 }
 
 export type AttnHeadViewVueProps = AttnViewEventProps & AttnHeadViewProperties;
 
 export type AttnModelViewVueProps = AttnViewEventProps & AttnModelViewProperties;
+
+export type AttnNeuronViewVueProps = AttnViewEventProps & AttnNeuronViewProperties;
 
 declare module 'vue' {
   interface GlobalComponents {
@@ -33,5 +41,7 @@ declare module 'vue' {
     AttnHeadView: DefineComponent<AttnHeadViewVueProps>;
     'attn-model-view': DefineComponent<AttnModelViewVueProps>;
     AttnModelView: DefineComponent<AttnModelViewVueProps>;
+    'attn-neuron-view': DefineComponent<AttnNeuronViewVueProps>;
+    AttnNeuronView: DefineComponent<AttnNeuronViewVueProps>;
   }
 }

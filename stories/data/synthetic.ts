@@ -124,3 +124,90 @@ export function syntheticEncoderDecoder() {
     cross: { attention: { dims: [6, 8, n, m], data: cross } },
   };
 }
+
+export interface SyntheticNeuronOptions extends SyntheticOptions {
+  /** Dimension of each head's query, key and value vectors (default 64). */
+  readonly dim?: number;
+  /** Include value vectors (default true). */
+  readonly values?: boolean;
+}
+
+/**
+ * Synthetic query, key and value vectors `[layers, heads, n, dim]` and the attention they make,
+ * `softmax(q·k / √dim)` (causal when asked), so that the neuron view's softmax column equals the
+ * attention exactly as in a real model. Each head's pattern (see `patternOf`) is carried by a few
+ * dimensions, as in Vig (2019)'s distance-decay example: sinusoids of the position in two
+ * dimensions per frequency make previous / next / self / local heads, one large dimension makes a
+ * first-token or delimiter head; the other dimensions are seeded noise. Deterministic per seed.
+ */
+export function syntheticNeuron(o: SyntheticNeuronOptions): AttentionSetInput {
+  const n = o.tokens.length;
+  const d = o.dim ?? 64;
+  const causal = o.causal ?? false;
+  const random = rng(o.seed ?? 13);
+  const L = o.layers;
+  const H = o.heads;
+  const q = new Float32Array(L * H * n * d);
+  const k = new Float32Array(L * H * n * d);
+  const v = o.values === false ? undefined : new Float32Array(L * H * n * d);
+  const attention = new Float32Array(L * H * n * n);
+  const delimiter = o.tokens.map(isDelimiter);
+  const frequencies = [0.35, 0.9, 1.7];
+  const dots = new Float64Array(n);
+  for (let l = 0; l < L; l++) {
+    for (let h = 0; h < H; h++) {
+      const pattern = patternOf(l, h, causal);
+      const base = (l * H + h) * n * d;
+      for (let i = 0; i < n * d; i++) {
+        q[base + i] = 0.7 * gaussian(random);
+        k[base + i] = 0.7 * gaussian(random);
+        if (v) v[base + i] = gaussian(random);
+      }
+      // The dimensions that carry the pattern, at seeded places.
+      const dims = Array.from({ length: d }, (_, i) => i)
+        .sort(() => random() - 0.5)
+        .slice(0, 2 * frequencies.length + 1);
+      const shift = pattern === 'previous' ? 1 : pattern === 'next' ? -1 : 0;
+      const amplitude = pattern === 'local' ? 2.2 : 3.6;
+      for (let t = 0; t < n; t++) {
+        const qi = base + t * d;
+        if (pattern === 'previous' || pattern === 'next' || pattern === 'self' || pattern === 'local') {
+          frequencies.forEach((w, f) => {
+            q[qi + dims[2 * f]!] = amplitude * Math.cos(w * t);
+            q[qi + dims[2 * f + 1]!] = amplitude * Math.sin(w * t);
+            k[qi + dims[2 * f]!] = amplitude * Math.cos(w * (t + shift));
+            k[qi + dims[2 * f + 1]!] = amplitude * Math.sin(w * (t + shift));
+          });
+        } else if (pattern === 'first' || pattern === 'delimiter') {
+          const strong = pattern === 'first' ? t === 0 : delimiter[t]!;
+          q[qi + dims[0]!] = 7;
+          k[qi + dims[0]!] = strong ? 7 : 0;
+        }
+      }
+      for (let t = 0; t < n; t++) {
+        const limit = causal ? t + 1 : n;
+        let max = -Infinity;
+        for (let s = 0; s < limit; s++) {
+          let dot = 0;
+          for (let i = 0; i < d; i++) dot += q[base + t * d + i]! * k[base + s * d + i]!;
+          dots[s] = dot / Math.sqrt(d);
+          if (dots[s]! > max) max = dots[s]!;
+        }
+        let sum = 0;
+        for (let s = 0; s < limit; s++) sum += dots[s] = Math.exp(dots[s]! - max);
+        const row = ((l * H + h) * n + t) * n;
+        for (let s = 0; s < limit; s++) attention[row + s] = dots[s]! / sum;
+      }
+    }
+  }
+  const dims = [L, H, n, d];
+  return {
+    tokens: o.tokens,
+    attention: { dims: [L, H, n, n], data: attention },
+    queries: { dims, data: q },
+    keys: { dims, data: k },
+    ...(v ? { values: { dims, data: v } } : {}),
+    causal,
+    ...(o.sentenceBStart !== undefined ? { sentenceBStart: o.sentenceBStart } : {}),
+  };
+}

@@ -14,7 +14,7 @@ describe('dist/attnviz.min.js', () => {
     // No static or dynamic import of a bare specifier (a package name) is left.
     const bare = text.match(/\b(?:from|import)\s*\(?\s*["'](?![./])[^"']*["']/g) ?? [];
     expect(bare, 'bare imports').to.deep.equal([]);
-    for (const tag of ['attn-head-view', 'attn-model-view']) {
+    for (const tag of ['attn-head-view', 'attn-model-view', 'attn-neuron-view']) {
       expect(
         new RegExp(`customElements\\.define\\(\\s*["']${tag}["']`).test(text),
         `defines ${tag}`,

@@ -6,6 +6,7 @@ import { expect } from '@open-wc/testing';
 import type { CSSResultOrNative } from 'lit';
 import { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { AttnModelView } from '../../src/components/model-view/model-view.js';
+import { AttnNeuronView } from '../../src/components/neuron-view/neuron-view.js';
 import { THEME_TOKENS } from '../../src/components/shared/theme.js';
 
 const TOKEN = /--attn-[a-z-]+/g;
@@ -53,6 +54,7 @@ describe('theme tokens', () => {
   const VIEWS = [
     ['attn-head-view', AttnHeadView, '/src/components/head-view/head-view.ts'],
     ['attn-model-view', AttnModelView, '/src/components/model-view/model-view.ts'],
+    ['attn-neuron-view', AttnNeuronView, '/src/components/neuron-view/neuron-view.ts'],
   ] as const;
 
   for (const [tag, View, path] of VIEWS) {
@@ -76,7 +78,9 @@ describe('theme tokens', () => {
   });
 
   it('has no token typos in styles (every var(--attn-…) resolves)', () => {
-    const styles = cssText([AttnHeadView.styles, AttnModelView.styles].flat() as CSSResultOrNative[]);
+    const styles = cssText(
+      [AttnHeadView.styles, AttnModelView.styles, AttnNeuronView.styles].flat() as CSSResultOrNative[],
+    );
     const all = new Set(styles.match(TOKEN) ?? []);
     for (const token of all) expect(defined, token).to.include(token);
   });

@@ -23,21 +23,4 @@ export const headViewStyles = css`
     display: block;
     pointer-events: none;
   }
-  .column {
-    position: absolute;
-    top: 0;
-  }
-  .column:focus-visible {
-    outline-offset: -2px;
-  }
-  .column.query .token {
-    left: 0;
-    right: 0;
-    text-align: right;
-  }
-  .column.key .token {
-    left: 0;
-    right: 0;
-    text-align: left;
-  }
 `;

@@ -1,6 +1,5 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { classMap } from 'lit/directives/class-map.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { layerMax } from '../../core/aggregate.js';
 import { AttentionDataError } from '../../core/errors.js';
@@ -23,13 +22,14 @@ import { numberListConverter } from '../shared/converters.js';
 import { fire, type TokenSide } from '../shared/events.js';
 import { download, sceneToPng, sceneToSvg } from '../shared/export.js';
 import { LineList } from '../shared/raster.js';
+import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
 import { ResizeController } from '../shared/resize-controller.js';
 import { LinesRaster, paintRects, type Scene, type SceneText } from '../shared/scene.js';
 import { resolveHeads, resolveLayer } from '../shared/selection.js';
 import { AttnView } from '../shared/attn-view.js';
-import { viewStyles } from '../shared/styles.js';
+import { swatchStyles, tokenStyles, viewStyles } from '../shared/styles.js';
 import { renderSwatches } from '../shared/swatches.js';
-import { tokenLabel } from '../shared/token-label.js';
+import { renderTokenColumn } from '../shared/token-column.js';
 import { readPixels, themeStyles } from '../shared/theme.js';
 import {
   allLines,
@@ -108,7 +108,7 @@ const LAYOUT = {
  * @cssprop [--attn-swatch-size=22px] - Size of the head swatches.
  */
 export class AttnHeadView extends AttnView {
-  static override styles = [themeStyles, viewStyles, headViewStyles];
+  static override styles = [themeStyles, viewStyles, swatchStyles, tokenStyles, headViewStyles];
 
   /** The layer shown, by the model's own number (default: the data's hint, else the first layer). */
   @property({ type: Number, reflect: true }) layer: number | undefined;
@@ -223,21 +223,7 @@ export class AttnHeadView extends AttnView {
           )}
         </select></label
       >
-      ${
-        filters.length > 1
-          ? html`<label
-              >Attention
-              <select part="filter-select" aria-label="Attention" @change=${this.handleFilterChange}>
-                ${filters.map(
-                  (f) =>
-                    html`<option value=${f} ?selected=${f === this.currentFilter}>
-                      ${FILTER_LABELS[f]}
-                    </option>`,
-                )}
-              </select></label
-            >`
-          : nothing
-      }
+      ${renderFilterSelect(filters, this.currentFilter, this.handleFilterChange)}
       ${renderSwatches({
         heads: c.heads,
         active: activeNumbers,
@@ -293,66 +279,36 @@ export class AttnHeadView extends AttnView {
     last: number,
   ): TemplateResult {
     const c = this.component!;
-    const start = side === 'query' ? c.queryStart : c.keyStart;
-    const indices: number[] = [];
-    for (let i = first; i < Math.min(last, tokens.length); i++) indices.push(i);
-    // The cursor and the pinned token stay rendered so that aria-activedescendant resolves.
-    for (const ref of [this.cursor, this.pinned]) {
-      if (ref?.side === side && ref.index < tokens.length && (ref.index < first || ref.index >= last)) {
-        indices.push(ref.index);
-      }
-    }
     const focus = this.effectiveFocus();
     const partner = this.partner();
-    const cursorHere = this.cursor?.side === side ? this.cursor.index : -1;
-    const label =
-      side === 'query'
-        ? `Query tokens (attending), ${tokens.length}: arrow keys move, Enter pins, Escape unpins`
-        : `Key tokens (attended to), ${tokens.length}: arrow keys move, Enter pins, Escape unpins`;
-    return html`<div
-      class="column ${side}"
-      role="listbox"
-      tabindex="0"
-      aria-label=${label}
-      aria-activedescendant=${cursorHere >= 0 ? `${side}-${cursorHere}` : nothing}
-      style=${styleMap({
-        left: `${side === 'query' ? layout.leftX : layout.rightX}px`,
-        width: `${layout.tokenWidth}px`,
-        height: `${layout.height}px`,
-      })}
-      @pointerover=${(e: PointerEvent) => this.handlePointerOver(side, e)}
-      @pointerleave=${this.handlePointerLeave}
-      @click=${(e: MouseEvent) => this.handleClick(side, e)}
-      @keydown=${(e: KeyboardEvent) => this.handleKeyDown(side, e)}
-      @focus=${() => this.handleFocus(side)}
-      @blur=${this.handleBlur}
-    >
-      ${indices.map((i) => {
-        const t = tokens[i]!;
-        const isFocus = focus?.side === side && focus.index === i;
-        const classes = {
-          token: true,
-          special: t.kind === 'special',
-          hovered: isFocus || (partner?.side === side && partner.index === i),
-          pinned: this.pinned?.side === side && this.pinned.index === i,
-          cursor: cursorHere === i,
-        };
-        return html`<div
-          id="${side}-${i}"
-          class=${classMap(classes)}
-          part="token"
-          role="option"
-          aria-selected=${classes.pinned ? 'true' : 'false'}
-          aria-setsize=${tokens.length}
-          aria-posinset=${i + 1}
-          data-index=${i}
-          title="${t.raw} (position ${start + i})"
-          style="top: ${layout.padding + i * layout.rowHeight}px"
-        >
-          ${tokenLabel(t)}
-        </div>`;
-      })}
-    </div>`;
+    return renderTokenColumn({
+      name: side,
+      tokens,
+      start: side === 'query' ? c.queryStart : c.keyStart,
+      left: side === 'query' ? layout.leftX : layout.rightX,
+      width: layout.tokenWidth,
+      height: layout.height,
+      rowHeight: layout.rowHeight,
+      padding: layout.padding,
+      first,
+      last,
+      label:
+        side === 'query'
+          ? `Query tokens (attending), ${tokens.length}: arrow keys move, Enter pins, Escape unpins`
+          : `Key tokens (attended to), ${tokens.length}: arrow keys move, Enter pins, Escape unpins`,
+      cursor: this.cursor?.side === side ? this.cursor.index : -1,
+      selected: this.pinned?.side === side ? this.pinned.index : -1,
+      hovered: (i) =>
+        (focus?.side === side && focus.index === i) || (partner?.side === side && partner.index === i),
+      handlers: {
+        pointerover: (e) => this.handlePointerOver(side, e),
+        pointerleave: this.handlePointerLeave,
+        click: (e) => this.handleClick(side, e),
+        keydown: (e) => this.handleKeyDown(side, e),
+        focus: () => this.handleFocus(side),
+        blur: this.handleBlur,
+      },
+    });
   }
 
   private renderReadout(c: AttentionComponent): TemplateResult {
@@ -570,17 +526,8 @@ export class AttnHeadView extends AttnView {
     if (!canvas || !layout || !this.component || this.error) return;
     const dpr = window.devicePixelRatio || 1;
     const viewHeight = this.viewHeight(layout);
-    const w = Math.ceil(layout.width * dpr);
-    const h = Math.ceil(viewHeight * dpr);
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-      canvas.style.width = `${layout.width}px`;
-      canvas.style.height = `${viewHeight}px`;
-    }
-    const ctx = canvas.getContext('2d');
+    const ctx = prepareCanvas(canvas, layout.width, viewHeight, dpr);
     if (!ctx) return;
-    ctx.clearRect(0, 0, w, h);
     const focus = this.effectiveFocus();
     ctx.putImageData(this.linesFrame(focus, layout, viewHeight, dpr), Math.round(layout.linesX0 * dpr), 0);
     if (focus || this.fullRaster.complete) {

@@ -7,7 +7,6 @@ import { AttentionDataError, describe } from '../../core/errors.js';
 import {
   applyFilter,
   availableFilters,
-  FILTER_LABELS,
   headMatrix,
   selectSubset,
   type AttentionFilter,
@@ -32,6 +31,7 @@ import type {} from '../head-view/define.js';
 import { resolveColor } from '../shared/colors.js';
 import { numberListConverter } from '../shared/converters.js';
 import { fire } from '../shared/events.js';
+import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
 import { ResizeController } from '../shared/resize-controller.js';
 import { AttnView } from '../shared/attn-view.js';
 import { viewStyles } from '../shared/styles.js';
@@ -99,14 +99,9 @@ const GRID = {
  * @cssprop [--attn-font-family=system-ui, …] - Text font.
  * @cssprop [--attn-mono-font-family=ui-monospace, …] - Numbers.
  * @cssprop [--attn-font-size=13px] - Text size.
- * @cssprop [--attn-hover=#262c36 (light #e9ecef)] - Detail view: background of the hovered token.
- * @cssprop [--attn-pinned=#4a3b00 (light #fff1c2)] - Detail view: background of the pinned token.
- * @cssprop [--attn-special-token=#d2a8ff (light #8250df)] - Detail view: special tokens such as [CLS].
- * @cssprop [--attn-row-height=22px] - Detail view: height of one token row.
- * @cssprop [--attn-swatch-size=22px] - Detail view: size of the head swatches.
  *
- * Every other `--attn-*` token set on this element (e.g. `--attn-line-width`, `--attn-max-height`)
- * reaches the detail view too.
+ * Every other `--attn-*` token set on this element (e.g. `--attn-row-height`, `--attn-hover`) reaches
+ * the detail view, which uses the head view's tokens.
  */
 export class AttnModelView extends AttnView {
   static override styles = [
@@ -300,21 +295,7 @@ export class AttnModelView extends AttnView {
           <option value="heatmap" ?selected=${this.thumbnail === 'heatmap'}>Heatmap</option>
         </select></label
       >
-      ${
-        filters.length > 1
-          ? html`<label
-              >Attention
-              <select part="filter-select" aria-label="Attention" @change=${this.handleFilterChange}>
-                ${filters.map(
-                  (f) =>
-                    html`<option value=${f} ?selected=${f === this.currentFilter}>
-                      ${FILTER_LABELS[f]}
-                    </option>`,
-                )}
-              </select></label
-            >`
-          : nothing
-      }
+      ${renderFilterSelect(filters, this.currentFilter, this.handleFilterChange)}
       <label
         >Summary
         <select part="summary-select" aria-label="Summary" @change=${this.handleSummaryChange}>
@@ -710,11 +691,8 @@ export class AttnModelView extends AttnView {
       this.tilesKey = key;
       this.placementKey = '';
     }
-    if (canvas.width !== w || canvas.height !== h || !this.gridImage) {
-      canvas.width = w;
-      canvas.height = h;
-      canvas.style.width = `${g.width}px`;
-      canvas.style.height = `${g.height}px`;
+    const ctx = prepareCanvas(canvas, g.width, g.height, dpr);
+    if (!this.gridImage || this.gridImage.width !== w || this.gridImage.height !== h) {
       this.gridImage = new ImageData(w, h);
       this.placementKey = '';
     }
@@ -754,7 +732,7 @@ export class AttnModelView extends AttnView {
         }
       }
     }
-    canvas.getContext('2d')?.putImageData(this.gridImage, 0, 0);
+    ctx?.putImageData(this.gridImage, 0, 0);
     const before = this.tilesPending;
     this.tilesPending = pending;
     if (pending > 0) {

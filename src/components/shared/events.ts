@@ -40,6 +40,11 @@ export interface AttnHeadSelectDetail {
   readonly head: number | null;
 }
 
+export interface AttnNeuronChangeDetail {
+  /** The highlighted dimension (neuron) index, or null when the highlight was cleared. */
+  readonly neuron: number | null;
+}
+
 declare global {
   interface HTMLElementEventMap {
     'attn-layer-change': CustomEvent<AttnLayerChangeDetail>;
@@ -47,6 +52,7 @@ declare global {
     'attn-filter-change': CustomEvent<AttnFilterChangeDetail>;
     'attn-token-focus': CustomEvent<AttnTokenFocusDetail>;
     'attn-head-select': CustomEvent<AttnHeadSelectDetail>;
+    'attn-neuron-change': CustomEvent<AttnNeuronChangeDetail>;
   }
 }
 

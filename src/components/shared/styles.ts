@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** Styles every view shares: host box, toolbar, controls, head swatches, token labels, readout, error. */
+/** Styles every view shares: host box, toolbar, controls, readout, error. */
 export const viewStyles = css`
   :host {
     display: block;
@@ -63,64 +63,6 @@ export const viewStyles = css`
     outline-offset: 1px;
   }
 
-  .swatches {
-    display: inline-flex;
-    flex-wrap: wrap;
-    gap: 3px;
-  }
-  .swatch {
-    min-width: var(--attn-swatch-size);
-    height: var(--attn-swatch-size);
-    padding: 0 3px;
-    border-radius: 3px;
-    border: 2px solid var(--swatch-color);
-    background: var(--swatch-color);
-    color: var(--swatch-ink);
-    font-family: var(--attn-mono-font-family);
-    font-size: 11px;
-    line-height: 1;
-    font-variant-numeric: tabular-nums;
-  }
-  .swatch[aria-pressed='false'] {
-    background: transparent;
-    color: var(--attn-muted);
-    border-style: dashed;
-  }
-
-  .token {
-    position: absolute;
-    height: var(--attn-row-height);
-    line-height: var(--attn-row-height);
-    white-space: nowrap;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    padding: 0 6px;
-    cursor: default;
-    user-select: none;
-    border-radius: 3px;
-  }
-  .token.special {
-    color: var(--attn-special-token);
-    font-weight: 600;
-  }
-  .token .label {
-    white-space: pre;
-  }
-  .token .cont {
-    color: var(--attn-muted);
-  }
-  .token.hovered,
-  .token.cursor {
-    background: color-mix(in srgb, var(--attn-hover) 80%, transparent);
-  }
-  .token.pinned {
-    background: var(--attn-pinned);
-  }
-  .token.cursor {
-    outline: 1px solid var(--attn-accent);
-    outline-offset: -1px;
-  }
-
   .readout {
     padding: 6px 8px;
     border-top: 1px solid var(--attn-border);
@@ -179,5 +121,91 @@ export const viewStyles = css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
+  }
+`;
+
+/** Head swatches (the head view's toggle buttons). */
+export const swatchStyles = css`
+  .swatches {
+    display: inline-flex;
+    flex-wrap: wrap;
+    gap: 3px;
+  }
+  .swatch {
+    min-width: var(--attn-swatch-size);
+    height: var(--attn-swatch-size);
+    padding: 0 3px;
+    border-radius: 3px;
+    border: 2px solid var(--swatch-color);
+    background: var(--swatch-color);
+    color: var(--swatch-ink);
+    font-family: var(--attn-mono-font-family);
+    font-size: 11px;
+    line-height: 1;
+    font-variant-numeric: tabular-nums;
+  }
+  .swatch[aria-pressed='false'] {
+    background: transparent;
+    color: var(--attn-muted);
+    border-style: dashed;
+  }
+`;
+
+/** Token labels and the token columns that hold them (head and neuron views). */
+export const tokenStyles = css`
+  .token {
+    position: absolute;
+    height: var(--attn-row-height);
+    line-height: var(--attn-row-height);
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    padding: 0 6px;
+    cursor: default;
+    user-select: none;
+    border-radius: 3px;
+  }
+  .token.special {
+    color: var(--attn-special-token);
+    font-weight: 600;
+  }
+  .token .label {
+    white-space: pre;
+  }
+  .token .cont {
+    color: var(--attn-muted);
+  }
+  .token.hovered,
+  .token.cursor {
+    background: color-mix(in srgb, var(--attn-hover) 80%, transparent);
+  }
+  .token.pinned {
+    background: var(--attn-pinned);
+  }
+  .token.cursor {
+    outline: 1px solid var(--attn-accent);
+    outline-offset: -1px;
+  }
+
+  .column {
+    position: absolute;
+    top: 0;
+  }
+  .column:focus-visible {
+    outline-offset: -2px;
+  }
+  .column.query .token {
+    left: 0;
+    right: 0;
+    text-align: right;
+  }
+  .column.key .token {
+    left: 0;
+    right: 0;
+    text-align: left;
+  }
+  .token.muted {
+    color: var(--attn-muted);
+    opacity: 0.6;
   }
 `;

@@ -18,6 +18,8 @@ export const THEME_TOKENS = {
   '--attn-special-token': ['#8250df', '#d2a8ff'],
   '--attn-error': ['#b3261e', '#ff9492'],
   '--attn-highlight': ['#bc4c00', '#ffa657'],
+  '--attn-positive': ['#0969da', '#4493f8'],
+  '--attn-negative': ['#c55b00', '#f0883e'],
   '--attn-font-family': [
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
