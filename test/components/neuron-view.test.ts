@@ -264,6 +264,22 @@ describe('attn-neuron-view', () => {
       );
     });
 
+    it('keeps the selectors showing the head after the user and then the page change it', async () => {
+      const el = await mount(dataset());
+      const select = root(el).querySelector<HTMLSelectElement>('[part="head-select"]')!;
+      select.value = '1';
+      select.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      el.head = 0;
+      await el.updateComplete;
+      el.head = 1;
+      await el.updateComplete;
+      expect(select.value).to.equal('1');
+      el.head = 0;
+      await el.updateComplete;
+      expect(select.value).to.equal('0');
+    });
+
     it('chooses layer and head from the selectors', async () => {
       const el = await mount(dataset());
       const select = root(el).querySelector<HTMLSelectElement>('[part="head-select"]')!;
@@ -306,6 +322,28 @@ describe('attn-neuron-view', () => {
       await sendKeys({ press: 'Escape' });
       await el.updateComplete;
       expect(el.neuron).to.equal(undefined);
+    });
+
+    it('reaches the query vector above the keys with the arrow keys', async () => {
+      const el = await mount(dataset());
+      root(el).querySelector<HTMLElement>('.matrix')!.focus();
+      await sendKeys({ press: 'ArrowRight' });
+      await sendKeys({ press: 'ArrowUp' });
+      await el.updateComplete;
+      // Query 1 “a”: q = [0, 1, 0, 0].
+      expect(readout(el)).to.include('q · dimension 1: 1');
+    });
+
+    it('keeps the selected query’s dimension order while another query is previewed', async () => {
+      const el = await mount(dataset(), { token: '0', 'dimension-order': 'contribution' });
+      // Query 0 ranks dimension 0 first; query 1 (q = [0, 1, 0, 0]) would rank dimension 1 first.
+      option(el, 'query', 1).dispatchEvent(
+        new PointerEvent('pointerover', { bubbles: true, composed: true }),
+      );
+      await el.updateComplete;
+      await hoverCell(el, 0, 0, 0);
+      expect(readout(el)).to.match(/^Query 1 “a”/);
+      expect(readout(el)).to.include('dimension 0: k = 2');
     });
 
     it('sorts dimensions by their contribution to the query’s dot products', async () => {

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { layerMax } from '../../core/aggregate.js';
 import { AttentionDataError } from '../../core/errors.js';
@@ -219,7 +220,7 @@ export class AttnHeadView extends AttnView {
         >Layer
         <select part="layer-select" aria-label="Layer" @change=${this.handleLayerChange}>
           ${(this.includedLayers ?? c.layers).map(
-            (l) => html`<option value=${l} ?selected=${l === c.layers[this.layerIndex]}>${l}</option>`,
+            (l) => html`<option value=${l} .selected=${live(l === c.layers[this.layerIndex])}>${l}</option>`,
           )}
         </select></label
       >

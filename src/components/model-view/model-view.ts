@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
+import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { layerMax } from '../../core/aggregate.js';
 import { AttentionDataError, describe } from '../../core/errors.js';
@@ -291,17 +292,18 @@ export class AttnModelView extends AttnView {
       <label
         >Thumbnails
         <select part="mode-select" aria-label="Thumbnails" @change=${this.handleModeChange}>
-          <option value="lines" ?selected=${this.thumbnail === 'lines'}>Lines</option>
-          <option value="heatmap" ?selected=${this.thumbnail === 'heatmap'}>Heatmap</option>
+          <option value="lines" .selected=${live(this.thumbnail === 'lines')}>Lines</option>
+          <option value="heatmap" .selected=${live(this.thumbnail === 'heatmap')}>Heatmap</option>
         </select></label
       >
       ${renderFilterSelect(filters, this.currentFilter, this.handleFilterChange)}
       <label
         >Summary
         <select part="summary-select" aria-label="Summary" @change=${this.handleSummaryChange}>
-          <option value="none" ?selected=${!summaryOn}>None</option>
+          <option value="none" .selected=${live(!summaryOn)}>None</option>
           ${SUMMARY_NAMES.map(
-            (s) => html`<option value=${s} ?selected=${this.summary === s}>${SUMMARY_LABELS[s]}</option>`,
+            (s) =>
+              html`<option value=${s} .selected=${live(this.summary === s)}>${SUMMARY_LABELS[s]}</option>`,
           )}
         </select></label
       >
@@ -313,9 +315,9 @@ export class AttnModelView extends AttnView {
           ?disabled=${!summaryOn}
           @change=${this.handleSortChange}
         >
-          <option value="none" ?selected=${this.sort === 'none'}>Head number</option>
-          <option value="descending" ?selected=${this.sort === 'descending'}>Highest first</option>
-          <option value="ascending" ?selected=${this.sort === 'ascending'}>Lowest first</option>
+          <option value="none" .selected=${live(this.sort === 'none')}>Head number</option>
+          <option value="descending" .selected=${live(this.sort === 'descending')}>Highest first</option>
+          <option value="ascending" .selected=${live(this.sort === 'ascending')}>Lowest first</option>
         </select></label
       >
       <label

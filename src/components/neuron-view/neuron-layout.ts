@@ -44,13 +44,13 @@ const TOKEN_PART = {
 };
 const SCALAR_WIDTH = 58;
 const GAP = 10;
-const MIN_CELL = 3;
+const MIN_CELL = 2;
 const MAX_CELL = 12;
 
 export function neuronLayout(o: NeuronLayoutOptions): NeuronLayout {
   const tokenWidth = TOKEN_PART.maxTokenWidth * 2 + TOKEN_PART.maxLinesWidth + 2 * TOKEN_PART.gap;
   const tokens = headLayout({
-    width: Math.min(tokenWidth, Math.max(0, o.width * 0.4)),
+    width: Math.min(tokenWidth, Math.max(0, o.width * 0.3)),
     queryCount: o.queryCount,
     keyCount: o.keyCount,
     rowHeight: o.rowHeight,

@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { AttentionDataError, describe } from '../../core/errors.js';
 import { applyFilter, availableFilters, headMatrix } from '../../core/filters.js';
@@ -21,7 +22,7 @@ import { displayTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent } from '../../core/types.js';
 import { focusLines } from '../head-view/head-scene.js';
 import { AttnView } from '../shared/attn-view.js';
-import { resolveColor } from '../shared/colors.js';
+import { inkOn, resolveColor } from '../shared/colors.js';
 import { fire } from '../shared/events.js';
 import { LineList } from '../shared/raster.js';
 import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
@@ -275,9 +276,16 @@ export class AttnNeuronView extends AttnView {
     this.check = checkSoftmax(row, reported);
     this.mix = src.values ? valueMix(src, this.layerIndex, this.headIndex, reported) : undefined;
     this.contributions = dimensionContributions(row);
+    // Dimensions keep the selected query's order while another query is previewed, so that
+    // columns do not move under the pointer.
+    const selected = this.queryIndex + c.queryStart - src.queryStart;
+    const orderFrom =
+      selected === query
+        ? this.contributions
+        : dimensionContributions(neuronRow(src, this.layerIndex, this.headIndex, selected));
     this.order =
       this.dimensionOrder === 'contribution'
-        ? dimensionOrder(this.contributions)
+        ? dimensionOrder(orderFrom)
         : Array.from({ length: row.dim }, (_, i) => i);
     const D = row.dim;
     const { start, end } = this.keyRange();
@@ -391,7 +399,8 @@ export class AttnNeuronView extends AttnView {
     `;
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('token') && this.component) this.scrollRowIntoView(this.queryIndex);
     this.draw();
     this.fireQueryIfChanged();
   }
@@ -402,21 +411,21 @@ export class AttnNeuronView extends AttnView {
       <label
         >Layer
         <select part="layer-select" aria-label="Layer" @change=${this.handleLayerChange}>
-          ${c.layers.map((l, i) => html`<option value=${l} ?selected=${i === this.layerIndex}>${l}</option>`)}
+          ${c.layers.map((l, i) => html`<option value=${l} .selected=${live(i === this.layerIndex)}>${l}</option>`)}
         </select></label
       >
       <label
         >Head
         <select part="head-select" aria-label="Head" @change=${this.handleHeadChange}>
-          ${c.heads.map((h, i) => html`<option value=${h} ?selected=${i === this.headIndex}>${h}</option>`)}
+          ${c.heads.map((h, i) => html`<option value=${h} .selected=${live(i === this.headIndex)}>${h}</option>`)}
         </select></label
       >
       ${renderFilterSelect(filters, this.currentFilter, this.handleFilterChange)}
       <label
         >Dimensions
         <select part="order-select" aria-label="Order of dimensions" @change=${this.handleOrderChange}>
-          <option value="none" ?selected=${this.dimensionOrder === 'none'}>0, 1, 2, …</option>
-          <option value="contribution" ?selected=${this.dimensionOrder === 'contribution'}>
+          <option value="none" .selected=${live(this.dimensionOrder === 'none')}>0, 1, 2, …</option>
+          <option value="contribution" .selected=${live(this.dimensionOrder === 'contribution')}>
             By contribution to q·k
           </option>
         </select></label
@@ -597,10 +606,12 @@ export class AttnNeuronView extends AttnView {
           html`dimension ${cell.dim}: ${cell.column === 'v' ? 'v' : cell.column === 'qk' ? 'q×k' : 'k'} =
             <span class="num">${formatExact(vectorValue)}</span>
             ${
-              cell.column !== 'v'
+              cell.column === 'qk'
                 ? html`(q = <span class="num">${formatExact(row.q[cell.dim]!)}</span>, k =
                     <span class="num">${formatExact(this.keyAt(k, cell.dim))}</span>)`
-                : nothing
+                : cell.column === 'k'
+                  ? html`(q = <span class="num">${formatExact(row.q[cell.dim]!)}</span>)`
+                  : nothing
             }
             ·`,
         );
@@ -724,7 +735,7 @@ export class AttnNeuronView extends AttnView {
     const [from, to] = visibleRows(t, this.viewScroll, this.viewScroll + viewHeight, c.shape[3]);
     const { start } = this.keyRange();
     const D = row.dim;
-    const texts: { x: number; y: number; text: string }[] = [];
+    const texts: { x: number; y: number; text: string; ink: string }[] = [];
     const hiddenColor = pack(this.colors.hidden, this.colors.hidden, 1);
     for (let key = from; key < to; key++) {
       const k = start + key;
@@ -759,19 +770,16 @@ export class AttnNeuronView extends AttnView {
                 ? row.softmax[k]!
                 : this.mix!.weightedNorms[k]!;
           const scale = col.id === 'dot' ? this.scales.dot : col.id === 'softmax' ? 1 : this.scales.norm;
-          this.fill(
-            cells,
-            cx,
-            paintLine,
-            col.width * dpr,
-            1,
-            hidden ? hiddenColor : this.packed(value, scale),
-          );
+          const color = hidden ? hiddenColor : this.packed(value, scale);
+          this.fill(cells, cx, paintLine, col.width * dpr, 1, color);
           if (!hidden) {
+            // Black or white text, whichever reads better on the cell's colour.
+            const rgb: Rgb = [(color & 255) / 255, ((color >>> 8) & 255) / 255, ((color >>> 16) & 255) / 255];
             texts.push({
               x: col.x + col.width - 4,
               y: t.padding + (key + 0.5) * t.rowHeight - this.viewScroll,
               text: value.toFixed(3),
+              ink: inkOn(rgb),
             });
           }
         }
@@ -787,8 +795,10 @@ export class AttnNeuronView extends AttnView {
     ctx.font = this.colors.font;
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    ctx.fillStyle = this.colors.foreground;
-    for (const text of texts) ctx.fillText(text.text, text.x, text.y);
+    for (const text of texts) {
+      ctx.fillStyle = text.ink;
+      ctx.fillText(text.text, text.x, text.y);
+    }
     this.outlineNeuronAndCursor(ctx, layout, from, to, false);
     ctx.restore();
   }
@@ -935,8 +945,11 @@ export class AttnNeuronView extends AttnView {
     if (e.key === 'ArrowRight') i = Math.min(slots.length - 1, i + 1);
     else if (e.key === 'ArrowLeft') i = Math.max(0, i - 1);
     else if (e.key === 'ArrowDown') row = Math.min(K - 1, row + 1);
-    else if (e.key === 'ArrowUp') row = Math.max(0, row - 1);
-    else if (e.key === 'Home') i = 0;
+    else if (e.key === 'ArrowUp') {
+      // Above the first key: the header's q (over k) and Σα·v (over v).
+      const header = cursor.column === 'k' || cursor.column === 'v';
+      row = Math.max(header ? -1 : 0, row - 1);
+    } else if (e.key === 'Home') i = 0;
     else if (e.key === 'End') i = slots.length - 1;
     else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
@@ -949,8 +962,9 @@ export class AttnNeuronView extends AttnView {
     } else return;
     e.preventDefault();
     const slotAt = slots[i]!;
+    if (row < 0 && slotAt.column.id !== 'k' && slotAt.column.id !== 'v') row = 0;
     this.cellCursor = { row, column: slotAt.column.id, dim: slotAt.dim };
-    this.scrollRowIntoView(row);
+    if (row >= 0) this.scrollRowIntoView(row);
   };
 
   private handleQueryKey(e: KeyboardEvent): void {

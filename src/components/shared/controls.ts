@@ -2,6 +2,7 @@
  * Toolbar controls and canvas plumbing every view shares.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { FILTER_LABELS, type AttentionFilter } from '../../core/filters.js';
 
 /** The "Attention" selector (sentence-pair blocks or encoder / decoder / cross), when there is a choice. */
@@ -14,7 +15,7 @@ export function renderFilterSelect(
   return html`<label
     >Attention
     <select part="filter-select" aria-label="Attention" @change=${onChange}>
-      ${filters.map((f) => html`<option value=${f} ?selected=${f === current}>${FILTER_LABELS[f]}</option>`)}
+      ${filters.map((f) => html`<option value=${f} .selected=${live(f === current)}>${FILTER_LABELS[f]}</option>`)}
     </select></label
   >`;
 }
