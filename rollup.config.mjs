@@ -12,11 +12,13 @@ const entries = {
   'components/head-view/define': 'src/components/head-view/define.ts',
   'components/model-view/define': 'src/components/model-view/define.ts',
   'components/neuron-view/define': 'src/components/neuron-view/define.ts',
+  transformers: 'src/transformers/index.ts',
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/vue': 'src/frameworks/vue.ts',
 };
 
-const isExternal = (id) => /^(lit|@lit\/|d3-|react|vue)/.test(id);
+const isExternal = (id) =>
+  /^(lit|@lit\/|d3-|react|vue|onnxruntime-|@huggingface\/transformers|@xenova\/transformers|node:)/.test(id);
 
 export default [
   {

@@ -190,7 +190,8 @@ export class AttnHeadView extends AttnView {
   }
 
   protected override render(): TemplateResult | typeof nothing {
-    if (this.error) return html`<div class="error" part="error" role="alert">${this.error}</div>`;
+    const status = this.renderStatus();
+    if (status) return status;
     const c = this.component;
     const layout = this.layout;
     if (!this.parsed || !c) {

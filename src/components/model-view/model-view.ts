@@ -219,7 +219,8 @@ export class AttnModelView extends AttnView {
   }
 
   protected override render(): TemplateResult | typeof nothing {
-    if (this.error) return html`<div class="error" part="error" role="alert">${this.error}</div>`;
+    const status = this.renderStatus();
+    if (status) return status;
     const c = this.component;
     const g = this.layout;
     if (!this.parsed || !c || !g) {

@@ -1,10 +1,11 @@
-import { LitElement, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { AttentionDataError, describe } from '../../core/errors.js';
 import { availableFilters, type AttentionFilter } from '../../core/filters.js';
 import { parseAttention, type AttentionInput } from '../../core/parse.js';
 import type { AttentionData } from '../../core/types.js';
 import type { ThemeName } from './theme.js';
+import { attentionLoader, type SourceProgress } from './source.js';
 
 /**
  * What every view shares: the `data` property parsed once at the edge, the `filter` and `theme`
@@ -22,6 +23,25 @@ export abstract class AttnView extends LitElement {
 
   /** Colour theme: `light`, `dark`, or `auto` to follow the system setting. */
   @property({ reflect: true }) theme: ThemeName = 'auto';
+
+  /**
+   * A model to compute attention from, with `text`: a Hub id (`Xenova/gpt2`) or the URL of a
+   * folder in the transformers.js layout. Needs `import 'attnviz/transformers'`; the computed
+   * attention replaces `data`.
+   */
+  @property({ reflect: true }) model: string | undefined;
+
+  /** The text to run `model` on. */
+  @property() text: string | undefined;
+
+  /** Second segment for sentence-pair models (BERT's sentence B). */
+  @property({ attribute: 'text-pair' }) textPair: string | undefined;
+
+  /** Progress of computing attention from `model` and `text`, while it runs. */
+  @state() protected loading: SourceProgress | null = null;
+  private loadController: AbortController | undefined;
+  /** The error of the last load, shown with a Retry button. */
+  private loadError: string | undefined;
 
   /** The parsed `data`, or undefined when there is none or it is invalid. */
   protected parsed: AttentionData | undefined;
@@ -42,6 +62,103 @@ export abstract class AttnView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.media?.removeEventListener('change', this.handleMediaChange);
+    this.loadController?.abort();
+  }
+
+  /** Computes attention from `model` and `text` (cancelling a load in flight), if both are set. */
+  private startLoad(): void {
+    this.loadController?.abort();
+    this.loadController = undefined;
+    this.loadError = undefined;
+    this.loading = null;
+    if (!this.model || this.text === undefined || this.text === null) return;
+    const loader = attentionLoader();
+    if (!loader) {
+      this.loadError = `model="${this.model}" needs the transformers.js adapter: import 'attnviz/transformers' (and install @huggingface/transformers or @xenova/transformers)`;
+      return;
+    }
+    const controller = new AbortController();
+    this.loadController = controller;
+    this.loading = { stage: 'tokenizer' };
+    loader({
+      model: this.model,
+      text: this.text,
+      ...(this.textPair !== undefined && this.textPair !== null ? { textPair: this.textPair } : {}),
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (this.loadController === controller) this.loading = p;
+      },
+    }).then(
+      (data) => {
+        if (this.loadController !== controller) return;
+        this.loadController = undefined;
+        this.loading = null;
+        this.data = data;
+        this.dispatchEvent(
+          new CustomEvent('attn-load', {
+            detail: { model: this.model ?? '' },
+            bubbles: true,
+            composed: true,
+          }),
+        );
+      },
+      (e: unknown) => {
+        if (this.loadController !== controller) return;
+        this.loadController = undefined;
+        this.loading = null;
+        this.loadError = e instanceof Error ? e.message : String(e);
+        this.requestUpdate();
+      },
+    );
+  }
+
+  /** Computes the attention again after a failed or cancelled load (the Retry button). */
+  retry(): void {
+    this.startLoad();
+    this.requestUpdate();
+  }
+
+  /** Stops a load in flight. */
+  cancelLoad(): void {
+    if (!this.loadController) return;
+    this.loadController.abort();
+    this.loadController = undefined;
+    this.loading = null;
+    this.loadError = `computing attention for ${this.model} was cancelled`;
+    this.requestUpdate();
+  }
+
+  /** The loading or error state, or undefined when the view shows attention. */
+  protected renderStatus(): TemplateResult | undefined {
+    if (this.loading) {
+      const p = this.loading;
+      const stage = {
+        tokenizer: 'loading the tokenizer',
+        download: `downloading ${p.file ?? 'the model'}`,
+        preparing: 'preparing the model',
+        computing: 'computing attention',
+        done: 'done',
+      }[p.stage];
+      const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+      const amount = p.loaded !== undefined ? ` ${mb(p.loaded)}${p.total ? ` / ${mb(p.total)}` : ''} MB` : '';
+      return html`<div class="loading" part="loading" role="status">
+        <span>${this.model}: ${stage}${amount}…</span>
+        ${
+          p.total && p.loaded !== undefined
+            ? html`<progress max=${p.total} .value=${p.loaded} aria-label="Progress"></progress>`
+            : html`<progress aria-label="Progress"></progress>`
+        }
+        <button type="button" @click=${() => this.cancelLoad()}>Cancel</button>
+      </div>`;
+    }
+    if (this.loadError) {
+      return html`<div class="error" part="error" role="alert">
+        ${this.loadError}
+        <div><button type="button" @click=${() => this.retry()}>Retry</button></div>
+      </div>`;
+    }
+    if (this.error) return html`<div class="error" part="error" role="alert">${this.error}</div>`;
+    return undefined;
   }
 
   /** Re-reads the `--attn-*` theme tokens; call after changing them from outside at run time. */
@@ -57,6 +174,8 @@ export abstract class AttnView extends LitElement {
   protected abstract deriveState(changed: PropertyValues<this>): void;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model') || changed.has('text') || changed.has('textPair')) this.startLoad();
+    else if (changed.has('data')) this.loadError = undefined;
     if (changed.has('data')) {
       this.parsed = undefined;
       this.dataError = undefined;

@@ -45,6 +45,11 @@ export interface AttnNeuronChangeDetail {
   readonly neuron: number | null;
 }
 
+export interface AttnLoadDetail {
+  /** The model whose attention was computed from `model` and `text`. */
+  readonly model: string;
+}
+
 declare global {
   interface HTMLElementEventMap {
     'attn-layer-change': CustomEvent<AttnLayerChangeDetail>;
@@ -53,6 +58,7 @@ declare global {
     'attn-token-focus': CustomEvent<AttnTokenFocusDetail>;
     'attn-head-select': CustomEvent<AttnHeadSelectDetail>;
     'attn-neuron-change': CustomEvent<AttnNeuronChangeDetail>;
+    'attn-load': CustomEvent<AttnLoadDetail>;
   }
 }
 

@@ -98,6 +98,22 @@ export const viewStyles = css`
     vertical-align: -0.05em;
   }
 
+  .loading {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    padding: 12px;
+    margin: 8px;
+    color: var(--attn-muted);
+  }
+  .loading progress {
+    flex: 1 1 8rem;
+  }
+  .error button {
+    margin-top: 8px;
+  }
+
   .error,
   .empty {
     padding: 12px;

@@ -1,0 +1,35 @@
+/**
+ * How elements get attention from a model id and text: `attnviz/transformers` registers a loader
+ * here when it is imported. Without it, an element given `model` and `text` says what to import,
+ * so the rest of the library never loads transformers.js or onnxruntime.
+ */
+import type { AttentionData } from '../../core/types.js';
+
+export interface SourceProgress {
+  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'done';
+  readonly file?: string;
+  readonly loaded?: number;
+  readonly total?: number;
+}
+
+export interface SourceRequest {
+  readonly model: string;
+  readonly text: string;
+  readonly textPair?: string;
+  readonly signal: AbortSignal;
+  readonly onProgress: (p: SourceProgress) => void;
+}
+
+export type AttentionLoader = (request: SourceRequest) => Promise<AttentionData>;
+
+const KEY = Symbol.for('attnviz.attentionLoader');
+
+/** Registers the loader elements use for `model` + `text` (one per page; the last wins). */
+export function registerAttentionLoader(loader: AttentionLoader): void {
+  (globalThis as Record<symbol, unknown>)[KEY] = loader;
+}
+
+/** The registered loader, if `attnviz/transformers` was imported. */
+export function attentionLoader(): AttentionLoader | undefined {
+  return (globalThis as Record<symbol, unknown>)[KEY] as AttentionLoader | undefined;
+}

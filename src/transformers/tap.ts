@@ -1,0 +1,216 @@
+/**
+ * The ONNX tap: finds every attention Softmax in a model's graph by its structure and adds the
+ * attention probabilities, queries, keys and values as extra graph outputs, so that one run of
+ * the model returns them. Nothing else in the graph changes, so the model's own outputs stay
+ * bit-identical.
+ *
+ * An attention Softmax is one whose probabilities feed a MatMul (P·V) and whose input comes, through
+ * element-wise ops (scale, mask, causal Where), from a MatMul of two activations (Q·Kᵀ). Its query
+ * is that MatMul's first input `[b, h, s, d]`, its keys the second `[b, h, d, s]` (transposed),
+ * its values the other input of P·V.
+ */
+import {
+  readModel,
+  GRAPH_FIELDS,
+  MODEL_GRAPH_FIELD,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+} from './onnx.js';
+import { Writer } from './proto.js';
+
+/** Operators that fuse attention into one node: no Softmax to tap. */
+export const FUSED_ATTENTION_OPS = [
+  'Attention',
+  'MultiHeadAttention',
+  'GroupQueryAttention',
+  'PackedAttention',
+  'PackedMultiHeadAttention',
+  'DecoderMaskedMultiHeadAttention',
+  'SparseAttention',
+];
+
+/** Ops allowed between the scores MatMul and the Softmax, and between the Softmax and P·V. */
+const PATH_OPS = new Set([
+  'Div',
+  'Mul',
+  'Add',
+  'Sub',
+  'Where',
+  'Cast',
+  'Reshape',
+  'Max',
+  'Min',
+  'Clip',
+  'Dropout',
+  'Identity',
+]);
+const SCALE_OPS = new Set(['Div', 'Mul']);
+
+export interface AttentionTap {
+  /** Tensor names: the Softmax output `[b, h, q, k]`, the scores MatMul's inputs, P·V's other input. */
+  readonly probs: string;
+  readonly query: string;
+  readonly keyT: string;
+  readonly value: string;
+  /**
+   * True when nothing scales the scores between Q·Kᵀ and the Softmax: the model either scaled q
+   * and k beforehand (SDPA-style, d^-¼ each; BART-style, q by 1/√d) or does not scale at all (T5),
+   * so the tapped vectors' dot product is the score itself.
+   */
+  readonly vectorsScaled: boolean;
+}
+
+export class UnsupportedModelError extends Error {
+  override readonly name = 'UnsupportedModelError';
+}
+
+interface GraphIndex {
+  readonly producer: Map<string, OnnxNode>;
+  readonly consumers: Map<string, OnnxNode[]>;
+  readonly constants: Set<string>;
+}
+
+function index(graph: OnnxGraph): GraphIndex {
+  const producer = new Map<string, OnnxNode>();
+  const consumers = new Map<string, OnnxNode[]>();
+  const constants = new Set(graph.initializers);
+  for (const node of graph.nodes) {
+    for (const out of node.outputs) producer.set(out, node);
+    if (node.opType === 'Constant') for (const out of node.outputs) constants.add(out);
+    for (const input of node.inputs) {
+      const list = consumers.get(input);
+      if (list) list.push(node);
+      else consumers.set(input, [node]);
+    }
+  }
+  return { producer, consumers, constants };
+}
+
+/** True when a tensor is a weight or computed from weights only (a scale, a constant mask). */
+function isConstant(name: string, ix: GraphIndex, depth = 0): boolean {
+  if (name === '' || ix.constants.has(name)) return true;
+  const node = ix.producer.get(name);
+  if (!node || depth > 4) return false;
+  return node.inputs.every((i) => isConstant(i, ix, depth + 1));
+}
+
+/** The scores MatMul behind a Softmax input, through element-wise ops; and whether they scale. */
+function scoresMatMul(name: string, ix: GraphIndex, depth = 0): { node: OnnxNode; scaled: boolean } | null {
+  const node = ix.producer.get(name);
+  if (!node || depth > 8) return null;
+  if (node.opType === 'MatMul') {
+    const [a, b] = node.inputs;
+    return a && b && !isConstant(a, ix) && !isConstant(b, ix) ? { node, scaled: false } : null;
+  }
+  if (!PATH_OPS.has(node.opType)) return null;
+  for (const input of node.inputs) {
+    if (isConstant(input, ix)) continue;
+    const found = scoresMatMul(input, ix, depth + 1);
+    if (found) {
+      const scales = SCALE_OPS.has(node.opType) && node.inputs.some((i) => i !== input && isConstant(i, ix));
+      return { node: found.node, scaled: found.scaled || scales };
+    }
+  }
+  return null;
+}
+
+/** The P·V MatMul a Softmax output reaches through element-wise ops, and its other input. */
+function valueInput(name: string, ix: GraphIndex, depth = 0): string | null {
+  for (const node of ix.consumers.get(name) ?? []) {
+    if (node.opType === 'MatMul' && node.inputs[0] === name && node.inputs[1]) return node.inputs[1];
+    if (PATH_OPS.has(node.opType) && depth < 3) {
+      const v = valueInput(node.outputs[0]!, ix, depth + 1);
+      if (v) return v;
+    }
+  }
+  return null;
+}
+
+/** Every attention in a graph, in graph (topological, i.e. layer) order. */
+export function findAttention(graph: OnnxGraph): AttentionTap[] {
+  const ix = index(graph);
+  const taps: AttentionTap[] = [];
+  for (const node of graph.nodes) {
+    if (node.opType !== 'Softmax') continue;
+    const scores = scoresMatMul(node.inputs[0]!, ix);
+    const value = valueInput(node.outputs[0]!, ix);
+    if (!scores || !value) continue;
+    taps.push({
+      probs: node.outputs[0]!,
+      query: scores.node.inputs[0]!,
+      keyT: scores.node.inputs[1]!,
+      value,
+      vectorsScaled: !scores.scaled,
+    });
+  }
+  return taps;
+}
+
+/** Fused attention nodes in a graph and its subgraphs, by operator name. */
+export function fusedOperators(graph: OnnxGraph): string[] {
+  const found = new Set<string>();
+  const visit = (g: OnnxGraph) => {
+    for (const node of g.nodes) {
+      if (
+        FUSED_ATTENTION_OPS.includes(node.opType) &&
+        (node.domain === 'com.microsoft' || node.domain === '')
+      ) {
+        found.add(`${node.domain || 'ai.onnx'}.${node.opType}`);
+      }
+      for (const a of node.attributes) if (a.graph) visit(a.graph);
+    }
+  };
+  visit(graph);
+  return [...found];
+}
+
+/**
+ * The model with `names` added as graph outputs (ValueInfoProto with a name only, which ONNX
+ * Runtime accepts and types by inference). Every other byte is copied unchanged.
+ */
+export function addGraphOutputs(model: OnnxModel, names: readonly string[]): Uint8Array {
+  const { buffer: buf, graph } = model;
+  const existing = new Set(graph.outputs);
+  const graphWriter = new Writer().bytes(buf.subarray(graph.start, graph.end));
+  for (const name of names) {
+    if (existing.has(name)) continue;
+    existing.add(name);
+    graphWriter.lengthField(GRAPH_FIELDS.output, new Writer().lengthField(1, name));
+  }
+  const out = new Writer();
+  for (const f of model.fields) {
+    if (f.number === MODEL_GRAPH_FIELD && f.wireType === 2) out.lengthField(MODEL_GRAPH_FIELD, graphWriter);
+    else out.bytes(buf.subarray(f.start, f.end));
+  }
+  return out.finish();
+}
+
+/** What tapping a model found and produced. */
+export interface TappedModel {
+  readonly bytes: Uint8Array;
+  readonly taps: readonly AttentionTap[];
+}
+
+/**
+ * Reads a model and returns it with its attention tapped.
+ * @throws UnsupportedModelError for fused attention operators, or when no attention is found.
+ */
+export function tapModel(bytes: Uint8Array, modelName: string): TappedModel {
+  const model = readModel(bytes);
+  const fused = fusedOperators(model.graph);
+  if (fused.length > 0) {
+    throw new UnsupportedModelError(
+      `${modelName}: attention is fused into one operator (${fused.join(', ')}), which has no softmax to read; export the model without fused attention (e.g. without ONNX Runtime's transformer optimisations)`,
+    );
+  }
+  const taps = findAttention(model.graph);
+  if (taps.length === 0) {
+    const subgraphs = model.graph.nodes.some((n) => n.attributes.some((a) => a.graph));
+    throw new UnsupportedModelError(
+      `${modelName}: no attention softmax found in the graph${subgraphs ? ' (its nodes hold subgraphs, e.g. a merged decoder’s If, which this model file needs inlined)' : ''}`,
+    );
+  }
+  const names = taps.flatMap((t) => [t.probs, t.query, t.keyT, t.value]);
+  return { bytes: addGraphOutputs(model, names), taps };
+}
