@@ -326,6 +326,13 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   const loc = locate(o.model, t.env);
   checkAborted(o.signal);
   progress?.({ stage: 'tokenizer' });
+  // Checked here, the same way for both transformers.js packages (one of which fails obscurely).
+  if (!(await fetchFile(loc, 'config.json', o.signal, undefined))) {
+    throw new AttentionComputeError(
+      'not-found',
+      `model "${o.model}" not found: no config.json at ${loc.base}`,
+    );
+  }
   const [tokenizer, config] = await withEnv(t.env, loc.envPatch, async () => {
     try {
       return await Promise.all([

@@ -74,7 +74,7 @@ export abstract class AttnView extends LitElement {
     if (!this.model || this.text === undefined || this.text === null) return;
     const loader = attentionLoader();
     if (!loader) {
-      this.loadError = `model="${this.model}" needs the transformers.js adapter: import 'attnviz/transformers' (and install @huggingface/transformers or @xenova/transformers)`;
+      this.loadError = `model="${this.model}" needs the transformers.js adapter: import the module attnviz/transformers once (and install @huggingface/transformers or @xenova/transformers)`;
       return;
     }
     const controller = new AbortController();

@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+"""Writes the tiny random-weight test models into test/fixtures/models/<name>/.
+
+Run with Debian's Python (torch 1.13, onnx 1.12), from anywhere:
+
+    /usr/bin/python3 scripts/models/generate.py [--only NAME ...] [--out DIR] [--check-dir DIR]
+
+Each fixture is seeded on its own, so the output does not depend on which ones are built or in
+what order, and two runs write byte-identical files. `--check-dir` also writes, per fixture,
+the inputs and PyTorch's main output (last_hidden_state / logits), and a copy of the graph with
+its attention tapped, which verify.mjs compares with onnxruntime-web's results.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+
+import bert  # noqa: E402
+import fused  # noqa: E402
+import gpt2  # noqa: E402
+from tap import tap_attention  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DEFAULT_OUT = os.path.join(ROOT, "test", "fixtures", "models")
+
+# name → (seed, build). A new style is one more entry; build(name) returns a common.Fixture.
+# tiny-gpt2 and tiny-gpt2-sdpa share a seed, so their weights, logits and attention are the same.
+FIXTURES = {
+    "tiny-bert": (1, bert.build),
+    "tiny-gpt2": (2, gpt2.build_classic),
+    "tiny-gpt2-sdpa": (2, gpt2.build_sdpa),
+    "tiny-fused": (3, fused.build),
+}
+
+
+def write(folder, files):
+    if os.path.isdir(folder):
+        shutil.rmtree(folder)
+    for path, data in sorted(files.items()):
+        target = os.path.join(folder, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(FIXTURES),
+        metavar="NAME",
+        help=f"build only these: {', '.join(FIXTURES)}",
+    )
+    parser.add_argument("--out", default=DEFAULT_OUT, help="folder of fixture folders (default: %(default)s)")
+    parser.add_argument("--check-dir", help="also write the files verify.mjs reads here")
+    args = parser.parse_args()
+
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    for name in args.only or FIXTURES:
+        seed, build = FIXTURES[name]
+        torch.manual_seed(seed)
+        fixture = build(name)
+        folder = os.path.join(args.out, name)
+        write(folder, fixture.files)
+        size = sum(len(d) for d in fixture.files.values())
+        print(f"{name}: {len(fixture.files)} files, {size} bytes")
+        if args.check_dir:
+            write_check(args.check_dir, name, fixture)
+
+
+def write_check(folder, name, fixture):
+    """What verify.mjs compares onnxruntime-web's results with: PyTorch's main output, and a copy
+    of the graph with its attention tapped."""
+    os.makedirs(folder, exist_ok=True)
+    tapped, taps = tap_attention(fixture.files["onnx/model.onnx"])
+    if tapped is not None:
+        with open(os.path.join(folder, f"{name}.tapped.onnx"), "wb") as f:
+            f.write(tapped)
+    with open(os.path.join(folder, f"{name}.check.json"), "w") as f:
+        json.dump({**fixture.check, "taps": taps}, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""tiny-gpt2 and tiny-gpt2-sdpa: a GPT-2 decoder with a KV cache, in one of two attention styles.
+
+- classic (GPT-2's eager attention): Q·Kᵀ, Div √d, Where(causal, ·, min), Add padding mask,
+  Softmax, ·V. The tapped q and k are the heads' own vectors.
+- sdpa (what torch's scaled_dot_product_attention exports to): q and Kᵀ each Mul d^-¼, Q·Kᵀ,
+  Add one mask that joins causal and padding (built once per model), Softmax, ·V. The tapped q
+  and k carry the d^-¼, so q·k is the score itself.
+
+The ONNX graph has the inputs and outputs of an Optimum / Xenova `use_cache` export: input_ids,
+attention_mask, position_ids, past_key_values.{i}.key/value → logits, present.{i}.key/value.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from bytebpe import ByteBPE
+from common import (
+    Fixture,
+    check_example,
+    export_onnx,
+    gelu_tanh,
+    init_weights,
+    json_bytes,
+    reference_json,
+    tapped_tensors,
+)
+from text import GPT2_EXAMPLES, SAMPLE
+
+CONFIG = {"layers": 2, "heads": 2, "hidden": 16, "positions": 64, "eps": 1e-5}
+# Merges learned from the sample at most; it runs out of pairs seen twice before this.
+MAX_MERGES = 128
+MIN_FLOAT = torch.finfo(torch.float32).min
+
+
+def lower_triangle(n):
+    """[1, 1, n, n] bool, true where a query (row) may see a key (column)."""
+    return torch.tril(torch.ones(n, n, dtype=torch.bool)).view(1, 1, n, n)
+
+
+class Conv1D(nn.Module):
+    """GPT-2's projection: weight stored [in, out], y = x·W + b (MatMul and Add in ONNX)."""
+
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(n_in, n_out))
+        self.bias = nn.Parameter(torch.empty(n_out))
+
+    def forward(self, x):
+        return torch.matmul(x, self.weight) + self.bias
+
+
+class Attention(nn.Module):
+    def __init__(self, c, style):
+        super().__init__()
+        self.style = style
+        self.heads = c["heads"]
+        self.head_dim = c["hidden"] // c["heads"]
+        self.c_attn = Conv1D(c["hidden"], 3 * c["hidden"])
+        self.c_proj = Conv1D(c["hidden"], c["hidden"])
+        self.register_buffer("bias", lower_triangle(c["positions"]), persistent=False)
+        self.register_buffer("masked_value", torch.tensor(MIN_FLOAT), persistent=False)
+
+    def split_heads(self, x):
+        b, s, _ = x.shape
+        return x.view(b, s, self.heads, self.head_dim).permute(0, 2, 1, 3)
+
+    def forward(self, x, past_key, past_value, mask, taps):
+        q, k, v = self.c_attn(x).split(x.shape[-1], dim=2)
+        q = self.split_heads(q)
+        k = torch.cat([past_key, self.split_heads(k)], dim=-2)
+        v = torch.cat([past_value, self.split_heads(v)], dim=-2)
+        if self.style == "classic":
+            scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
+            q_len, k_len = q.shape[-2], k.shape[-2]
+            causal = self.bias[:, :, k_len - q_len : k_len, :k_len]
+            scores = torch.where(causal, scores, self.masked_value)
+            tapped_q, tapped_k = q, k
+        else:
+            scale = self.head_dim**-0.25
+            tapped_q, key_t = q * scale, k.transpose(-1, -2) * scale
+            scores = torch.matmul(tapped_q, key_t)
+            tapped_k = key_t.transpose(-1, -2)
+        probs = torch.softmax(scores + mask, dim=-1)
+        if taps is not None:
+            taps.append({"attention": probs, "queries": tapped_q, "keys": tapped_k, "values": v})
+        context = torch.matmul(probs, v).permute(0, 2, 1, 3).reshape(x.shape)
+        return self.c_proj(context), k, v
+
+
+class Block(nn.Module):
+    def __init__(self, c, style):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(c["hidden"], eps=c["eps"])
+        self.attn = Attention(c, style)
+        self.ln_2 = nn.LayerNorm(c["hidden"], eps=c["eps"])
+        self.c_fc = Conv1D(c["hidden"], 4 * c["hidden"])
+        self.c_proj = Conv1D(4 * c["hidden"], c["hidden"])
+
+    def forward(self, x, past_key, past_value, mask, taps):
+        a, key, value = self.attn(self.ln_1(x), past_key, past_value, mask, taps)
+        x = x + a
+        x = x + self.c_proj(gelu_tanh(self.c_fc(self.ln_2(x))))
+        return x, key, value
+
+
+class Gpt2(nn.Module):
+    """Returns logits and each layer's present key and value; the LM head is the token embedding."""
+
+    def __init__(self, c, vocab_size, style):
+        super().__init__()
+        self.style = style
+        self.wte = nn.Embedding(vocab_size, c["hidden"])
+        self.wpe = nn.Embedding(c["positions"], c["hidden"])
+        self.h = nn.ModuleList(Block(c, style) for _ in range(c["layers"]))
+        self.ln_f = nn.LayerNorm(c["hidden"], eps=c["eps"])
+        self.register_buffer("causal", lower_triangle(c["positions"]), persistent=False)
+        self.register_buffer("mask_values", torch.tensor([0.0, MIN_FLOAT]), persistent=False)
+
+    def mask(self, attention_mask, q_len):
+        """The additive mask each attention adds to its scores, [batch, 1, q or 1, past + q]."""
+        padding = attention_mask[:, None, None, :]
+        if self.style == "classic":
+            # GPT-2's eager form: the causal part is each attention's own Where.
+            return (1.0 - padding.to(torch.float32)) * MIN_FLOAT
+        k_len = attention_mask.shape[-1]
+        allowed = self.causal[:, :, k_len - q_len : k_len, :k_len] & padding.to(torch.bool)
+        return torch.where(allowed, self.mask_values[0], self.mask_values[1])
+
+    def forward(self, input_ids, attention_mask, position_ids, past, taps=None):
+        x = self.wte(input_ids) + self.wpe(position_ids)
+        mask = self.mask(attention_mask, input_ids.shape[1])
+        presents = []
+        for block, (past_key, past_value) in zip(self.h, past):
+            x, key, value = block(x, past_key, past_value, mask, taps)
+            presents += [key, value]
+        logits = torch.matmul(self.ln_f(x), self.wte.weight.t())
+        return logits, presents
+
+
+class OnnxDecoder(nn.Module):
+    """Gpt2 with flat arguments and results, in the order of the ONNX inputs and outputs."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, position_ids, *past):
+        pairs = list(zip(past[0::2], past[1::2]))
+        logits, presents = self.model(input_ids, attention_mask, position_ids, pairs)
+        return (logits, *presents)
+
+
+def io_names(layers):
+    past = [f"past_key_values.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+    present = [f"present.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
+    inputs = ["input_ids", "attention_mask", "position_ids", *past]
+    axes = {
+        "input_ids": {0: "batch_size", 1: "sequence_length"},
+        "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
+        "position_ids": {0: "batch_size", 1: "sequence_length"},
+        "logits": {0: "batch_size", 1: "sequence_length"},
+        **{n: {0: "batch_size", 2: "past_sequence_length"} for n in past},
+        **{n: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for n in present},
+    }
+    return inputs, ["logits", *present], axes
+
+
+def past_shape(c, length):
+    return (1, c["heads"], length, c["hidden"] // c["heads"])
+
+
+def empty_past(c):
+    """Every layer's (key, value) cache holding no positions, as fed for a whole text."""
+    return [(torch.zeros(past_shape(c, 0)), torch.zeros(past_shape(c, 0))) for _ in range(c["layers"])]
+
+
+def config_json(c, vocab_size, eos):
+    return {
+        "activation_function": "gelu_new",
+        "architectures": ["GPT2LMHeadModel"],
+        "attn_pdrop": 0.0,
+        "bos_token_id": eos,
+        "embd_pdrop": 0.0,
+        "eos_token_id": eos,
+        "layer_norm_epsilon": c["eps"],
+        "model_type": "gpt2",
+        "n_ctx": c["positions"],
+        "n_embd": c["hidden"],
+        "n_head": c["heads"],
+        "n_inner": None,
+        "n_layer": c["layers"],
+        "n_positions": c["positions"],
+        "resid_pdrop": 0.0,
+        "scale_attn_weights": True,
+        "tie_word_embeddings": True,
+        "use_cache": True,
+        "vocab_size": vocab_size,
+    }
+
+
+def build(name, style):
+    c = CONFIG
+    tokenizer = ByteBPE(SAMPLE, MAX_MERGES)
+    vocab_size = len(tokenizer.tokens)
+    model = Gpt2(c, vocab_size, style).eval()
+    init_weights(model)
+
+    # Traced with a non-empty past and a longer input, so that no length is frozen into the graph.
+    past_len, seq_len = 3, 5
+    args = (
+        torch.arange(10, 10 + seq_len).unsqueeze(0),
+        torch.ones(1, past_len + seq_len, dtype=torch.int64),
+        torch.arange(past_len, past_len + seq_len).unsqueeze(0),
+        *(torch.randn(past_shape(c, past_len)) for _ in range(2 * c["layers"])),
+    )
+    input_names, output_names, axes = io_names(c["layers"])
+    onnx_bytes = export_onnx(OnnxDecoder(model), args, input_names, output_names, axes)
+
+    examples, checks = [], []
+    for text in GPT2_EXAMPLES:
+        tokens, ids = tokenizer.encode(text)
+        inputs = {"input_ids": ids, "attention_mask": [1] * len(ids), "position_ids": list(range(len(ids)))}
+        taps = []
+        with torch.no_grad():
+            logits, _ = model(*(torch.tensor([inputs[n]]) for n in inputs), empty_past(c), taps)
+        examples.append({"text": text, "tokens": tokens, "ids": ids, **tapped_tensors(taps)})
+        checks.append(check_example(inputs, logits))
+
+    eos = tokenizer.eos_id
+    head_dim = c["hidden"] // c["heads"]
+    files = {
+        "config.json": json_bytes(config_json(c, vocab_size, eos)),
+        "generation_config.json": json_bytes({"bos_token_id": eos, "eos_token_id": eos}),
+        "tokenizer.json": json_bytes(tokenizer.tokenizer_json()),
+        "tokenizer_config.json": json_bytes(tokenizer.tokenizer_config(c["positions"])),
+        "onnx/model.onnx": onnx_bytes,
+        "reference.json": reference_json(
+            name,
+            examples,
+            causal=True,
+            vectors_scaled=style == "sdpa",
+            layers=c["layers"],
+            heads=c["heads"],
+            head_dim=head_dim,
+        ),
+    }
+    return Fixture(files, {"output": "logits", "heads": c["heads"], "headDim": head_dim, "examples": checks})
+
+
+def build_classic(name):
+    return build(name, "classic")
+
+
+def build_sdpa(name):
+    return build(name, "sdpa")
