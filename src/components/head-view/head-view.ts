@@ -28,7 +28,7 @@ import { ResizeController } from '../shared/resize-controller.js';
 import { LinesRaster, paintRects, type Scene, type SceneText } from '../shared/scene.js';
 import { resolveHeads, resolveLayer } from '../shared/selection.js';
 import { AttnView } from '../shared/attn-view.js';
-import { swatchStyles, tokenStyles, viewStyles } from '../shared/styles.js';
+import { scrollViewStyles, swatchStyles, tokenStyles, viewStyles } from '../shared/styles.js';
 import { renderSwatches } from '../shared/swatches.js';
 import { renderTokenColumn } from '../shared/token-column.js';
 import { readPixels, themeStyles } from '../shared/theme.js';
@@ -109,7 +109,14 @@ const LAYOUT = {
  * @cssprop [--attn-swatch-size=22px] - Size of the head swatches.
  */
 export class AttnHeadView extends AttnView {
-  static override styles = [themeStyles, viewStyles, swatchStyles, tokenStyles, headViewStyles];
+  static override styles = [
+    themeStyles,
+    viewStyles,
+    scrollViewStyles,
+    swatchStyles,
+    tokenStyles,
+    headViewStyles,
+  ];
 
   /** The layer shown, by the model's own number (default: the data's hint, else the first layer). */
   @property({ type: Number, reflect: true }) layer: number | undefined;

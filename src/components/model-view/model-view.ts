@@ -352,7 +352,7 @@ export class AttnModelView extends AttnView {
     const same = c.name !== 'cross' && Q === K && c.queryStart === c.keyStart;
     const tokens = same ? `${Q} tokens` : `${Q} queries × ${K} keys`;
     const pending = this.tilesPending > 0 ? ` · drawing ${this.tilesPending} thumbnails…` : '';
-    const hits = this.highlighted();
+    const hits = this.hits;
     const highlight = hits ? ` · ${hits.size} of ${L * H} heads highlighted` : '';
     return `${L} layers × ${H} heads · ${tokens}${pending}${highlight}`;
   }
@@ -390,7 +390,7 @@ export class AttnModelView extends AttnView {
     const layer = c.layers[row]!;
     const top = cellY(g, row);
     const values = this.summary !== 'none' ? this.summaryValues() : undefined;
-    const hits = this.highlighted();
+    const hits = this.hits;
     const sorted = this.sort !== 'none' && values !== undefined;
     const H = c.shape[1];
     return html`<div
@@ -567,6 +567,7 @@ export class AttnModelView extends AttnView {
     if (this.themeDirty || changed.has('theme')) this.readTheme(c);
     this.selectedIndex = this.resolveSelection(c);
     this.order = this.displayOrder(c);
+    this.hits = this.highlighted();
     const [L, H] = c.shape;
     this.cursor = { row: Math.min(this.cursor.row, L - 1), col: Math.min(this.cursor.col, H - 1) };
     if (this.hovered && (this.hovered.row >= L || this.hovered.col >= H)) this.hovered = null;
@@ -643,6 +644,9 @@ export class AttnModelView extends AttnView {
     }
     return s;
   }
+
+  /** Highlighted heads (`layer * heads + head`), computed once per update; undefined when none is asked. */
+  private hits: Set<number> | undefined;
 
   /** Indices (`layer * heads + head`) of highlighted heads, or undefined when nothing is highlighted. */
   private highlighted(): Set<number> | undefined {

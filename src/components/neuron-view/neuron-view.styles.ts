@@ -2,20 +2,7 @@ import { css } from 'lit';
 
 export const neuronViewStyles = css`
   :host {
-    display: flex;
-    flex-direction: column;
     min-width: 320px;
-  }
-  .viewport {
-    position: relative;
-    flex: 1 1 auto;
-    min-height: 0;
-    max-height: var(--attn-max-height);
-    overflow: auto;
-    overscroll-behavior: contain;
-  }
-  .content {
-    position: relative;
   }
   .header {
     position: sticky;

@@ -29,7 +29,7 @@ import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
 import { ResizeController } from '../shared/resize-controller.js';
 import { LinesRaster } from '../shared/scene.js';
 import { resolveLayer } from '../shared/selection.js';
-import { tokenStyles, viewStyles } from '../shared/styles.js';
+import { scrollViewStyles, tokenStyles, viewStyles } from '../shared/styles.js';
 import { readPixels, themeStyles } from '../shared/theme.js';
 import { renderTokenColumn } from '../shared/token-column.js';
 import { neuronLayout, type NeuronColumn, type NeuronColumnId, type NeuronLayout } from './neuron-layout.js';
@@ -106,7 +106,7 @@ const HEADER_TITLE = 20;
  * @cssprop [--attn-max-height=36rem] - Tallest the rows grow before they scroll.
  */
 export class AttnNeuronView extends AttnView {
-  static override styles = [themeStyles, viewStyles, tokenStyles, neuronViewStyles];
+  static override styles = [themeStyles, viewStyles, scrollViewStyles, tokenStyles, neuronViewStyles];
 
   /** The layer shown, by the model's own number (default: the data's hint, else the first). */
   @property({ type: Number, reflect: true }) layer: number | undefined;
@@ -220,7 +220,14 @@ export class AttnNeuronView extends AttnView {
       throw new AttentionDataError('neuron', `a dimension from 0 to ${D - 1}`, describe(this.neuron));
     }
     if (this.themeDirty || changed.has('theme')) this.readTheme(c);
-    this.compute();
+    // The computation depends on these only: hovering cells or keys re-renders without it.
+    const key = [this.layerIndex, this.headIndex, this.shownQuery, this.queryIndex, this.dimensionOrder].join(
+      '|',
+    );
+    if (changed.has('data') || changed.has('filter') || key !== this.computedKey) {
+      this.compute();
+      this.computedKey = key;
+    }
     const width = Math.floor(this.hostSize.width) || 900;
     this.layout = neuronLayout({
       width,
@@ -265,6 +272,8 @@ export class AttnNeuronView extends AttnView {
   }
 
   /** Runs the head's computation for the query shown, and the scales its colours use. */
+  private computedKey = '';
+
   private compute(): void {
     const c = this.component!;
     const src = this.source!;

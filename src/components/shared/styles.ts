@@ -225,3 +225,22 @@ export const tokenStyles = css`
     opacity: 0.6;
   }
 `;
+
+/** A column layout whose token area scrolls within `--attn-max-height` (head and neuron views). */
+export const scrollViewStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+  }
+  .viewport {
+    position: relative;
+    flex: 1 1 auto;
+    min-height: 0;
+    max-height: var(--attn-max-height);
+    overflow: auto;
+    overscroll-behavior: contain;
+  }
+  .content {
+    position: relative;
+  }
+`;
