@@ -156,7 +156,7 @@ def feeds(example):
 
 def build(name):
     c = CONFIG
-    tokenizer = WordPiece(SAMPLE)
+    tokenizer = WordPiece.from_sample(SAMPLE)
     vocab_size = len(tokenizer.tokens)
     model = Bert(c, vocab_size).eval()
     init_weights(model)

@@ -7,7 +7,7 @@ the 256 byte characters, then each merge's result, then `<|endoftext|>`.
 """
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 END_OF_TEXT = "<|endoftext|>"
 
@@ -31,12 +31,12 @@ def pre_tokenize(text):
     return ["".join(BYTES[b] for b in w.encode("utf-8")) for w in WORD.findall(text)]
 
 
-def merge_pair(symbols, pair):
+def merge_pair(symbols, pair, join=lambda a, b: a + b):
     """`symbols` with every occurrence of `pair`, left to right, joined into one symbol."""
     out, i = [], 0
     while i < len(symbols):
         if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
-            out.append(symbols[i] + symbols[i + 1])
+            out.append(join(symbols[i], symbols[i + 1]))
             i += 2
         else:
             out.append(symbols[i])
@@ -45,29 +45,51 @@ def merge_pair(symbols, pair):
 
 
 def learn_merges(sample, merges):
-    words = Counter(tuple(w) for w in pre_tokenize(sample))
+    return learn_pair_merges(Counter(tuple(w) for w in pre_tokenize(sample)), merges)
+
+
+def learn_pair_merges(word_counts, merges, join=lambda a, b: a + b):
+    """BPE merges from {symbols: count}: the most frequent adjacent pair, ties broken by the pair's
+    text, until `merges` are learned or no pair occurs twice. Only the words holding the merged
+    pair are recounted, so this scales to a corpus (tens of thousands of distinct words)."""
+    words = [tuple(w) for w in word_counts]
+    counts = list(word_counts.values())
+    pairs, where = Counter(), defaultdict(set)
+    for i, symbols in enumerate(words):
+        for pair in zip(symbols, symbols[1:]):
+            pairs[pair] += counts[i]
+            where[pair].add(i)
     learned = []
-    while len(learned) < merges:
-        pairs = Counter()
-        for symbols, count in words.items():
-            for pair in zip(symbols, symbols[1:]):
-                pairs[pair] += count
-        if not pairs:
-            break
+    while len(learned) < merges and pairs:
         pair, count = min(pairs.items(), key=lambda item: (-item[1], item[0]))
         if count < 2:
             break
         learned.append(pair)
-        merged = Counter()
-        for symbols, n in words.items():
-            merged[merge_pair(symbols, pair)] += n
-        words = merged
+        for i in sorted(where.pop(pair)):
+            old, n = words[i], counts[i]
+            new = merge_pair(old, pair, join)
+            if new == old:
+                continue  # a stale entry: an earlier merge took this word's pair
+            for p in zip(old, old[1:]):
+                pairs[p] -= n
+                if not pairs[p]:
+                    del pairs[p]
+            for p in zip(new, new[1:]):
+                pairs[p] += n
+                where[p].add(i)
+            words[i] = new
     return learned
 
 
 class ByteBPE:
-    def __init__(self, sample, merges):
-        self.merges = learn_merges(sample, merges)
+    @classmethod
+    def learn(cls, sample, merges):
+        return cls(learn_merges(sample, merges))
+
+    def __init__(self, merges):
+        """`merges`: [(left, right)], in rank order."""
+        self.merges = list(merges)
+        self._words = {}
         self.ranks = {pair: i for i, pair in enumerate(self.merges)}
         tokens = list(BYTES.values())
         for a, b in self.merges:
@@ -79,6 +101,12 @@ class ByteBPE:
         self.eos_id = self.ids[END_OF_TEXT]
 
     def split_word(self, word):
+        if word in self._words:
+            return self._words[word]
+        self._words[word] = self._split(word)
+        return self._words[word]
+
+    def _split(self, word):
         symbols = tuple(word)
         while len(symbols) > 1:
             ranked = [self.ranks[p] for p in zip(symbols, symbols[1:]) if p in self.ranks]

@@ -85,7 +85,7 @@ def expected_output(c, w, example):
 
 def build(name):
     c = CONFIG
-    tokenizer = WordPiece(SAMPLE)
+    tokenizer = WordPiece.from_sample(SAMPLE)
     vocab_size = len(tokenizer.tokens)
     w = weights(c, vocab_size)
     examples = encode_examples(tokenizer)

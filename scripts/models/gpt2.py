@@ -10,6 +10,7 @@ The ONNX graph has the inputs and outputs of an Optimum / Xenova `use_cache` exp
 attention_mask, position_ids, past_key_values.{i}.key/value → logits, present.{i}.key/value.
 """
 
+import json
 import math
 
 import torch
@@ -25,7 +26,9 @@ from common import (
     json_bytes,
     reference_json,
     tapped_tensors,
+    tensor_json,
 )
+from merge import merge_decoders
 from text import GPT2_EXAMPLES, SAMPLE
 
 CONFIG = {"layers": 2, "heads": 2, "hidden": 16, "positions": 64, "eps": 1e-5}
@@ -69,8 +72,11 @@ class Attention(nn.Module):
     def forward(self, x, past_key, past_value, mask, taps):
         q, k, v = self.c_attn(x).split(x.shape[-1], dim=2)
         q = self.split_heads(q)
-        k = torch.cat([past_key, self.split_heads(k)], dim=-2)
-        v = torch.cat([past_value, self.split_heads(v)], dim=-2)
+        if past_key is None:  # a graph without cache inputs (a merged decoder's no-past branch)
+            k, v = self.split_heads(k), self.split_heads(v)
+        else:
+            k = torch.cat([past_key, self.split_heads(k)], dim=-2)
+            v = torch.cat([past_value, self.split_heads(v)], dim=-2)
         if self.style == "classic":
             scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
             q_len, k_len = q.shape[-2], k.shape[-2]
@@ -129,6 +135,13 @@ class Gpt2(nn.Module):
         return torch.where(allowed, self.mask_values[0], self.mask_values[1])
 
     def forward(self, input_ids, attention_mask, position_ids, past, taps=None):
+        """`position_ids` None: counted on from the past's length, as GPT-2 does without them;
+        `past` None: no cache inputs at all."""
+        if past is None:
+            past = [(None, None)] * len(self.h)
+        if position_ids is None:
+            start = 0 if past[0][0] is None else past[0][0].shape[-2]
+            position_ids = torch.arange(start, start + input_ids.shape[1]).unsqueeze(0)
         x = self.wte(input_ids) + self.wpe(position_ids)
         mask = self.mask(attention_mask, input_ids.shape[1])
         presents = []
@@ -202,7 +215,7 @@ def config_json(c, vocab_size, eos):
 
 def build(name, style):
     c = CONFIG
-    tokenizer = ByteBPE(SAMPLE, MAX_MERGES)
+    tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
     vocab_size = len(tokenizer.tokens)
     model = Gpt2(c, vocab_size, style).eval()
     init_weights(model)
@@ -255,3 +268,69 @@ def build_classic(name):
 
 def build_sdpa(name):
     return build(name, "sdpa")
+
+
+class MergedParts(nn.Module):
+    """Gpt2 as Optimum exports it for merging: without position_ids (counted from the past's
+    length in the graph), and with past inputs or with none at all."""
+
+    def __init__(self, model, with_past):
+        super().__init__()
+        self.model = model
+        self.with_past = with_past
+
+    def forward(self, input_ids, attention_mask, *past):
+        pairs = list(zip(past[0::2], past[1::2])) if self.with_past else None
+        logits, presents = self.model(input_ids, attention_mask, None, pairs)
+        return (logits, *presents)
+
+
+def build_merged(name):
+    """tiny-gpt2-merged: tiny-gpt2's model (build it with tiny-gpt2's seed) as a v2-era Hub repo
+    ships it, `onnx/decoder_model_merged.onnx` only: the exports without and with a past merged
+    into one `If(use_cache_branch)` (merge.py). Its reference is tiny-gpt2's."""
+    c = CONFIG
+    seeded = torch.get_rng_state()
+    fixture = build(name, "classic")
+    # The same draws again give the same weights (build draws them first).
+    torch.set_rng_state(seeded)
+    vocab_size = json.loads(fixture.files["config.json"])["vocab_size"]
+    model = Gpt2(c, vocab_size, "classic").eval()
+    init_weights(model)
+
+    input_names, output_names, axes = io_names(c["layers"])
+    input_names.remove("position_ids")
+    del axes["position_ids"]
+    axes["attention_mask"] = {0: "batch_size", 1: "attention_mask_sequence_length"}
+    past_len, seq_len = 3, 5
+    ids = torch.arange(10, 10 + seq_len).unsqueeze(0)
+    no_past = export_onnx(
+        MergedParts(model, with_past=False),
+        (ids, torch.ones(1, seq_len, dtype=torch.int64)),
+        input_names[:2],
+        output_names,
+        {n: a for n, a in axes.items() if not n.startswith("past_")},
+    )
+    with_past = export_onnx(
+        MergedParts(model, with_past=True),
+        (
+            ids,
+            torch.ones(1, past_len + seq_len, dtype=torch.int64),
+            *(torch.randn(past_shape(c, past_len)) for _ in range(2 * c["layers"])),
+        ),
+        input_names,
+        output_names,
+        axes,
+    )
+
+    files = {k: v for k, v in fixture.files.items() if not k.startswith("onnx/")}
+    files["onnx/decoder_model_merged.onnx"] = merge_decoders(no_past, with_past)
+    check = dict(fixture.check, file="onnx/decoder_model_merged.onnx")
+    check["examples"] = [
+        {**e, "feeds": {k: v for k, v in e["feeds"].items() if k != "position_ids"}} for e in check["examples"]
+    ]
+    first = check["examples"][0]
+    with torch.no_grad():
+        logits, _ = model(*(torch.tensor([v]) for v in first["feeds"].values()), None, None)
+    assert tensor_json(logits.flatten()) == first["expected"], "the merged export has other weights"
+    return Fixture(files, check)

@@ -69,6 +69,45 @@ def build_vocab(sample):
     return tokens
 
 
+def learn_vocab(texts, size, min_char_count=20):
+    """A WordPiece vocabulary of `size` tokens learned from `texts` as Hugging Face's trainer does:
+    BPE over words whose later characters carry the `##` prefix. The alphabet is every character
+    seen at least `min_char_count` times (the rest become [UNK]); words with other characters do
+    not take part."""
+    from collections import Counter
+
+    from bytebpe import learn_pair_merges
+
+    words = Counter()
+    for text in texts:
+        words.update(pre_tokenize(normalize(text)))
+    chars = Counter()
+    for word, n in words.items():
+        for ch in word:
+            chars[ch] += n
+    alphabet = sorted(ch for ch, n in chars.items() if n >= min_char_count)
+    allowed = set(alphabet)
+    symbols = Counter()
+    for word, n in words.items():
+        if len(word) <= MAX_CHARS_PER_WORD and set(word) <= allowed:
+            symbols[(word[0], *(PREFIX + ch for ch in word[1:]))] += n
+    tokens = list(SPECIALS)
+    seen = set(tokens)
+    for token in alphabet + [PREFIX + ch for ch in alphabet]:
+        if token not in seen:
+            tokens.append(token)
+            seen.add(token)
+    join = lambda a, b: a + b[len(PREFIX) :]  # noqa: E731 — b always carries the prefix
+    for a, b in learn_pair_merges(symbols, size * 2, join):
+        if len(tokens) >= size:
+            break
+        token = join(a, b)
+        if token not in seen:
+            tokens.append(token)
+            seen.add(token)
+    return tokens
+
+
 def _special(token, type_id):
     return {"SpecialToken": {"id": token, "type_id": type_id}}
 
@@ -78,12 +117,24 @@ def _sequence(name, type_id):
 
 
 class WordPiece:
-    def __init__(self, sample):
-        self.tokens = build_vocab(sample)
+    @classmethod
+    def from_sample(cls, sample):
+        return cls(build_vocab(sample))
+
+    def __init__(self, tokens):
+        """`tokens`: the vocabulary in id order, beginning with SPECIALS."""
+        assert tokens[: len(SPECIALS)] == SPECIALS
+        self.tokens = list(tokens)
         self.ids = {t: i for i, t in enumerate(self.tokens)}
+        self._words = {}
 
     def split_word(self, word):
         """Greedy longest-match-first; an unmatchable word becomes [UNK] as a whole."""
+        if word not in self._words:
+            self._words[word] = self._split(word)
+        return self._words[word]
+
+    def _split(self, word):
         if len(word) > MAX_CHARS_PER_WORD:
             return [UNK]
         out, start = [], 0
