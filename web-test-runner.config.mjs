@@ -1,15 +1,27 @@
 // Tests run in Debian's Chromium (test tools cannot download their own browser here).
+import { existsSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { frameworkBundlePlugin } from './test/support/framework-bundle-plugin.mjs';
 import { countReporter } from './test/support/count-reporter.mjs';
 
+// Source files are TypeScript: a request for src/**/x.js (a worker's `new URL('./x.js',
+// import.meta.url)`, which names the built file) is served from x.ts, compiled by esbuild.
+const tsForJs = async (ctx, next) => {
+  if (ctx.path.startsWith('/src/') && ctx.path.endsWith('.js')) {
+    const ts = ctx.path.slice(1, -3) + '.ts';
+    if (!existsSync(ctx.path.slice(1)) && existsSync(ts)) ctx.path = '/' + ts;
+  }
+  return next();
+};
+
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 export default {
   files: ['test/**/*.test.{ts,tsx}'],
   nodeResolve: true,
+  middleware: [tsForJs],
   // One page at a time: Chromium does not run requestAnimationFrame in a page that is not
   // in front, and the views draw in animation frames, so concurrent pages could hang
   // (modernweb-dev/web#2588).

@@ -7,7 +7,8 @@
 import { AttentionDataError } from '../core/errors.js';
 import { parseAttention } from '../core/parse.js';
 import type { AttentionData } from '../core/types.js';
-import { tapModel, type AttentionTap } from './tap.js';
+import { tapOffThread } from './off-thread.js';
+import { UnsupportedModelError, type AttentionTap } from './tap.js';
 
 /** The parts of a transformers.js module (`@xenova/transformers` 2.x or `@huggingface/transformers` 3+) used here. */
 export interface TransformersModule {
@@ -67,6 +68,11 @@ export interface ComputeOptions {
   readonly ort?: OrtModule;
   /** Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`). */
   readonly maxBytes?: number;
+  /**
+   * In browsers, run inference in onnxruntime-web's proxy worker (default true; it applies from
+   * onnxruntime's first session on). The graph rewrite always runs in a worker where one starts.
+   */
+  readonly proxy?: boolean;
 }
 
 /** Default limit on the attention (L·H·S²) plus vectors (3·L·H·S·d), as float32: 512 MiB. */
@@ -410,11 +416,15 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   progress?.({ stage: 'preparing', file });
   let tapped;
   try {
-    tapped = tapModel(modelBytes, `${o.model} (${file})`);
+    tapped = await tapOffThread(modelBytes, `${o.model} (${file})`, o.signal);
   } catch (e) {
-    throw new AttentionComputeError('unsupported', (e as Error).message);
+    checkAborted(o.signal);
+    throw new AttentionComputeError(
+      e instanceof UnsupportedModelError ? 'unsupported' : 'runtime',
+      (e as Error).message,
+    );
   }
-  const ort = o.ort ?? ((await import('onnxruntime-web')) as unknown as OrtModule);
+  const ort = await onnxRuntime(o);
   checkAborted(o.signal);
   let session: OrtSession;
   try {
@@ -451,6 +461,19 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   } finally {
     await session.release?.();
   }
+}
+
+/**
+ * The onnxruntime-web module, set (in browsers, unless `proxy: false`) to run sessions in its
+ * proxy worker, so that inference does not hold the page's main thread. The setting only takes
+ * effect before onnxruntime's first session.
+ */
+async function onnxRuntime(o: ComputeOptions): Promise<OrtModule> {
+  const ort = o.ort ?? ((await import('onnxruntime-web')) as unknown as OrtModule);
+  if (!isNode && typeof Worker !== 'undefined' && o.proxy !== false && ort.env.wasm.proxy === undefined) {
+    ort.env.wasm.proxy = true;
+  }
+  return ort;
 }
 
 function buildFeeds(

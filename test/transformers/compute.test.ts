@@ -18,6 +18,7 @@ import {
   type OrtModule,
   type TransformersModule,
 } from '../../src/transformers/index.js';
+import { lastTapThread } from '../../src/transformers/off-thread.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -160,5 +161,36 @@ describe('an element with model and text', function () {
     // The model's own vectors and attention agree: no mismatch warning.
     expect(el.shadowRoot!.querySelector('[part="warning"]')).to.equal(null);
     el.remove();
+  });
+});
+
+describe('off the main thread', function () {
+  this.timeout(60_000);
+
+  it('rewrites the graph in a worker and runs onnxruntime in its proxy worker', async () => {
+    const ref = await reference('tiny-gpt2');
+    const data = await computeAttention({
+      model: `${BASE}/tiny-gpt2`,
+      text: ref.examples[0]!.text,
+      transformers: hf as unknown as TransformersModule,
+      dtype: 'fp32',
+      ort: ort as unknown as OrtModule,
+    });
+    expect(lastTapThread).to.equal('worker');
+    expect(ort.env.wasm.proxy).to.equal(true);
+    expect(maxDiff(data.components[0]!.weights, ref.examples[0]!.attention)).to.be.below(1e-5);
+  });
+
+  it('reports an unsupported model from the worker with its message', async () => {
+    const error = (await computeAttention({
+      model: `${BASE}/tiny-fused`,
+      text: 'the dog',
+      transformers: hf as unknown as TransformersModule,
+      dtype: 'fp32',
+      ort: ort as unknown as OrtModule,
+    }).catch((e: unknown) => e)) as AttentionComputeError;
+    expect(lastTapThread).to.equal('worker');
+    expect(error.kind).to.equal('unsupported');
+    expect(error.message).to.match(/com\.microsoft\.Attention/);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * Running the adapter's heavy steps off the page's main thread: the graph rewrite in the tap's
+ * own worker (tap-worker.ts), and inference in onnxruntime-web's proxy worker. In Node, or where
+ * a module worker cannot start, the rewrite runs in place (there is no page to freeze in Node).
+ */
+import { tapModel, UnsupportedModelError, type TappedModel } from './tap.js';
+
+/** Where the last rewrite ran: for tests and the benchmark. */
+export let lastTapThread: 'worker' | 'main' = 'main';
+
+function startWorker(): Worker | null {
+  if (typeof Worker === 'undefined' || typeof window === 'undefined') return null;
+  try {
+    return new Worker(new URL('./tap-worker.js', import.meta.url), { type: 'module', name: 'attnviz-tap' });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `tapModel` in a worker when the platform has one, else in place. `bytes` is transferred to the
+ * worker (and so emptied here) once the worker has started; if it cannot start, the rewrite runs
+ * in place.
+ * @throws UnsupportedModelError as tapModel does; DOMException AbortError when `signal` aborts.
+ */
+export async function tapOffThread(
+  bytes: Uint8Array,
+  name: string,
+  signal?: AbortSignal,
+): Promise<TappedModel> {
+  const worker = startWorker();
+  if (!worker) return inPlace(bytes, name);
+  try {
+    return await new Promise<TappedModel>((resolve, reject) => {
+      let started = false;
+      const abort = () => reject(new DOMException('cancelled', 'AbortError'));
+      signal?.addEventListener('abort', abort, { once: true });
+      const done = () => signal?.removeEventListener('abort', abort);
+      worker.onmessage = (e: MessageEvent) => {
+        const data = e.data as TappedModel & { ready?: true; error?: { name: string; message: string } };
+        if (data.ready) {
+          started = true;
+          worker.postMessage({ bytes, name }, [bytes.buffer]);
+          return;
+        }
+        done();
+        if (data.error) {
+          reject(
+            data.error.name === 'UnsupportedModelError'
+              ? new UnsupportedModelError(data.error.message)
+              : new Error(data.error.message),
+          );
+          return;
+        }
+        lastTapThread = 'worker';
+        resolve({ bytes: data.bytes, taps: data.taps });
+      };
+      worker.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        done();
+        if (started) reject(new Error(`the tap's worker crashed: ${e.message || 'no message'}`));
+        else inPlace(bytes, name).then(resolve, reject);
+      };
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
+async function inPlace(bytes: Uint8Array, name: string): Promise<TappedModel> {
+  lastTapThread = 'main';
+  return tapModel(bytes, name);
+}

@@ -1,0 +1,32 @@
+/**
+ * The tap's worker: rewrites a model's graph (tap.ts) off the page's main thread, so that a
+ * hundreds-of-megabytes model does not freeze the page. Dependency-free: it only imports the
+ * library's own protobuf and graph code.
+ *
+ * It first posts `{ ready: true }` (so the page keeps the bytes until the worker has surely
+ * started). Message in: `{ bytes: Uint8Array, name: string }` (bytes transferred). Message out:
+ * `{ bytes, taps }` (bytes transferred) or `{ error: { name, message } }`.
+ */
+import { tapModel } from './tap.js';
+
+interface Request {
+  readonly bytes: Uint8Array;
+  readonly name: string;
+}
+
+const scope = globalThis as unknown as {
+  onmessage: ((e: MessageEvent<Request>) => void) | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+};
+
+scope.onmessage = (e) => {
+  try {
+    const tapped = tapModel(e.data.bytes, e.data.name);
+    scope.postMessage({ bytes: tapped.bytes, taps: tapped.taps }, [tapped.bytes.buffer]);
+  } catch (err) {
+    const error = err as Error;
+    scope.postMessage({ error: { name: error.name, message: error.message } });
+  }
+};
+
+scope.postMessage({ ready: true });
