@@ -1,0 +1,135 @@
+// computeAttention in Node 20 (for precomputing data server-side): the built library
+// (dist/, made by `npm run build`, which `npm test` runs first) with both transformers.js packages
+// and onnxruntime-web's Node build, on local folder paths, against PyTorch's references; and the
+// errors a server can provoke here: 404, network failure, tokenizer mismatch.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as hf from '@huggingface/transformers';
+import * as xenova from '@xenova/transformers';
+import { AttentionComputeError, computeAttention } from '../../dist/transformers/index.js';
+
+const FIXTURES = 'test/fixtures/models';
+const reference = (name) => JSON.parse(readFileSync(`${FIXTURES}/${name}/reference.json`, 'utf8'));
+
+function maxDiff(actual, expected) {
+  const flat = expected.flat(3);
+  assert.equal(actual.length, flat.length);
+  let m = 0;
+  flat.forEach((v, i) => (m = Math.max(m, Math.abs(v - actual[i]))));
+  return m;
+}
+
+const failure = (promise) =>
+  promise.then(
+    () => assert.fail('expected an error'),
+    (e) => e,
+  );
+
+for (const [label, transformers] of [
+  ['@huggingface/transformers 4', hf],
+  ['@xenova/transformers 2.17', xenova],
+]) {
+  describe(`Node: computeAttention with ${label}`, () => {
+    for (const name of ['tiny-bert', 'tiny-gpt2', 'tiny-gpt2-sdpa']) {
+      it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
+        const ref = reference(name);
+        for (const ex of ref.examples) {
+          const data = await computeAttention({
+            model: `./${FIXTURES}/${name}`,
+            text: ex.text,
+            ...(ex.textPair !== undefined ? { textPair: ex.textPair } : {}),
+            transformers,
+            dtype: 'fp32',
+          });
+          const c = data.components[0];
+          assert.deepEqual(c.queryTokens, ex.tokens);
+          assert.equal(c.causal, ref.causal);
+          assert.equal(c.sentenceBStart, ex.sentenceBStart);
+          assert.ok(maxDiff(c.weights, ex.attention) < 1e-5, 'attention');
+          assert.ok(maxDiff(c.queries.data, ex.queries) < 1e-5, 'queries');
+          assert.ok(maxDiff(c.keys.data, ex.keys) < 1e-5, 'keys');
+          assert.ok(maxDiff(c.values.data, ex.values) < 1e-5, 'values');
+        }
+      });
+    }
+
+    it('refuses a fused-attention model, naming the operator', async () => {
+      const e = await failure(
+        computeAttention({ model: `./${FIXTURES}/tiny-fused`, text: 'the dog', transformers, dtype: 'fp32' }),
+      );
+      assert.ok(e instanceof AttentionComputeError);
+      assert.equal(e.kind, 'unsupported');
+      assert.match(e.message, /com\.microsoft\.Attention/);
+    });
+
+    it('says a local folder without the model is not found', async () => {
+      const e = await failure(
+        computeAttention({ model: './no/such/folder', text: 'x', transformers, dtype: 'fp32' }),
+      );
+      assert.equal(e.kind, 'not-found');
+      assert.match(e.message, /no\/such\/folder/);
+    });
+
+    it('names a tokenizer that does not fit the model', async () => {
+      // tiny-bert with a config that claims a smaller vocabulary than its tokenizer's.
+      const dir = mkdtempSync(path.join(tmpdir(), 'attnviz-mismatch-'));
+      cpSync(`${FIXTURES}/tiny-bert`, dir, { recursive: true });
+      const config = JSON.parse(readFileSync(`${dir}/config.json`, 'utf8'));
+      writeFileSync(`${dir}/config.json`, JSON.stringify({ ...config, vocab_size: 8 }));
+      const e = await failure(
+        computeAttention({ model: dir, text: 'the quick dog', transformers, dtype: 'fp32' }),
+      );
+      assert.equal(e.kind, 'tokenizer');
+      assert.match(e.message, /tokenizer mismatch: token id \d+ is outside the model's vocabulary of 8/);
+    });
+  });
+}
+
+describe('Node: computeAttention over HTTP', () => {
+  let server;
+  let base;
+  before(async () => {
+    // Serves the fixtures; /missing/ answers 404 for everything.
+    server = createServer((req, res) => {
+      const file = path.join(FIXTURES, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      try {
+        res.end(readFileSync(file));
+      } catch {
+        res.writeHead(404).end('not found');
+      }
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${server.address().port}`;
+  });
+  after(() => server.close());
+
+  it('computes from a model folder URL', async () => {
+    const ref = reference('tiny-gpt2');
+    const data = await computeAttention({
+      model: `${base}/tiny-gpt2`,
+      text: ref.examples[0].text,
+      transformers: hf,
+      dtype: 'fp32',
+    });
+    assert.ok(maxDiff(data.components[0].weights, ref.examples[0].attention) < 1e-5);
+  });
+
+  it('says an unknown model (404) is not found', async () => {
+    const e = await failure(computeAttention({ model: `${base}/missing`, text: 'x', transformers: hf }));
+    assert.equal(e.kind, 'not-found');
+    assert.match(e.message, /model "http:\/\/127\.0\.0\.1:\d+\/missing" not found: no config\.json/);
+  });
+
+  it('reports a network failure with the URL', async () => {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    const e = await failure(
+      computeAttention({ model: 'http://127.0.0.1:9/some-model', text: 'x', transformers: hf }),
+    );
+    assert.equal(e.kind, 'network');
+    assert.match(e.message, /network failure fetching http:\/\/127\.0\.0\.1:9\/some-model\/config\.json/);
+  });
+});
