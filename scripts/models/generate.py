@@ -23,22 +23,37 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 
+import bart  # noqa: E402
 import bert  # noqa: E402
 import fused  # noqa: E402
 import gpt2  # noqa: E402
+from fp16 import convert_fp16  # noqa: E402
+from quantize import quantize_dynamic  # noqa: E402
 from tap import tap_attention  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_OUT = os.path.join(ROOT, "test", "fixtures", "models")
 
 # name → (seed, build). A new style is one more entry; build(name) returns a common.Fixture.
-# tiny-gpt2 and tiny-gpt2-sdpa share a seed, so their weights, logits and attention are the same.
+# tiny-gpt2, tiny-gpt2-sdpa and tiny-gpt2-merged share a seed, so their weights, logits and
+# attention are the same.
 FIXTURES = {
     "tiny-bert": (1, bert.build),
     "tiny-gpt2": (2, gpt2.build_classic),
     "tiny-gpt2-sdpa": (2, gpt2.build_sdpa),
+    "tiny-gpt2-merged": (2, gpt2.build_merged),
     "tiny-fused": (3, fused.build),
+    "tiny-bart": (4, bart.build),
 }
+# Fixtures that also hold the weights files transformers.js loads for dtype 'q8' and 'fp16', made
+# from their fp32 graph (quantize.py, fp16.py).
+WITH_DTYPES = {"tiny-bert", "tiny-gpt2"}
+
+
+def add_dtypes(files):
+    fp32 = files["onnx/model.onnx"]
+    files["onnx/model_quantized.onnx"] = quantize_dynamic(fp32)
+    files["onnx/model_fp16.onnx"] = convert_fp16(fp32)
 
 
 def write(folder, files):
@@ -70,6 +85,8 @@ def main():
         seed, build = FIXTURES[name]
         torch.manual_seed(seed)
         fixture = build(name)
+        if name in WITH_DTYPES:
+            add_dtypes(fixture.files)
         folder = os.path.join(args.out, name)
         write(folder, fixture.files)
         size = sum(len(d) for d in fixture.files.values())
@@ -82,7 +99,8 @@ def write_check(folder, name, fixture):
     """What verify.mjs compares onnxruntime-web's results with: PyTorch's main output, and a copy
     of the graph with its attention tapped."""
     os.makedirs(folder, exist_ok=True)
-    tapped, taps = tap_attention(fixture.files["onnx/model.onnx"])
+    file = fixture.check.get("file", "onnx/model.onnx")
+    tapped, taps = tap_attention(fixture.files[file]) if file in fixture.files else (None, [])
     if tapped is not None:
         with open(os.path.join(folder, f"{name}.tapped.onnx"), "wb") as f:
             f.write(tapped)

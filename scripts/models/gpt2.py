@@ -327,7 +327,8 @@ def build_merged(name):
     files["onnx/decoder_model_merged.onnx"] = merge_decoders(no_past, with_past)
     check = dict(fixture.check, file="onnx/decoder_model_merged.onnx")
     check["examples"] = [
-        {**e, "feeds": {k: v for k, v in e["feeds"].items() if k != "position_ids"}} for e in check["examples"]
+        {**e, "feeds": {k: v for k, v in e["feeds"].items() if k != "position_ids"}}
+        for e in check["examples"]
     ]
     first = check["examples"][0]
     with torch.no_grad():

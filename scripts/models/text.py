@@ -26,3 +26,9 @@ BERT_EXAMPLES = [
 GPT2_EXAMPLES = [
     "The cat sat in the café, and the dogs played.",
 ]
+
+# (source text, target text) for each tiny-bart reference example: lengths differ, so that cross
+# attention is not square.
+BART_EXAMPLES = [
+    ("The cat sat on the mat.", "A dog slept in the sun and played."),
+]
