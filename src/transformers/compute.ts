@@ -2,13 +2,14 @@
  * `computeAttention`: a model's real attention for a text, computed where this code runs (browser
  * or Node), from the model's own ONNX file with its attention tapped (see tap.ts). transformers.js
  * (either package, passed in by the caller) supplies the tokenizer and config; onnxruntime-web runs
- * the tapped graph.
+ * the tapped graph. An encoder-decoder model runs as two graphs, the encoder's hidden states fed to
+ * the decoder.
  */
 import { AttentionDataError } from '../core/errors.js';
-import { parseAttention } from '../core/parse.js';
+import { parseAttention, type AttentionSetInput, type EncoderDecoderInput } from '../core/parse.js';
 import type { AttentionData } from '../core/types.js';
 import { tapOffThread } from './off-thread.js';
-import { UnsupportedModelError, type AttentionTap } from './tap.js';
+import { UnsupportedModelError, type AttentionTap, type TappedModel } from './tap.js';
 
 /** The parts of a transformers.js module (`@xenova/transformers` 2.x or `@huggingface/transformers` 3+) used here. */
 export interface TransformersModule {
@@ -58,6 +59,13 @@ export interface ComputeOptions {
   readonly text: string;
   /** Second segment for sentence-pair models. */
   readonly textPair?: string;
+  /**
+   * The target text of an encoder-decoder model (BART, Marian, T5; `text` is the source). The
+   * decoder is fed what teacher forcing feeds it: `decoder_start_token_id`, then the target's tokens
+   * shifted right; the result holds encoder, decoder and cross attention. Without it the decoder
+   * sees the start token alone. Other models refuse it.
+   */
+  readonly targetText?: string;
   /** The imported transformers.js module (either package). */
   readonly transformers: TransformersModule;
   /** Which weights file: fp32 `model.onnx`, q8 `model_quantized.onnx`, fp16 `model_fp16.onnx`. */
@@ -94,6 +102,8 @@ interface OrtTensor {
 interface OrtSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Each input's element type (onnxruntime-web 1.21+). */
+  readonly inputMetadata?: readonly { readonly name: string; readonly type?: string }[];
   run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
   release?(): Promise<void>;
 }
@@ -263,6 +273,31 @@ function toNumbers(v: Encoded['input_ids'] | undefined): number[] | undefined {
   return Array.from(list, (x) => Number(x));
 }
 
+/** A text's token ids (and token types) as the model takes them, special tokens included. */
+function encode(
+  tokenizer: Tokenizer,
+  config: ModelConfig,
+  text: string,
+  pair?: string,
+): { ids: number[]; typeIds: number[] | undefined } {
+  const encoded = tokenizer(text, {
+    ...(pair !== undefined ? { text_pair: pair } : {}),
+    add_special_tokens: true,
+    return_tensor: false,
+    padding: false,
+    truncation: false,
+  });
+  const ids = toNumbers(encoded.input_ids)!;
+  const vocab = numberOf(config, 'vocab_size');
+  if (vocab !== undefined && ids.some((id) => id >= vocab)) {
+    throw new AttentionComputeError(
+      'tokenizer',
+      `tokenizer mismatch: token id ${Math.max(...ids)} is outside the model's vocabulary of ${vocab}`,
+    );
+  }
+  return { ids, typeIds: toNumbers(encoded.token_type_ids) };
+}
+
 function idsToTokens(tokenizer: Tokenizer, ids: number[]): string[] {
   if (tokenizer.model?.convert_ids_to_tokens) return tokenizer.model.convert_ids_to_tokens(ids);
   const inner = tokenizer._tokenizer;
@@ -281,7 +316,9 @@ const numberOf = (config: ModelConfig, ...keys: string[]): number | undefined =>
 /** float32 data of an output tensor (float16 decoded). */
 function floatData(t: OrtTensor): Float32Array {
   if (t.type === 'float32') return t.data as Float32Array;
-  if (t.type === 'float16') {
+  // onnxruntime-web gives float16 as a Float16Array where the platform has one (Chromium 135+),
+  // else as the values' bits in a Uint16Array.
+  if (t.type === 'float16' && t.data instanceof Uint16Array) {
     const bits = t.data as ArrayLike<number>;
     const out = new Float32Array(bits.length);
     for (let i = 0; i < bits.length; i++) out[i] = halfBitsToFloat(bits[i]!);
@@ -318,7 +355,8 @@ function headsOf(
 
 /**
  * The attention of every layer and head of `model` for `text` (and `textPair`), with each head's
- * query, key and value vectors, as the library's data model.
+ * query, key and value vectors, as the library's data model; for an encoder-decoder model, its
+ * encoder, decoder and cross attention for `text` and `targetText`.
  */
 export async function computeAttention(o: ComputeOptions): Promise<AttentionData> {
   const t = o.transformers;
@@ -357,24 +395,16 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
     }
   });
   checkAborted(o.signal);
-  const encoded = tokenizer(o.text, {
-    ...(o.textPair !== undefined ? { text_pair: o.textPair } : {}),
-    add_special_tokens: true,
-    return_tensor: false,
-    padding: false,
-    truncation: false,
-  });
-  const ids = toNumbers(encoded.input_ids)!;
-  const typeIds = toNumbers(encoded.token_type_ids);
-  const tokens = idsToTokens(tokenizer, ids);
-  const S = ids.length;
-  const vocab = numberOf(config, 'vocab_size');
-  if (vocab !== undefined && ids.some((id) => id >= vocab)) {
+  if (isEncoderDecoder(config)) return computeEncoderDecoder(o, loc, tokenizer, config);
+  if (o.targetText !== undefined) {
     throw new AttentionComputeError(
-      'tokenizer',
-      `tokenizer mismatch: token id ${Math.max(...ids)} is outside the model's vocabulary of ${vocab}`,
+      'unsupported',
+      `targetText is for encoder-decoder models, and "${o.model}" (${config.model_type ?? 'no model_type'}) is not one`,
     );
   }
+  const { ids, typeIds } = encode(tokenizer, config, o.text, o.textPair);
+  const tokens = idsToTokens(tokenizer, ids);
+  const S = ids.length;
   const maxPositions = numberOf(config, 'max_position_embeddings', 'n_positions', 'n_ctx');
   const L = numberOf(config, 'num_hidden_layers', 'n_layer', 'num_layers') ?? 0;
   const H = numberOf(config, 'num_attention_heads', 'n_head', 'num_heads') ?? 0;
@@ -396,59 +426,18 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   }
 
   const dtype = o.dtype ?? defaultDtype(t);
-  const candidates = [`onnx/model${SUFFIX[dtype]}.onnx`, `onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`];
-  let file = '';
-  let modelBytes: Uint8Array | null = null;
-  for (const candidate of candidates) {
-    modelBytes = await fetchFile(loc, candidate, o.signal, progress);
-    if (modelBytes) {
-      file = candidate;
-      break;
-    }
-  }
-  if (!modelBytes) {
-    throw new AttentionComputeError(
-      'not-found',
-      `missing file: "${o.model}" has no ${candidates.join(' or ')} at ${loc.base}`,
-    );
-  }
-  checkAborted(o.signal);
-  progress?.({ stage: 'preparing', file });
-  let tapped;
-  try {
-    tapped = await tapOffThread(modelBytes, `${o.model} (${file})`, o.signal);
-  } catch (e) {
-    checkAborted(o.signal);
-    throw new AttentionComputeError(
-      e instanceof UnsupportedModelError ? 'unsupported' : 'runtime',
-      (e as Error).message,
-    );
-  }
+  const { file, tapped } = await fetchTapped(o, loc, [
+    `onnx/model${SUFFIX[dtype]}.onnx`,
+    `onnx/decoder_model_merged${SUFFIX[dtype]}.onnx`,
+  ]);
   const ort = await onnxRuntime(o);
   checkAborted(o.signal);
-  let session: OrtSession;
-  try {
-    session = await ort.InferenceSession.create(tapped.bytes, { executionProviders: ['wasm'] });
-  } catch (e) {
-    throw new AttentionComputeError(
-      'runtime',
-      `onnxruntime could not load ${o.model} (${file}): ${(e as Error).message}`,
-    );
-  }
+  const session = await openSession(ort, tapped, o, file);
   try {
     checkAborted(o.signal);
     progress?.({ stage: 'computing' });
     const feeds = buildFeeds(ort, session, ids, typeIds, H, D, dtype);
-    const fetches = tapped.taps.flatMap((tap) => [tap.probs, tap.query, tap.keyT, tap.value]);
-    let outputs: Record<string, OrtTensor>;
-    try {
-      outputs = await session.run(feeds, [...new Set(fetches)]);
-    } catch (e) {
-      throw new AttentionComputeError(
-        'runtime',
-        `running ${o.model} (${file}) failed: ${(e as Error).message}`,
-      );
-    }
+    const outputs = await runSession(session, feeds, tapFetches(tapped.taps), o, file);
     checkAborted(o.signal);
     const data = assemble(outputs, tapped.taps, tokens, {
       causal: config.is_decoder === true || DECODER_TYPES.has(config.model_type ?? ''),
@@ -476,6 +465,79 @@ async function onnxRuntime(o: ComputeOptions): Promise<OrtModule> {
   return ort;
 }
 
+/** The first of `candidates` that the model's folder holds, downloaded and tapped. */
+async function fetchTapped(
+  o: ComputeOptions,
+  loc: ModelLocation,
+  candidates: readonly string[],
+): Promise<{ file: string; tapped: TappedModel }> {
+  for (const file of candidates) {
+    const bytes = await fetchFile(loc, file, o.signal, o.onProgress);
+    if (!bytes) continue;
+    checkAborted(o.signal);
+    o.onProgress?.({ stage: 'preparing', file });
+    try {
+      return { file, tapped: await tapOffThread(bytes, `${o.model} (${file})`, o.signal) };
+    } catch (e) {
+      checkAborted(o.signal);
+      throw new AttentionComputeError(
+        e instanceof UnsupportedModelError ? 'unsupported' : 'runtime',
+        (e as Error).message,
+      );
+    }
+  }
+  throw new AttentionComputeError(
+    'not-found',
+    `missing file: "${o.model}" has no ${candidates.join(' or ')} at ${loc.base}`,
+  );
+}
+
+async function openSession(
+  ort: OrtModule,
+  tapped: TappedModel,
+  o: ComputeOptions,
+  file: string,
+): Promise<OrtSession> {
+  try {
+    return await ort.InferenceSession.create(tapped.bytes, { executionProviders: ['wasm'] });
+  } catch (e) {
+    throw new AttentionComputeError(
+      'runtime',
+      `onnxruntime could not load ${o.model} (${file}): ${(e as Error).message}`,
+    );
+  }
+}
+
+/** The tapped tensors' names, each once. */
+function tapFetches(taps: readonly AttentionTap[]): string[] {
+  return [...new Set(taps.flatMap((tap) => [tap.probs, tap.query, tap.keyT, tap.value]))];
+}
+
+async function runSession(
+  session: OrtSession,
+  feeds: Record<string, OrtTensor>,
+  fetches: readonly string[],
+  o: ComputeOptions,
+  file: string,
+): Promise<Record<string, OrtTensor>> {
+  try {
+    return await session.run(feeds, fetches);
+  } catch (e) {
+    throw new AttentionComputeError(
+      'runtime',
+      `running ${o.model} (${file}) failed: ${(e as Error).message}`,
+    );
+  }
+}
+
+function int64Tensor(ort: OrtModule, values: readonly number[]): OrtTensor {
+  return new ort.Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    [1, values.length],
+  );
+}
+
 function buildFeeds(
   ort: OrtModule,
   session: OrtSession,
@@ -484,30 +546,30 @@ function buildFeeds(
   heads: number,
   dim: number,
   dtype: ModelDtype,
+  given: Readonly<Record<string, OrtTensor>> = {},
 ): Record<string, OrtTensor> {
   const S = ids.length;
-  const int64 = (values: number[]) =>
-    new ort.Tensor(
-      'int64',
-      BigInt64Array.from(values, (v) => BigInt(v)),
-      [1, values.length],
-    );
+  const int64 = (values: number[]) => int64Tensor(ort, values);
   const feeds: Record<string, OrtTensor> = {};
   for (const name of session.inputNames) {
-    if (name === 'input_ids') feeds[name] = int64(ids);
+    if (name in given) feeds[name] = given[name]!;
+    else if (name === 'input_ids') feeds[name] = int64(ids);
     else if (name === 'attention_mask') feeds[name] = int64(ids.map(() => 1));
     else if (name === 'token_type_ids') feeds[name] = int64(typeIds ?? ids.map(() => 0));
     else if (name === 'position_ids') feeds[name] = int64(ids.map((_, i) => i));
     else if (name === 'use_cache_branch') feeds[name] = new ort.Tensor('bool', Uint8Array.from([0]), [1]);
     else if (name.startsWith('past_key_values.') || name.startsWith('past_')) {
+      // The type the model declares where onnxruntime says: fp16 files with float32 inputs and
+      // outputs exist beside all-float16 ones.
+      const declared = session.inputMetadata?.find((m) => m.name === name)?.type;
       feeds[name] =
-        dtype === 'fp16'
+        (declared ?? (dtype === 'fp16' ? 'float16' : 'float32')) === 'float16'
           ? new ort.Tensor('float16', new Uint16Array(0), [1, heads, 0, dim])
           : new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, dim]);
     } else {
       throw new AttentionComputeError(
         'unsupported',
-        `the model takes an input "${name}" this adapter does not know how to fill (it fills input_ids, attention_mask, token_type_ids, position_ids, past_key_values.*, use_cache_branch) for a sequence of ${S} tokens`,
+        `the model takes an input "${name}" this adapter does not know how to fill (it fills ${[...Object.keys(given), 'input_ids', 'attention_mask', 'token_type_ids', 'position_ids', 'past_key_values.*', 'use_cache_branch'].join(', ')}) for a sequence of ${S} tokens`,
       );
     }
   }
@@ -520,48 +582,232 @@ function assemble(
   tokens: string[],
   o: { causal: boolean; sentenceBStart: number; heads: number; half: boolean },
 ): AttentionData {
+  return validated(
+    {
+      tokens,
+      ...gather(outputs, taps, o.heads),
+      causal: o.causal,
+      vectorsScaled: taps[0]!.vectorsScaled,
+      ...(o.sentenceBStart > 0 ? { sentenceBStart: o.sentenceBStart } : {}),
+    },
+    o.half,
+  );
+}
+
+type TensorSet = Pick<AttentionSetInput, 'attention' | 'queries' | 'keys' | 'values'>;
+
+/**
+ * One attention set's tapped tensors, a layer per tap: attention `[L, H, Q, K]`, queries
+ * `[L, H, Q, D]`, keys and values `[L, H, K, D]`. `heads` counts the heads when the graph folds
+ * them into the batch (`[b·h, ·, ·]`, BART); 4-D tensors say it themselves.
+ */
+function gather(outputs: Record<string, OrtTensor>, taps: readonly AttentionTap[], heads: number): TensorSet {
   const L = taps.length;
-  const S = tokens.length;
   const first = outputs[taps[0]!.probs]!;
-  const heads = first.dims.length === 4 ? first.dims[1]! : o.heads;
-  const D = headsOf(outputs[taps[0]!.query]!, heads, taps[0]!.query).cols;
-  const attention = new Float32Array(L * heads * S * S);
-  const queries = new Float32Array(L * heads * S * D);
-  const keys = new Float32Array(L * heads * S * D);
-  const values = new Float32Array(L * heads * S * D);
+  const H = first.dims.length === 4 ? first.dims[1]! : heads;
+  const tensor = (name: string, size: number) => {
+    const t = headsOf(outputs[name]!, H, name);
+    if (t.data.length !== size) {
+      throw new AttentionComputeError(
+        'runtime',
+        `tapped tensor ${name} has ${t.data.length} values, not ${size}`,
+      );
+    }
+    return t;
+  };
+  const { rows: Q, cols: K } = headsOf(first, H, taps[0]!.probs);
+  const D = headsOf(outputs[taps[0]!.query]!, H, taps[0]!.query).cols;
+  const attention = new Float32Array(L * H * Q * K);
+  const queries = new Float32Array(L * H * Q * D);
+  const keys = new Float32Array(L * H * K * D);
+  const values = new Float32Array(L * H * K * D);
   taps.forEach((tap, l) => {
-    const probs = headsOf(outputs[tap.probs]!, heads, tap.probs);
-    attention.set(probs.data, l * heads * S * S);
-    queries.set(headsOf(outputs[tap.query]!, heads, tap.query).data, l * heads * S * D);
-    values.set(headsOf(outputs[tap.value]!, heads, tap.value).data, l * heads * S * D);
-    // Keys arrive transposed, [h, d, s]: turn them to [h, s, d].
-    const kt = headsOf(outputs[tap.keyT]!, heads, tap.keyT).data;
-    const base = l * heads * S * D;
-    for (let h = 0; h < heads; h++) {
+    attention.set(tensor(tap.probs, H * Q * K).data, l * H * Q * K);
+    queries.set(tensor(tap.query, H * Q * D).data, l * H * Q * D);
+    values.set(tensor(tap.value, H * K * D).data, l * H * K * D);
+    // Keys arrive transposed, [h, d, k]: turn them to [h, k, d].
+    const kt = tensor(tap.keyT, H * K * D).data;
+    const base = l * H * K * D;
+    for (let h = 0; h < H; h++) {
       for (let i = 0; i < D; i++) {
-        for (let s = 0; s < S; s++) keys[base + (h * S + s) * D + i] = kt[(h * D + i) * S + s]!;
+        for (let s = 0; s < K; s++) keys[base + (h * K + s) * D + i] = kt[(h * D + i) * K + s]!;
       }
     }
   });
-  const dims = [L, heads, S, D];
+  return {
+    attention: { dims: [L, H, Q, K], data: attention },
+    queries: { dims: [L, H, Q, D], data: queries },
+    keys: { dims: [L, H, K, D], data: keys },
+    values: { dims: [L, H, K, D], data: values },
+  };
+}
+
+/** The library's data from the tapped tensors, or a runtime error naming what is not attention. */
+function validated(input: AttentionSetInput | EncoderDecoderInput, half: boolean): AttentionData {
   try {
-    return parseAttention(
-      {
-        tokens,
-        attention: { dims: [L, heads, S, S], data: attention },
-        queries: { dims, data: queries },
-        keys: { dims, data: keys },
-        values: { dims, data: values },
-        causal: o.causal,
-        vectorsScaled: taps[0]!.vectorsScaled,
-        ...(o.sentenceBStart > 0 ? { sentenceBStart: o.sentenceBStart } : {}),
-      },
-      o.half ? { tolerance: 1e-2 } : {},
-    );
+    return parseAttention(input, half ? { tolerance: 1e-2 } : {});
   } catch (e) {
     if (e instanceof AttentionDataError) {
       throw new AttentionComputeError('runtime', `the tapped attention is not valid attention: ${e.message}`);
     }
     throw e;
+  }
+}
+
+/** Encoder-decoder models (BART, Marian, T5) say so in their config. */
+function isEncoderDecoder(config: ModelConfig): boolean {
+  return config.is_encoder_decoder === true;
+}
+
+/**
+ * What teacher forcing feeds an encoder-decoder model's decoder for a target's token ids (as the
+ * tokenizer gives them, special tokens included): `decoder_start_token_id`, then the target
+ * shifted right, that is without a final end-of-sequence token, which the last position predicts.
+ * BART's `<s> A </s>` gives `</s> <s> A`; T5's `▁A </s>` gives `<pad> ▁A`.
+ */
+export function decoderInputIds(target: readonly number[], config: ModelConfig): number[] {
+  const start = numberOf(config, 'decoder_start_token_id', 'pad_token_id');
+  if (start === undefined) {
+    throw new AttentionComputeError(
+      'unsupported',
+      `the model's config.json names no decoder_start_token_id (nor pad_token_id) to start the decoder with`,
+    );
+  }
+  const eos = config['eos_token_id'];
+  const ends = Array.isArray(eos) ? (eos as unknown[]) : [eos];
+  const last = target[target.length - 1];
+  return [start, ...(last !== undefined && ends.includes(last) ? target.slice(0, -1) : target)];
+}
+
+/**
+ * `computeAttention` for an encoder-decoder model: the tapped encoder on `text`, then the tapped
+ * decoder on the target (see `decoderInputIds`) and the encoder's hidden states. Cross attention
+ * is told from the decoder's self attention by its keys, computed from `encoder_hidden_states`
+ * alone (tap.ts `keySources`), not by the order of the softmaxes.
+ */
+async function computeEncoderDecoder(
+  o: ComputeOptions,
+  loc: ModelLocation,
+  tokenizer: Tokenizer,
+  config: ModelConfig,
+): Promise<AttentionData> {
+  const source = encode(tokenizer, config, o.text, o.textPair);
+  const target = o.targetText === undefined ? [] : encode(tokenizer, config, o.targetText).ids;
+  const decoderIds = decoderInputIds(target, config);
+  const S = source.ids.length;
+  const T = decoderIds.length;
+  const layers = {
+    encoder: numberOf(config, 'encoder_layers', 'num_layers', 'num_hidden_layers') ?? 0,
+    decoder: numberOf(config, 'decoder_layers', 'num_decoder_layers', 'num_layers', 'num_hidden_layers') ?? 0,
+  };
+  const heads = {
+    encoder: numberOf(config, 'encoder_attention_heads', 'num_heads', 'num_attention_heads') ?? 0,
+    decoder: numberOf(config, 'decoder_attention_heads', 'num_heads', 'num_attention_heads') ?? 0,
+  };
+  const hidden = numberOf(config, 'd_model', 'hidden_size') ?? 0;
+  const headDim = (h: number) => numberOf(config, 'd_kv') ?? (h > 0 ? hidden / h : 0);
+  const maxPositions = numberOf(config, 'max_position_embeddings', 'n_positions');
+  const sides = { source: S, 'decoder input': T };
+  for (const [side, n] of Object.entries(sides)) {
+    if (maxPositions !== undefined && n > maxPositions) {
+      throw new AttentionComputeError(
+        'too-long',
+        `input too long: the ${side} has ${n} tokens, and "${o.model}" takes at most ${maxPositions}`,
+      );
+    }
+  }
+  const [De, Dd] = [headDim(heads.encoder), headDim(heads.decoder)];
+  // Encoder S·(S + 3d), decoder T·(T + 3d), cross T·(S + d) + 2·S·d, per layer and head.
+  const bytes =
+    4 *
+    (layers.encoder * heads.encoder * S * (S + 3 * De) +
+      layers.decoder * heads.decoder * (T * (T + 3 * Dd) + T * (S + Dd) + 2 * S * Dd));
+  const limit = o.maxBytes ?? MAX_ATTENTION_BYTES;
+  if (bytes > limit) {
+    throw new AttentionComputeError(
+      'too-long',
+      `input too long: ${S} source and ${T} decoder tokens need ${(bytes / 2 ** 20).toFixed(0)} MiB of encoder, decoder and cross attention and vectors, over the limit of ${(limit / 2 ** 20).toFixed(0)} MiB (maxBytes)`,
+    );
+  }
+
+  const dtype = o.dtype ?? defaultDtype(o.transformers);
+  const suffix = SUFFIX[dtype];
+  const half = dtype === 'fp16';
+  const ort = await onnxRuntime(o);
+  // One model at a time: the encoder's bytes and session are gone before the decoder's arrive.
+  const encoder = await (async () => {
+    const { file, tapped } = await fetchTapped(o, loc, [`onnx/encoder_model${suffix}.onnx`]);
+    checkAborted(o.signal);
+    const session = await openSession(ort, tapped, o, file);
+    try {
+      if (!session.outputNames.includes('last_hidden_state')) {
+        throw new AttentionComputeError(
+          'unsupported',
+          `${o.model} (${file}) has no last_hidden_state output to feed the decoder (it has ${session.outputNames.join(', ')})`,
+        );
+      }
+      checkAborted(o.signal);
+      o.onProgress?.({ stage: 'computing' });
+      const feeds = buildFeeds(ort, session, source.ids, source.typeIds, heads.encoder, De, dtype);
+      const fetches = [...tapFetches(tapped.taps), 'last_hidden_state'];
+      const outputs = await runSession(session, feeds, fetches, o, file);
+      return { taps: tapped.taps, outputs, states: outputs['last_hidden_state']! };
+    } finally {
+      await session.release?.();
+    }
+  })();
+  checkAborted(o.signal);
+
+  const { file, tapped } = await fetchTapped(o, loc, [
+    `onnx/decoder_model_merged${suffix}.onnx`,
+    `onnx/decoder_model${suffix}.onnx`,
+  ]);
+  const isCross = (tap: AttentionTap) =>
+    tap.keySources.includes('encoder_hidden_states') && !tap.keySources.includes('input_ids');
+  const cross = tapped.taps.filter(isCross);
+  const self = tapped.taps.filter((tap) => !isCross(tap));
+  if (cross.length === 0 || self.length === 0) {
+    throw new AttentionComputeError(
+      'unsupported',
+      `${o.model} (${file}): the decoder has ${self.length} self and ${cross.length} cross attention softmaxes (cross attention is one whose keys come from encoder_hidden_states alone); it needs both`,
+    );
+  }
+  checkAborted(o.signal);
+  const session = await openSession(ort, tapped, o, file);
+  try {
+    checkAborted(o.signal);
+    o.onProgress?.({ stage: 'computing' });
+    const feeds = buildFeeds(ort, session, decoderIds, undefined, heads.decoder, Dd, dtype, {
+      encoder_hidden_states: encoder.states,
+      encoder_attention_mask: int64Tensor(ort, Array<number>(S).fill(1)),
+    });
+    const outputs = await runSession(session, feeds, tapFetches(tapped.taps), o, file);
+    checkAborted(o.signal);
+    const data = validated(
+      {
+        encoderTokens: idsToTokens(tokenizer, source.ids),
+        decoderTokens: idsToTokens(tokenizer, decoderIds),
+        encoder: {
+          ...gather(encoder.outputs, encoder.taps, heads.encoder),
+          causal: false,
+          vectorsScaled: encoder.taps[0]!.vectorsScaled,
+        },
+        decoder: {
+          ...gather(outputs, self, heads.decoder),
+          causal: true,
+          vectorsScaled: self[0]!.vectorsScaled,
+        },
+        cross: {
+          ...gather(outputs, cross, heads.decoder),
+          causal: false,
+          vectorsScaled: cross[0]!.vectorsScaled,
+        },
+      },
+      half,
+    );
+    o.onProgress?.({ stage: 'done' });
+    return data;
+  } finally {
+    await session.release?.();
   }
 }

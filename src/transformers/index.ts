@@ -1,7 +1,8 @@
 /**
  * `attnviz/transformers`: attention computed in the browser (or Node) from a model id and text,
  * through transformers.js (tokenizer, config) and onnxruntime-web (the model, with its attention
- * tapped). Importing this module lets the elements accept `model`, `text` and `text-pair`.
+ * tapped). Importing this module lets the elements accept `model`, `text` and `text-pair` (and,
+ * for an encoder-decoder model, `target-text`).
  *
  * ```js
  * import * as transformers from '@huggingface/transformers'; // or '@xenova/transformers'
@@ -81,6 +82,7 @@ registerAttentionLoader(async (request) => {
     signal: request.signal,
     onProgress: request.onProgress,
     ...(request.textPair !== undefined ? { textPair: request.textPair } : {}),
+    ...(request.targetText !== undefined ? { targetText: request.targetText } : {}),
     ...(settings.dtype ? { dtype: settings.dtype } : {}),
     ...(settings.ort ? { ort: settings.ort } : {}),
     ...(settings.maxBytes ? { maxBytes: settings.maxBytes } : {}),

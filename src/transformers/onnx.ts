@@ -32,6 +32,23 @@ export interface OnnxNode {
   readonly field: Field;
 }
 
+/** The part of a node that finding attention reads. */
+export interface GraphNode {
+  readonly opType: string;
+  readonly domain: string;
+  readonly name: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+}
+
+/** A graph's structure as finding attention reads it: an `OnnxGraph`, or one rewritten in memory. */
+export interface GraphStructure {
+  readonly nodes: readonly GraphNode[];
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly initializers: ReadonlySet<string>;
+}
+
 export interface OnnxGraph {
   /** The buffer the offsets refer to, and the graph message's extent in it. */
   readonly buffer: Uint8Array;
@@ -110,7 +127,7 @@ export function readGraph(buf: Uint8Array, start: number, end: number): OnnxGrap
 }
 
 /** A TensorProto's name, read from its fields without touching its data. */
-function tensorName(buf: Uint8Array, f: Field): string {
+export function tensorName(buf: Uint8Array, f: Field): string {
   for (const g of readFields(buf, f.valueStart, f.end)) {
     if (g.number === TENSOR_NAME && g.wireType === 2) return fieldString(buf, g);
   }
@@ -118,7 +135,7 @@ function tensorName(buf: Uint8Array, f: Field): string {
 }
 
 /** A SparseTensorProto's name: that of its values tensor (field 1). */
-function sparseName(buf: Uint8Array, f: Field): string {
+export function sparseName(buf: Uint8Array, f: Field): string {
   for (const g of readFields(buf, f.valueStart, f.end)) {
     if (g.number === 1 && g.wireType === 2) return tensorName(buf, g);
   }
@@ -135,3 +152,5 @@ export function readModel(buf: Uint8Array): OnnxModel {
 
 export const GRAPH_FIELDS = GRAPH;
 export const MODEL_GRAPH_FIELD = MODEL_GRAPH;
+export const NODE_FIELDS = NODE;
+export const TENSOR_NAME_FIELD = TENSOR_NAME;

@@ -108,6 +108,12 @@ export class Writer {
     return this;
   }
 
+  /** Another writer's pieces, as they are (not as a field). */
+  append(w: Writer): this {
+    for (const p of w.parts) this.bytes(p);
+    return this;
+  }
+
   private raw(values: number[]): this {
     return this.bytes(Uint8Array.from(values));
   }

@@ -9,13 +9,15 @@
  * is that MatMul's first input `[b, h, s, d]`, its keys the second `[b, h, d, s]` (transposed),
  * its values the other input of P·V.
  */
+import { inlineNoPastBranch, USE_CACHE_BRANCH } from './inline.js';
 import {
   readModel,
   GRAPH_FIELDS,
   MODEL_GRAPH_FIELD,
+  type GraphNode,
+  type GraphStructure,
   type OnnxGraph,
   type OnnxModel,
-  type OnnxNode,
 } from './onnx.js';
 import { Writer } from './proto.js';
 
@@ -46,6 +48,8 @@ const PATH_OPS = new Set([
   'Identity',
 ]);
 const SCALE_OPS = new Set(['Div', 'Mul']);
+/** Ops whose output depends on their input's shape only, not on its values. */
+const SHAPE_OPS = new Set(['Shape', 'Size']);
 
 export interface AttentionTap {
   /** Tensor names: the Softmax output `[b, h, q, k]`, the scores MatMul's inputs, P·V's other input. */
@@ -59,6 +63,12 @@ export interface AttentionTap {
    * so the tapped vectors' dot product is the score itself.
    */
   readonly vectorsScaled: boolean;
+  /**
+   * The graph inputs whose values the keys are computed from (shapes aside), sorted. In a
+   * seq2seq decoder, cross attention's keys come from `encoder_hidden_states` alone; self
+   * attention's from `input_ids` (and, past the first layer, the encoder's states too).
+   */
+  readonly keySources: readonly string[];
 }
 
 export class UnsupportedModelError extends Error {
@@ -66,14 +76,14 @@ export class UnsupportedModelError extends Error {
 }
 
 interface GraphIndex {
-  readonly producer: Map<string, OnnxNode>;
-  readonly consumers: Map<string, OnnxNode[]>;
+  readonly producer: Map<string, GraphNode>;
+  readonly consumers: Map<string, GraphNode[]>;
   readonly constants: Set<string>;
 }
 
-function index(graph: OnnxGraph): GraphIndex {
-  const producer = new Map<string, OnnxNode>();
-  const consumers = new Map<string, OnnxNode[]>();
+function index(graph: GraphStructure): GraphIndex {
+  const producer = new Map<string, GraphNode>();
+  const consumers = new Map<string, GraphNode[]>();
   const constants = new Set(graph.initializers);
   for (const node of graph.nodes) {
     for (const out of node.outputs) producer.set(out, node);
@@ -96,7 +106,7 @@ function isConstant(name: string, ix: GraphIndex, depth = 0): boolean {
 }
 
 /** The scores MatMul behind a Softmax input, through element-wise ops; and whether they scale. */
-function scoresMatMul(name: string, ix: GraphIndex, depth = 0): { node: OnnxNode; scaled: boolean } | null {
+function scoresMatMul(name: string, ix: GraphIndex, depth = 0): { node: GraphNode; scaled: boolean } | null {
   const node = ix.producer.get(name);
   if (!node || depth > 8) return null;
   if (node.opType === 'MatMul') {
@@ -127,9 +137,49 @@ function valueInput(name: string, ix: GraphIndex, depth = 0): string | null {
   return null;
 }
 
+/**
+ * The graph inputs whose values a tensor is computed from, through every op but those that read
+ * shapes only; memoised across calls, and iterative so that a deep graph cannot overflow the stack.
+ */
+function inputSources(graph: GraphStructure, ix: GraphIndex): (name: string) => ReadonlySet<string> {
+  const inputs = new Set(graph.inputs);
+  const none: ReadonlySet<string> = new Set();
+  const memo = new Map<string, ReadonlySet<string>>();
+  const visiting = new Set<string>();
+  return (root) => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const name = stack[stack.length - 1]!;
+      if (memo.has(name)) {
+        stack.pop();
+        continue;
+      }
+      const node = ix.producer.get(name);
+      if (inputs.has(name) || !node || SHAPE_OPS.has(node.opType) || ix.constants.has(name)) {
+        memo.set(name, inputs.has(name) ? new Set([name]) : none);
+        stack.pop();
+        continue;
+      }
+      visiting.add(name);
+      const pending = node.inputs.filter((i) => i !== '' && !memo.has(i) && !visiting.has(i));
+      if (pending.length > 0) {
+        stack.push(...pending);
+        continue;
+      }
+      const sets = node.inputs.map((i) => memo.get(i) ?? none).filter((set) => set.size > 0);
+      // One source set is shared rather than copied (most ops have one non-constant input).
+      memo.set(name, sets.length === 1 ? sets[0]! : new Set(sets.flatMap((set) => [...set])));
+      visiting.delete(name);
+      stack.pop();
+    }
+    return memo.get(root)!;
+  };
+}
+
 /** Every attention in a graph, in graph (topological, i.e. layer) order. */
-export function findAttention(graph: OnnxGraph): AttentionTap[] {
+export function findAttention(graph: GraphStructure): AttentionTap[] {
   const ix = index(graph);
+  const sources = inputSources(graph, ix);
   const taps: AttentionTap[] = [];
   for (const node of graph.nodes) {
     if (node.opType !== 'Softmax') continue;
@@ -142,6 +192,7 @@ export function findAttention(graph: OnnxGraph): AttentionTap[] {
       keyT: scores.node.inputs[1]!,
       value,
       vectorsScaled: !scores.scaled,
+      keySources: [...sources(scores.node.inputs[1]!)].sort(),
     });
   }
   return taps;
@@ -167,12 +218,13 @@ export function fusedOperators(graph: OnnxGraph): string[] {
 
 /**
  * The model with `names` added as graph outputs (ValueInfoProto with a name only, which ONNX
- * Runtime accepts and types by inference). Every other byte is copied unchanged.
+ * Runtime accepts and types by inference). Every other byte is copied unchanged; `body`, when
+ * given, replaces the graph's own fields (an inlined graph, which this call appends to).
  */
-export function addGraphOutputs(model: OnnxModel, names: readonly string[]): Uint8Array {
+export function addGraphOutputs(model: OnnxModel, names: readonly string[], body?: Writer): Uint8Array {
   const { buffer: buf, graph } = model;
   const existing = new Set(graph.outputs);
-  const graphWriter = new Writer().bytes(buf.subarray(graph.start, graph.end));
+  const graphWriter = body ?? new Writer().bytes(buf.subarray(graph.start, graph.end));
   for (const name of names) {
     if (existing.has(name)) continue;
     existing.add(name);
@@ -193,7 +245,8 @@ export interface TappedModel {
 }
 
 /**
- * Reads a model and returns it with its attention tapped.
+ * Reads a model and returns it with its attention tapped; a merged decoder's branch without a
+ * past is inlined first (inline.ts).
  * @throws UnsupportedModelError for fused attention operators, or when no attention is found.
  */
 export function tapModel(bytes: Uint8Array, modelName: string): TappedModel {
@@ -204,13 +257,22 @@ export function tapModel(bytes: Uint8Array, modelName: string): TappedModel {
       `${modelName}: attention is fused into one operator (${fused.join(', ')}), which has no softmax to read; export the model without fused attention (e.g. without ONNX Runtime's transformer optimisations)`,
     );
   }
-  const taps = findAttention(model.graph);
+  let inlined;
+  try {
+    inlined = inlineNoPastBranch(model.graph);
+  } catch (e) {
+    throw new UnsupportedModelError(`${modelName}: ${(e as Error).message}`);
+  }
+  const graph = inlined?.graph ?? model.graph;
+  const taps = findAttention(graph);
   if (taps.length === 0) {
-    const subgraphs = model.graph.nodes.some((n) => n.attributes.some((a) => a.graph));
+    const subgraphs = model.graph.nodes.some(
+      (n) => n.attributes.some((a) => a.graph) && !(inlined && n.inputs[0] === USE_CACHE_BRANCH),
+    );
     throw new UnsupportedModelError(
-      `${modelName}: no attention softmax found in the graph${subgraphs ? ' (its nodes hold subgraphs, e.g. a merged decoder’s If, which this model file needs inlined)' : ''}`,
+      `${modelName}: no attention softmax found in the graph${subgraphs ? ' (its nodes hold subgraphs, and only a merged decoder’s If(use_cache_branch) is inlined)' : ''}`,
     );
   }
   const names = taps.flatMap((t) => [t.probs, t.query, t.keyT, t.value]);
-  return { bytes: addGraphOutputs(model, names), taps };
+  return { bytes: addGraphOutputs(model, names, inlined?.body), taps };
 }

@@ -93,6 +93,20 @@ describe('model and text on an element', () => {
     expect(text(el, '[role="alert"]')).to.include('computing attention for tiny was cancelled');
   });
 
+  it('passes an encoder-decoder model its target-text, and loads again when it changes', async () => {
+    const { loader, requests } = manualLoader();
+    registerAttentionLoader(loader);
+    const el = await mount({ model: 'tiny-bart', text: 'the cat', 'target-text': 'le chat' });
+    expect(requests).to.have.length(1);
+    expect(requests[0]!.request).to.include({ model: 'tiny-bart', text: 'the cat', targetText: 'le chat' });
+    expect(requests[0]!.request).to.not.have.property('textPair');
+    el.targetText = 'un chat';
+    await el.updateComplete;
+    expect(requests).to.have.length(2);
+    expect(requests[0]!.request.signal.aborted).to.equal(true);
+    expect(requests[1]!.request).to.include({ targetText: 'un chat' });
+  });
+
   it('shows a failed load with its message and retries it', async () => {
     const { loader, requests } = manualLoader();
     registerAttentionLoader(loader);

@@ -19,6 +19,8 @@ import {
   type TransformersModule,
 } from '../../src/transformers/index.js';
 import { lastTapThread } from '../../src/transformers/off-thread.js';
+import { GRAPH_FIELDS, readModel } from '../../src/transformers/onnx.js';
+import { readFields } from '../../src/transformers/proto.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -193,4 +195,104 @@ describe('off the main thread', function () {
     expect(error.kind).to.equal('unsupported');
     expect(error.message).to.match(/com\.microsoft\.Attention/);
   });
+});
+
+/**
+ * The q8 and fp16 weights files (onnx/model_quantized.onnx, onnx/model_fp16.onnx; written by
+ * scripts/models/quantize.py and fp16.py from the fp32 graph) against PyTorch's fp32 reference.
+ * Largest |computed − PyTorch| measured over tiny-bert (both examples) and tiny-gpt2, the same
+ * with both packages (onnxruntime-web 1.30, wasm, Chromium); the vectors reach ±4.5:
+ *
+ *        attention  queries  keys     values   |row sum − 1|
+ *   q8   3.2e-2     9.3e-2   9.3e-2   8.8e-2   1.3e-7
+ *   fp16 8.1e-4     3.6e-3   4.5e-3   5.4e-3   2.4e-4
+ *
+ * The tolerances leave about half as much again (q8) or twice (fp16) as margin.
+ */
+const TOLERANCE_BY_DTYPE = {
+  q8: { attention: 0.05, queries: 0.15, keys: 0.15, values: 0.15, rowSum: 1e-5 },
+  fp16: { attention: 2e-3, queries: 1e-2, keys: 1e-2, values: 1e-2, rowSum: 5e-4 },
+} as const;
+const DTYPE_FILES = { q8: 'onnx/model_quantized.onnx', fp16: 'onnx/model_fp16.onnx' } as const;
+const FLOAT = 1;
+const FLOAT16 = 10;
+const TENSOR_DATA_TYPE = 2;
+
+async function modelFile(model: string, file: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetch(`${BASE}/${model}/${file}`)).arrayBuffer());
+}
+
+/** The element types of a model's initializers (TensorProto.data_type). */
+function initializerTypes(bytes: Uint8Array): number[] {
+  const { graph } = readModel(bytes);
+  return graph.fields
+    .filter((f) => f.number === GRAPH_FIELDS.initializer && f.wireType === 2)
+    .map((f) => readFields(bytes, f.valueStart, f.end).find((g) => g.number === TENSOR_DATA_TYPE)!.varint);
+}
+
+describe('quantized and half-precision weights', function () {
+  this.timeout(60_000);
+
+  for (const model of ['tiny-bert', 'tiny-gpt2']) {
+    it(`${model}: the q8 file computes its weight MatMuls as MatMulInteger, and its attention MatMuls in float`, async () => {
+      const { graph } = readModel(await modelFile(model, DTYPE_FILES.q8));
+      const ops = graph.nodes.map((n) => n.opType);
+      expect(ops.filter((op) => op === 'MatMulInteger').length).to.be.greaterThan(0);
+      expect(ops).to.include('DynamicQuantizeLinear');
+      // Q·Kᵀ and P·V in each of the 2 layers.
+      expect(ops.filter((op) => op === 'MatMul').length).to.equal(4);
+    });
+
+    it(`${model}: the fp16 file's weights are float16`, async () => {
+      const types = initializerTypes(await modelFile(model, DTYPE_FILES.fp16));
+      expect(types).to.include(FLOAT16);
+      expect(types).to.not.include(FLOAT);
+    });
+  }
+
+  for (const [label, transformers] of PACKAGES) {
+    for (const dtype of ['q8', 'fp16'] as const) {
+      for (const model of ['tiny-bert', 'tiny-gpt2']) {
+        it(`${label}, ${model}, dtype ${dtype}: tokens, masks and PyTorch's attention, q, k and v within the measured tolerance`, async () => {
+          const tolerance = TOLERANCE_BY_DTYPE[dtype];
+          const ref = await reference(model);
+          for (const ex of ref.examples) {
+            const data = await computeAttention({
+              model: `${BASE}/${model}`,
+              text: ex.text,
+              ...(ex.textPair !== undefined ? { textPair: ex.textPair } : {}),
+              transformers,
+              dtype,
+              ort: ort as unknown as OrtModule,
+            });
+            const c = data.components[0]!;
+            expect(c.queryTokens).to.deep.equal(ex.tokens);
+            expect(c.causal).to.equal(ref.causal);
+            expect(c.sentenceBStart).to.equal(ex.sentenceBStart);
+            const errors = {
+              attention: maxDiff(c.weights, ex.attention),
+              queries: maxDiff(c.queries!.data, ex.queries),
+              keys: maxDiff(c.keys!.data, ex.keys),
+              values: maxDiff(c.values!.data, ex.values),
+            };
+            const [L, H, S] = c.shape;
+            let rowSum = 0;
+            for (let r = 0; r < L * H * S; r++) {
+              let sum = 0;
+              for (let k = 0; k < S; k++) {
+                const w = c.weights[r * S + k]!;
+                sum += w;
+                if (ref.causal && k > r % S) expect(w).to.equal(0);
+              }
+              rowSum = Math.max(rowSum, Math.abs(sum - 1));
+            }
+            for (const [key, err] of Object.entries(errors)) {
+              expect(err, key).to.be.below(tolerance[key as keyof typeof errors]);
+            }
+            expect(rowSum, 'row sums').to.be.below(tolerance.rowSum);
+          }
+        });
+      }
+    }
+  }
 });

@@ -87,7 +87,7 @@ describe('the ONNX tap', () => {
   it('finds the softmax of Q·Kᵀ through scale and mask, and its value input', () => {
     const taps = findAttention(readModel(attentionModel()).graph);
     expect(taps).to.deep.equal([
-      { probs: 'probs', query: 'q', keyT: 'kt', value: 'v', vectorsScaled: false },
+      { probs: 'probs', query: 'q', keyT: 'kt', value: 'v', vectorsScaled: false, keySources: ['kt'] },
     ]);
   });
 

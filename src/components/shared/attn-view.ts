@@ -37,6 +37,13 @@ export abstract class AttnView extends LitElement {
   /** Second segment for sentence-pair models (BERT's sentence B). */
   @property({ attribute: 'text-pair' }) textPair: string | undefined;
 
+  /**
+   * The target text of an encoder-decoder `model` (BART, Marian, T5), whose `text` is the source:
+   * the decoder reads it as in training (teacher forcing), and the view gets encoder, decoder and
+   * cross attention.
+   */
+  @property({ attribute: 'target-text' }) targetText: string | undefined;
+
   /** Progress of computing attention from `model` and `text`, while it runs. */
   @state() protected loading: SourceProgress | null = null;
   private loadController: AbortController | undefined;
@@ -84,6 +91,7 @@ export abstract class AttnView extends LitElement {
       model: this.model,
       text: this.text,
       ...(this.textPair !== undefined && this.textPair !== null ? { textPair: this.textPair } : {}),
+      ...(this.targetText !== undefined && this.targetText !== null ? { targetText: this.targetText } : {}),
       signal: controller.signal,
       onProgress: (p) => {
         if (this.loadController === controller) this.loading = p;
@@ -174,8 +182,11 @@ export abstract class AttnView extends LitElement {
   protected abstract deriveState(changed: PropertyValues<this>): void;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('text') || changed.has('textPair')) this.startLoad();
-    else if (changed.has('data')) this.loadError = undefined;
+    if (changed.has('model') || changed.has('text') || changed.has('textPair') || changed.has('targetText')) {
+      this.startLoad();
+    } else if (changed.has('data')) {
+      this.loadError = undefined;
+    }
     if (changed.has('data')) {
       this.parsed = undefined;
       this.dataError = undefined;

@@ -16,6 +16,8 @@ export interface SourceRequest {
   readonly model: string;
   readonly text: string;
   readonly textPair?: string;
+  /** An encoder-decoder model's target text (its decoder's input). */
+  readonly targetText?: string;
   readonly signal: AbortSignal;
   readonly onProgress: (p: SourceProgress) => void;
 }
