@@ -1,7 +1,7 @@
 // `npm run bench`: bundles bench/page.ts, runs it in Debian's headless Chromium and prints the
 // figures. Speed is measured here, never in tests.
 import { build } from 'esbuild';
-import puppeteer from 'puppeteer-core';
+import { launchChromium, machine as cpus, median, printTable } from './common.mjs';
 
 const sizes = (process.env.BENCH_TOKENS ?? '64,256,512,1024').split(',').map(Number);
 const layers = Number(process.env.BENCH_LAYERS ?? 12);
@@ -19,26 +19,11 @@ const bundle = await build({
   logLevel: 'warning',
 });
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--enable-precise-memory-info',
-    '--js-flags=--expose-gc',
-  ],
-});
+const browser = await launchChromium();
 
 // Each size runs in several fresh pages (each first render is a cold one, as a user's is); the
 // table shows medians, and the spread of first renders.
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure(n) {
   const page = await browser.newPage();
@@ -87,13 +72,6 @@ async function measureNeuron(n) {
   return figures;
 }
 
-function printTable(cols, rows) {
-  const cell = (r, k, d) => (d === null ? String(r[k]) : r[k].toFixed(d));
-  const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map(([, k, d]) => cell(r, k, d)))];
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) console.log(row.map((v, i) => v.padStart(widths[i])).join('  '));
-}
-
 async function medians(runOnce) {
   const all = [];
   for (let i = 0; i < runs; i++) all.push(await runOnce());
@@ -108,8 +86,7 @@ async function medians(runOnce) {
 
 try {
   await measure(64); // warm the browser process itself, not the page's code
-  const cpu = (await import('node:os')).cpus();
-  const machine = `Chromium ${await browser.version()}; ${cpu.length} × ${cpu[0]?.model}`;
+  const machine = `Chromium ${await browser.version()}; ${cpus()}`;
   if (views.includes('head')) {
     const rows = [];
     for (const n of sizes) rows.push(await medians(() => measure(n)));

@@ -1,0 +1,83 @@
+// One adapter measurement, the same in Node (bench/adapter-node.mjs) and in the page
+// (bench/adapter-page.mjs): optionally rewrite the graph, create the session, run the model on
+// `tokens` token ids a few times. Plain ES module with no imports: the page loads it as it is.
+
+/** GPT-2's inputs for `tokens` ids (seeded, inside the vocabulary) and an empty past, by input name. */
+export function gpt2Feeds(ort, inputNames, config, tokens) {
+  const heads = config.n_head;
+  const dim = config.n_embd / heads;
+  let seed = 7;
+  const ids = Array.from({ length: tokens }, () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % config.vocab_size;
+  });
+  const int64 = (values) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, tokens]);
+  const feeds = {};
+  for (const name of inputNames) {
+    if (name === 'input_ids') feeds[name] = int64(ids);
+    else if (name === 'attention_mask') feeds[name] = int64(ids.map(() => 1));
+    else if (name === 'position_ids') feeds[name] = int64(ids.map((_, i) => i));
+    else if (name.startsWith('past_key_values.'))
+      feeds[name] = new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, dim]);
+    else throw new Error(`the benchmark model has an unexpected input "${name}"`);
+  }
+  return feeds;
+}
+
+/**
+ * Times, in turn: starting onnxruntime (a session of `warmupBytes`, a one-node model, so that
+ * loading the wasm runtime, once per page or process, is not counted as creating the model's
+ * session); `prepare(bytes)` (the graph rewrite, or nothing); `InferenceSession.create`; and
+ * `runs + 1` runs fetching every graph output, the first of which is a warm-up, reported on its
+ * own and left out of the median. `await onPhase(name)` starts each phase (the page yields there).
+ */
+export async function measure({
+  ort,
+  warmupBytes,
+  bytes,
+  config,
+  tokens,
+  runs,
+  prepare,
+  onPhase = () => {},
+}) {
+  await onPhase('runtime');
+  let t = performance.now();
+  const warmup = await ort.InferenceSession.create(warmupBytes, { executionProviders: ['wasm'] });
+  await warmup.release();
+  const runtimeMs = performance.now() - t;
+
+  await onPhase('rewrite');
+  t = performance.now();
+  const modelBytes = prepare ? await prepare(bytes) : bytes;
+  const tapMs = prepare ? performance.now() - t : null;
+
+  await onPhase('create');
+  t = performance.now();
+  const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['wasm'] });
+  const createMs = performance.now() - t;
+
+  const times = [];
+  let outputMB = 0;
+  for (let i = 0; i <= runs; i++) {
+    // Fresh feeds each run: onnxruntime's proxy worker takes (detaches) their buffers.
+    const feeds = gpt2Feeds(ort, session.inputNames, config, tokens);
+    await onPhase(i === 0 ? 'firstRun' : 'run');
+    t = performance.now();
+    const outputs = await session.run(feeds, session.outputNames);
+    times.push(performance.now() - t);
+    outputMB = Object.values(outputs).reduce((sum, o) => sum + o.data.byteLength, 0) / 2 ** 20;
+  }
+  await onPhase('done');
+  await session.release();
+  const measured = times.slice(1).sort((a, b) => a - b);
+  return {
+    runtimeMs,
+    tapMs,
+    createMs,
+    firstRunMs: times[0],
+    runMs: measured[Math.floor(measured.length / 2)],
+    outputs: session.outputNames.length,
+    outputMB,
+  };
+}
