@@ -218,7 +218,8 @@ async function fetchFile(
     const fsName = 'node:fs/promises';
     const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(path: string): Promise<Uint8Array> };
     try {
-      return new Uint8Array(await fs.readFile(`${loc.base}${file}`));
+      // A Buffer is a Uint8Array: used as it is, not copied (a model can be hundreds of MB).
+      return await fs.readFile(`${loc.base}${file}`);
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return null;
       throw new AttentionComputeError('network', `cannot read ${loc.base}${file}: ${(e as Error).message}`);

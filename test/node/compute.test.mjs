@@ -74,6 +74,18 @@ for (const [label, transformers] of [
       assert.match(e.message, /no\/such\/folder/);
     });
 
+    it('names the missing model file', async () => {
+      // tiny-bert's config and tokenizer, without its onnx/ folder.
+      const dir = mkdtempSync(path.join(tmpdir(), 'attnviz-missing-'));
+      cpSync(`${FIXTURES}/tiny-bert`, dir, { recursive: true, filter: (src) => !src.includes('onnx') });
+      const e = await failure(computeAttention({ model: dir, text: 'the dog', transformers, dtype: 'fp32' }));
+      assert.equal(e.kind, 'not-found');
+      assert.match(
+        e.message,
+        /missing file: ".*attnviz-missing-.*" has no onnx\/model\.onnx or onnx\/decoder_model_merged\.onnx/,
+      );
+    });
+
     it('names a tokenizer that does not fit the model', async () => {
       // tiny-bert with a config that claims a smaller vocabulary than its tokenizer's.
       const dir = mkdtempSync(path.join(tmpdir(), 'attnviz-mismatch-'));
