@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+"""Trains a demo model on the offline corpus and saves a checkpoint for export.py and analyze.py.
+
+    /usr/bin/python3 scripts/demo-models/train.py gpt  [--steps N] [--cache DIR]
+    /usr/bin/python3 scripts/demo-models/train.py bert [--steps N] [--cache DIR]
+
+gpt: GPT-2 (classic attention, learned positions), causal LM, byte-level BPE learned from the
+corpus. bert: BERT, masked LM (15%: 80% [MASK], 10% random, 10% kept) over [CLS] A [SEP] B [SEP]
+pairs of consecutive text, uncased WordPiece learned from the corpus. Both: 4 layers, 4 heads,
+d_model 128, context 128, vocabulary 4096; AdamW, warm-up then cosine decay; one thread (run the
+two models side by side on two cores). Seeded; the same steps give the same checkpoint.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections import Counter
+
+# One thread per job (two jobs side by side fill two cores): OpenBLAS would otherwise start a
+# pool thread of its own beside torch's, and four busy threads on two cores train slower.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "models"))
+sys.dont_write_bytecode = True
+
+import corpus  # noqa: E402
+from demo import BertMaskedLM, CONFIGS, build_tokenizer, encode_paragraphs, gpt_model, tokenizer_from_checkpoint  # noqa: E402
+
+SEED = {"gpt": 11, "bert": 12}
+BATCH = 32
+# First runs with a learning rate of 1e-3, a 200-step warm-up and random position embeddings
+# learned no positional head (GPT: none in 600 steps; BERT: none in 2,900, every head's attention
+# to i±1 at the uniform 0.01); these settings replaced them.
+LR = 2e-3
+WARMUP = 100
+# Sinusoids of this amplitude have a standard deviation of 0.035, beside token embeddings' 0.02.
+POSITION_AMPLITUDE = 0.05
+WEIGHT_DECAY = 0.01
+CLIP = 1.0
+EVAL_EVERY = 200
+EVAL_BATCHES = 10
+
+
+def sinusoids(positions, dim, amplitude):
+    """The Transformer's sinusoidal position table: position i+1 is a fixed rotation of position i,
+    so one linear map can find "the previous token" for every position."""
+    pos = torch.arange(positions, dtype=torch.float32)[:, None]
+    freq = torch.exp(-math.log(10000.0) * torch.arange(0, dim, 2, dtype=torch.float32) / dim)
+    table = torch.zeros(positions, dim)
+    table[:, 0::2] = torch.sin(pos * freq)
+    table[:, 1::2] = torch.cos(pos * freq)
+    return amplitude * table
+
+
+def init_weights(model, layers):
+    """GPT-2 / BERT initialisation: N(0, 0.02), output projections N(0, 0.02/√(2L)), norms 1 and 0;
+    the learned position embeddings start from a sinusoidal table (they are still trained), which
+    lets small, briefly trained models find positional heads (see LR)."""
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() == 1:
+                (p.fill_(1.0) if name.endswith("weight") else p.zero_())
+            elif name.endswith("wpe.weight") or name.endswith("position_embeddings.weight"):
+                p.copy_(sinusoids(p.shape[0], p.shape[1], POSITION_AMPLITUDE))
+            else:
+                std = 0.02 / math.sqrt(2 * layers) if ("c_proj" in name or "output" in name) else 0.02
+                p.normal_(0.0, std)
+
+
+def schedule(step, progress, warmup):
+    """Learning-rate factor: linear warm-up over `warmup` steps, then cosine decay to 0.1 as
+    `progress` (the larger of the step and time fractions done) goes to 1."""
+    if step < warmup:
+        return (step + 1) / warmup
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+class GptBatches:
+    """Windows of context+1 tokens from the paragraphs joined by <|endoftext|>."""
+
+    def __init__(self, stream, context, generator):
+        self.stream, self.context, self.generator = stream, context, generator
+
+    def __call__(self):
+        starts = torch.randint(0, len(self.stream) - self.context - 1, (BATCH,), generator=self.generator)
+        windows = torch.stack([self.stream[s : s + self.context + 1] for s in starts.tolist()])
+        return windows[:, :-1], windows[:, 1:]
+
+
+class BertBatches:
+    """[CLS] A [SEP] B [SEP] with A and B consecutive runs of the stream, a length per batch."""
+
+    def __init__(self, stream, context, tokenizer, generator):
+        self.stream, self.context, self.generator = stream, context, generator
+        self.ids = tokenizer.ids
+        self.vocab = len(tokenizer.tokens)
+        self.first_word = len([t for t in tokenizer.tokens if t.startswith("[")])
+
+    def __call__(self):
+        g = self.generator
+        n = int(torch.randint(16, self.context - 3 + 1, (1,), generator=g))
+        split = int(torch.randint(n // 4, 3 * n // 4 + 1, (1,), generator=g))
+        starts = torch.randint(0, len(self.stream) - n, (BATCH,), generator=g)
+        body = torch.stack([self.stream[s : s + n] for s in starts.tolist()])
+        cls = torch.full((BATCH, 1), self.ids["[CLS]"])
+        sep = torch.full((BATCH, 1), self.ids["[SEP]"])
+        ids = torch.cat([cls, body[:, :split], sep, body[:, split:], sep], dim=1)
+        types = torch.cat([torch.zeros(BATCH, split + 2), torch.ones(BATCH, n - split + 1)], dim=1).long()
+        special = (ids == self.ids["[CLS]"]) | (ids == self.ids["[SEP]"])
+        chosen = (torch.rand(ids.shape, generator=g) < 0.15) & ~special
+        labels = torch.where(chosen, ids, torch.full_like(ids, -100))
+        roll = torch.rand(ids.shape, generator=g)
+        inputs = ids.clone()
+        inputs[chosen & (roll < 0.8)] = self.ids["[MASK]"]
+        swap = chosen & (roll >= 0.8) & (roll < 0.9)
+        inputs[swap] = torch.randint(self.first_word, self.vocab, (int(swap.sum()),), generator=g)
+        return inputs, types, labels
+
+
+def path_of(args):
+    return os.path.join(args.cache, f"{args.kind}.pt")
+
+
+def gpt_loss(model, batch):
+    inputs, targets = batch
+    b, s = inputs.shape
+    logits = model(inputs, torch.ones(b, s, dtype=torch.long), torch.arange(s).expand(b, s), model.empty_past(b))[0]
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+
+
+def bert_loss(model, batch):
+    inputs, types, labels = batch
+    logits = model(inputs, torch.ones_like(inputs), types)
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)
+
+
+def unigram_baseline(train, held, vocab):
+    """Cross-entropy (nats/token) of held-out tokens under the training set's add-one unigram."""
+    counts = torch.bincount(train, minlength=vocab).double() + 1
+    logp = (counts / counts.sum()).log()
+    return float(-logp[held].mean())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("kind", choices=["gpt", "bert"])
+    parser.add_argument("--steps", type=int, default=6000, help="most steps")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        help="time budget: the schedule follows whichever of steps and time runs out first, and "
+        "training stops there (on a shared machine, steps per minute vary, so runs of the same "
+        "budget differ in their step count; the report records it)",
+    )
+    parser.add_argument("--cache", default="/tmp/attnviz-corpus")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --cache")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(SEED[args.kind])
+    c = CONFIGS[args.kind]
+    log = open(os.path.join(args.cache, f"{args.kind}.log"), "w")
+
+    def say(text):
+        print(text, file=log, flush=True)
+        print(text, flush=True)
+
+    t0 = time.time()
+    sources = corpus.load(args.cache)
+    train_paragraphs = [p for train, _ in sources.values() for p in train]
+    held_paragraphs = [p for _, held in sources.values() for p in held]
+    prepared = os.path.join(args.cache, f"{args.kind}.tokens.pt")
+    if os.path.exists(prepared):  # the tokenizer and token streams depend only on the corpus
+        saved = torch.load(prepared)
+        tokenizer, train, held = tokenizer_from_checkpoint(args.kind, saved), saved["train"], saved["held"]
+    else:
+        tokenizer = build_tokenizer(args.kind, train_paragraphs, c["vocab"])
+        train = encode_paragraphs(args.kind, tokenizer, train_paragraphs)
+        held = encode_paragraphs(args.kind, tokenizer, held_paragraphs)
+        merges = getattr(tokenizer, "merges", None)
+        torch.save({"tokens": tokenizer.tokens, "merges": merges, "train": train, "held": held}, prepared)
+    say(f"tokenizer: {len(tokenizer.tokens)} tokens, {time.time() - t0:.0f} s")
+    say(f"corpus: {len(train)} training tokens, {len(held)} held out, {time.time() - t0:.0f} s")
+
+    g = torch.Generator().manual_seed(SEED[args.kind])
+    held_g = torch.Generator().manual_seed(1000 + SEED[args.kind])
+    if args.kind == "gpt":
+        model = gpt_model(c)
+        batches, loss_of = GptBatches(train, c["context"], g), gpt_loss
+        held_batches = [GptBatches(held, c["context"], held_g)() for _ in range(EVAL_BATCHES)]
+    else:
+        model = BertMaskedLM(c, len(tokenizer.tokens))
+        batches, loss_of = BertBatches(train, c["context"], tokenizer, g), bert_loss
+        held_batches = [BertBatches(held, c["context"], tokenizer, held_g)() for _ in range(EVAL_BATCHES)]
+    earlier = None
+    if args.resume:
+        # Continue from this kind's checkpoint (weights only: a fresh optimizer, warm-up and decay).
+        checkpoint = torch.load(path_of(args))
+        model.load_state_dict(checkpoint["state"])
+        earlier = checkpoint["result"]
+    else:
+        init_weights(model, c["layers"])
+    say(f"model: {sum(p.numel() for p in model.parameters())} parameters")
+
+    decay = [p for p in model.parameters() if p.dim() > 1]
+    other = [p for p in model.parameters() if p.dim() <= 1]
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": other, "weight_decay": 0.0}],
+        lr=LR,
+        betas=(0.9, 0.98),
+    )
+
+    def evaluate():
+        model.eval()
+        with torch.no_grad():
+            value = sum(float(loss_of(model, b)) for b in held_batches) / len(held_batches)
+        model.train()
+        return value
+
+    history = []
+    unigram = unigram_baseline(train, held, len(tokenizer.tokens))
+    path = path_of(args)
+
+    def save(done):
+        """The checkpoint so far (each evaluation overwrites it, so a cut-short run leaves one)."""
+        result = {
+            "kind": args.kind,
+            "steps": done,
+            "plannedSteps": args.steps,
+            "minutes": args.minutes,
+            "batch": BATCH,
+            "seconds": round(time.time() - start),
+            "trainTokens": len(train),
+            "heldOutTokens": len(held),
+            "heldOutLoss": history[-1]["heldOutLoss"],
+            "unigramLoss": unigram,
+            "history": history,
+            **({"continues": earlier} if earlier else {}),
+        }
+        merges = getattr(tokenizer, "merges", None)
+        torch.save({"state": model.state_dict(), "tokens": tokenizer.tokens, "merges": merges, "result": result}, path)
+        return result
+
+    model.train()
+    start, running = time.time(), []
+    budget = args.minutes * 60 if args.minutes else float("inf")
+    for step in range(args.steps):
+        progress = max(step / args.steps, (time.time() - start) / budget)
+        if progress >= 1:
+            break
+        for group in optimizer.param_groups:
+            group["lr"] = LR * schedule(step, progress, WARMUP)
+        loss = loss_of(model, batches())
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+        optimizer.step()
+        running.append(float(loss))
+        if (step + 1) % 50 == 0:
+            rate = (time.time() - start) / (step + 1)
+            eta = rate * (args.steps - step - 1) / 60
+            say(f"step {step + 1}: loss {sum(running) / len(running):.3f}, {rate:.2f} s/step, eta {eta:.0f} min")
+            running = []
+        if (step + 1) % EVAL_EVERY == 0:
+            value = evaluate()
+            history.append({"step": step + 1, "heldOutLoss": value})
+            say(f"step {step + 1}: held-out loss {value:.3f}")
+            save(step + 1)
+        done = step + 1
+    if not history or history[-1]["step"] != done:
+        history.append({"step": done, "heldOutLoss": evaluate()})
+    say(json.dumps(save(done)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+/**
+ * The demo models (demo/models, trained by scripts/demo-models/train.py and exported by
+ * export.py) through the real adapter path, in Chromium, with both transformers.js packages:
+ * their tokenizers give the tokens the Python tokenizers gave and round-trip a sample text, and
+ * computeAttention's attention, queries, keys and values match PyTorch's, saved at export time
+ * (demo/data/<name>.json). model.onnx stores float16 weights and computes in float32 with exactly
+ * the weights PyTorch used, so fp32 agrees to float32 rounding; model_quantized.onnx (int8) to
+ * within the quantization error stated below.
+ */
+import { expect } from '@open-wc/testing';
+import * as hf from '@huggingface/transformers';
+import * as xenova from '@xenova/transformers/dist/transformers.min.js';
+import * as ort from 'onnxruntime-web';
+import { computeAttention, type OrtModule, type TransformersModule } from '../../src/transformers/index.js';
+
+ort.env.wasm.numThreads = 1;
+
+interface Packed {
+  dims: number[];
+  float32: string;
+}
+interface Example {
+  text: string;
+  textPair?: string;
+  tokens: string[];
+  ids: number[];
+  sentenceBStart?: number;
+  attention: Packed;
+  queries: Packed;
+  keys: Packed;
+  values: Packed;
+}
+interface DemoFile {
+  model: string;
+  causal: boolean;
+  examples: Example[];
+}
+
+const decode = (t: Packed): Float32Array => {
+  const text = atob(t.float32);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+};
+
+const maxDiff = (a: Float32Array, b: Float32Array): number => {
+  expect(a.length).to.equal(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+};
+
+// model.onnx computes in float32 from the float16-rounded weights PyTorch used: float32 rounding
+// only (measured, both packages, every example: attention ≤ 8.0e-7, vectors ≤ 1.5e-6).
+// model_quantized.onnx quantizes weights and activations to 8 bits (measured: attention ≤ 0.050,
+// vectors ≤ 0.10).
+const TOLERANCE: Record<'fp32' | 'q8', { attention: number; vectors: number }> = {
+  fp32: { attention: 1e-5, vectors: 1e-5 },
+  q8: { attention: 0.1, vectors: 0.2 },
+};
+
+const MODELS = ['attnviz-demo-gpt', 'attnviz-demo-bert'];
+
+const PACKAGES: [string, TransformersModule][] = [
+  ['@huggingface/transformers 4', hf as unknown as TransformersModule],
+  ['@xenova/transformers 2.17', xenova as unknown as TransformersModule],
+];
+
+async function demoFile(name: string): Promise<DemoFile> {
+  return (await fetch(`/demo/data/${name}.json`)).json() as Promise<DemoFile>;
+}
+
+for (const [label, transformers] of PACKAGES) {
+  describe(`demo models with ${label}`, function () {
+    this.timeout(120_000);
+
+    for (const name of MODELS) {
+      for (const dtype of ['fp32', 'q8'] as const) {
+        it(`${name} (${dtype}): attention, q, k, v match PyTorch's; tokens match`, async () => {
+          const file = await demoFile(name);
+          for (const ex of file.examples) {
+            const data = await computeAttention({
+              model: `/demo/models/${name}`,
+              text: ex.text,
+              ...(ex.textPair !== undefined ? { textPair: ex.textPair } : {}),
+              transformers,
+              dtype,
+              ort: ort as unknown as OrtModule,
+            });
+            const c = data.components[0]!;
+            expect(c.queryTokens).to.deep.equal(ex.tokens);
+            expect(c.causal).to.equal(file.causal);
+            expect(c.sentenceBStart).to.equal(ex.sentenceBStart);
+            const tol = TOLERANCE[dtype];
+            expect(maxDiff(c.weights, decode(ex.attention)), 'attention').to.be.below(tol.attention);
+            expect(maxDiff(c.queries!.data, decode(ex.queries)), 'queries').to.be.below(tol.vectors);
+            expect(maxDiff(c.keys!.data, decode(ex.keys)), 'keys').to.be.below(tol.vectors);
+            expect(maxDiff(c.values!.data, decode(ex.values)), 'values').to.be.below(tol.vectors);
+          }
+        });
+      }
+    }
+
+    it('the tokenizers round-trip a sample text', async () => {
+      const { env, AutoTokenizer } = transformers as unknown as {
+        env: { localModelPath: string; allowLocalModels: boolean; allowRemoteModels: boolean };
+        AutoTokenizer: {
+          from_pretrained(id: string): Promise<{
+            encode(text: string): number[];
+            decode(ids: number[], options?: object): string;
+          }>;
+        };
+      };
+      Object.assign(env, {
+        localModelPath: '/demo/models/',
+        allowLocalModels: true,
+        allowRemoteModels: false,
+      });
+      const gpt = await AutoTokenizer.from_pretrained('attnviz-demo-gpt');
+      const sample =
+        'Call me Ishmael. Some years ago—never mind how long precisely—I thought I would sail, café!';
+      expect(gpt.decode(gpt.encode(sample))).to.equal(sample);
+      const bert = await AutoTokenizer.from_pretrained('attnviz-demo-bert');
+      const ids = bert.encode('It is a truth universally acknowledged, that a single man wants a wife.');
+      expect(bert.decode(ids, { skip_special_tokens: true })).to.equal(
+        'it is a truth universally acknowledged, that a single man wants a wife.',
+      );
+    });
+  });
+}
