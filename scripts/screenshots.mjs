@@ -26,6 +26,8 @@ if (!existsSync(path.join(root, 'index.json'))) {
 const types = {
   '.html': 'text/html',
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
   '.css': 'text/css',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
@@ -82,12 +84,27 @@ try {
     await page.waitForFunction(() => document.querySelector('#storybook-root')?.childElementCount > 0, {
       timeout: 20_000,
     });
-    // Wait until every view has drawn all its lines.
+    // Wait until every view computing from a model has finished (or failed), then until every
+    // view has drawn all its lines.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[model]')].every(
+          (v) => v.tagName.startsWith('ATTN-') && !v.shadowRoot?.querySelector('[part="loading"]'),
+        ),
+      { timeout: 120_000, polling: 200 },
+    );
     await page.evaluate(async () => {
       const views = [...document.querySelectorAll('*')].filter((el) => el.tagName.startsWith('ATTN-'));
       await Promise.all(views.map((v) => v.drawComplete ?? v.updateComplete));
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     });
+    // A view computing from a model must not end in an error (the error stories set data, not models).
+    const modelErrors = await page.evaluate(() =>
+      [...document.querySelectorAll('[model]')]
+        .map((v) => v.shadowRoot?.querySelector('[part="error"]')?.textContent?.trim())
+        .filter(Boolean),
+    );
+    for (const e of modelErrors) problems.push(`model error: ${e}`);
     const file = path.join(outDir, `${story.id}.png`);
     await page.screenshot({ path: file, fullPage: true });
     console.log(`${problems.length ? 'FAIL' : 'ok  '} ${story.id} → ${file}`);

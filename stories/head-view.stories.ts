@@ -1,15 +1,20 @@
 /**
- * <attn-head-view> stories. The data is synthetic (see stories/data/synthetic.ts): each head
- * follows one pattern seen in real models, plus noise; the names say so. Hand-made tensors
- * are used where a story demonstrates an edge case.
+ * <attn-head-view> stories. Where a story's point is a pattern a model makes, it shows the demo
+ * models trained for attnviz (stories/data/demo.ts: attnviz-demo-gpt and attnviz-demo-bert, 4
+ * layers × 4 heads each, on the paper's texts); its name says which model and text. Heads worth
+ * showing are picked from analyze.py's per-head figures when the module loads, never by number.
+ * Synthetic data (stories/data/synthetic.ts) and hand-made tensors remain where a story shows
+ * what the demo models cannot: 16 heads, 512 or 1,024 tokens, an encoder-decoder, unnormalised
+ * weights, bertviz's JSON, invalid data, markup in tokens; their names say so.
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/components/head-view/define.js';
 import { parseAttention } from '../src/core/parse.js';
+import { bestHead, demoData, demoLabels, demoShape, demoSummary, described, headName } from './data/demo.js';
 import { syntheticAttention, syntheticEncoderDecoder } from './data/synthetic.js';
-import { BERT_PAIR, GPT2_SENTENCE, longBertTokens, longGpt2Tokens } from './data/texts.js';
+import { BERT_PAIR, longBertTokens, longGpt2Tokens } from './data/texts.js';
 
 interface Args {
   layer?: number;
@@ -18,13 +23,16 @@ interface Args {
   lineOpacity: 'shared' | 'full';
 }
 
-const bertPair = syntheticAttention({
-  tokens: BERT_PAIR.tokens,
-  layers: 12,
-  heads: 12,
-  sentenceBStart: BERT_PAIR.sentenceBStart,
-});
-const gpt2 = syntheticAttention({ tokens: GPT2_SENTENCE, layers: 12, heads: 12, causal: true, seed: 3 });
+// The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
+// and "The quick, brown fox jumps over the lazy dog." (fig. 1).
+const bertPair = demoData('bert', 0);
+const gptFox = demoData('gpt', 0);
+
+/** The GPT head that puts most attention on the previous token over held-out text. */
+const PREVIOUS = bestHead('gpt', 'previous');
+const foxLabels = demoLabels('gpt', 0);
+/** Its share on the previous token in this sentence, as the model view's summary computes it. */
+const foxPrevious = demoSummary('gpt', 0, 'previous', PREVIOUS);
 
 const view = (data: unknown, args: Partial<Args> = {}, style = ''): TemplateResult =>
   html`<attn-head-view
@@ -40,7 +48,7 @@ const meta: Meta<Args> = {
   title: 'Head view',
   component: 'attn-head-view',
   argTypes: {
-    layer: { control: { type: 'number', min: 0, max: 11 } },
+    layer: { control: { type: 'number', min: 0, max: demoShape('gpt').layers - 1 } },
     heads: { control: 'text', description: 'Comma-separated head numbers' },
     theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
     lineOpacity: { control: 'inline-radio', options: ['shared', 'full'] },
@@ -51,24 +59,42 @@ export default meta;
 
 type Story = StoryObj<Args>;
 
-/** A BERT-style sentence pair: layer selector, head swatches, and the sentence-pair filter. */
+/**
+ * The paper's sentence pair (fig. 2), "the cat sat on the mat" / "the cat lay on the rug": layer
+ * selector, head swatches, and the sentence-pair filter (A→B shows only attention from the first
+ * sentence to the second).
+ */
 export const SentencePair: Story = {
-  name: 'Sentence pair, BERT style (synthetic)',
+  name: 'Sentence pair "the cat sat on the mat" (attnviz-demo-bert)',
   render: (args) => view(bertPair, args),
 };
 
-/** Starts on one layer with a few heads, from the attributes. */
+/** Starts on one layer with two of its heads, from the attributes `layer="3" heads="0,2"`. */
 export const LayerAndHeads: Story = {
-  name: 'Layer and heads from attributes (synthetic)',
-  args: { layer: 5, heads: '0,3,7' },
+  name: 'Layer and heads from attributes (attnviz-demo-bert)',
+  args: { layer: 3, heads: '0,2' },
   render: (args) => view(bertPair, args),
 };
 
 /** A decoder: no token attends to a later one, so no line goes down-right of its row. */
 export const Causal: Story = {
-  name: 'GPT-2 style, causal (synthetic)',
+  name: 'Causal, "The quick, brown fox…" (attnviz-demo-gpt)',
   args: { theme: 'dark' },
-  render: (args) => view(gpt2, args),
+  render: (args) => view(gptFox, args),
+};
+
+export const PreviousTokenHead: Story = {
+  name: 'Previous-token head, "The quick, brown fox…" (attnviz-demo-gpt)',
+  parameters: described(
+    `A previous-token head, as in Vig (2019), fig. 1 (left): each token's line runs to the token just ` +
+      `before it, one row up (the last, "${foxLabels.at(-1)}", to "${foxLabels.at(-2)}"). Shown: ` +
+      `${headName(PREVIOUS)}, the head of attnviz-demo-gpt with the largest mean attention on the previous ` +
+      `token over held-out text (${PREVIOUS.value.toFixed(2)}, scripts/demo-models/analyze.py); on this ` +
+      `sentence, ${foxPrevious.toFixed(2)}. Hover a token on the left to see its weights; the other ` +
+      `swatches bring back the layer's other heads.`,
+  ),
+  args: { layer: PREVIOUS.layer, heads: String(PREVIOUS.head) },
+  render: (args) => view(gptFox, args),
 };
 
 /** Encoder, decoder and cross attention, with different token lists on each side of "Cross". */
@@ -103,20 +129,20 @@ export const Long1024: Story = {
 
 /** Tensor2Tensor's hover style: a focused token's lines at full weight, not divided by active heads. */
 export const FullWeightHover: Story = {
-  name: 'Hovered lines at full weight (synthetic)',
+  name: 'Hovered lines at full weight (attnviz-demo-bert)',
   args: { lineOpacity: 'full' },
   render: (args) => view(bertPair, args),
 };
 
 /** The themes side by side, and a custom theme through the --attn-* custom properties. */
 export const Themes: Story = {
-  name: 'Light, dark and custom themes (synthetic)',
+  name: 'Light, dark and custom themes (attnviz-demo-gpt)',
   render: () =>
     html`<div style="display: grid; gap: 16px">
-      ${view(gpt2, { theme: 'light', heads: '0,1,2,3' })} ${view(gpt2, { theme: 'dark', heads: '0,1,2,3' })}
+      ${view(gptFox, { theme: 'light' })} ${view(gptFox, { theme: 'dark' })}
       ${view(
-        gpt2,
-        { theme: 'light', heads: '0,1,2,3' },
+        gptFox,
+        { theme: 'light' },
         '--attn-background: #fdf6e3; --attn-foreground: #586e75; --attn-border: #93a1a1; --attn-row-height: 28px; --attn-font-size: 15px; --attn-line-width: 3;',
       )}
     </div>`,
@@ -227,7 +253,7 @@ export const MarkupTokens: Story = {
 
 /** Every interaction fires a typed, composed `attn-*` event; this log shows them. */
 export const Events: Story = {
-  name: 'Events (synthetic)',
+  name: 'Events (attnviz-demo-bert)',
   render: (args) => {
     const log = (e: Event) => {
       const pre = (e.currentTarget as HTMLElement).nextElementSibling!;
@@ -254,7 +280,7 @@ export const Events: Story = {
  * head swatches, ←/→ move, Enter toggles, Shift+Enter shows one head only.
  */
 export const Keyboard: Story = {
-  name: 'Keyboard use (synthetic)',
+  name: 'Keyboard use (attnviz-demo-bert)',
   render: (args) =>
     html`<p style="font: 13px system-ui; max-width: 60ch">
         Tab into a token column, then use the arrow keys; Enter pins a token, Escape unpins; ←/→ cross to the

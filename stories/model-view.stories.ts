@@ -1,7 +1,11 @@
 /**
- * <attn-model-view> stories. The data is synthetic (see stories/data/synthetic.ts): each head
- * follows one pattern seen in real models, plus noise; the names say so. Hand-made tensors
- * are used where a story demonstrates an edge case.
+ * <attn-model-view> stories. Where a story's point is a pattern a model makes, it shows the demo
+ * models trained for attnviz (stories/data/demo.ts: attnviz-demo-gpt and attnviz-demo-bert, 4
+ * layers × 4 heads each, on the paper's texts); its name says which model and text. Heads worth
+ * showing are picked from analyze.py's per-head figures or the model view's own summaries when the
+ * module loads, never by number, and the descriptions name them. Synthetic data
+ * (stories/data/synthetic.ts) and hand-made tensors remain where a story shows what the demo models
+ * cannot: an encoder-decoder, 512 tokens × 144 heads, invalid or oversized data; their names say so.
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, type TemplateResult } from 'lit';
@@ -11,8 +15,19 @@ import type { SortOrder, ThumbnailMode } from '../src/components/model-view/mode
 import type { AttnHeadSelectDetail } from '../src/components/shared/events.js';
 import type { AttentionSetInput } from '../src/core/parse.js';
 import { SUMMARY_NAMES, type SummaryName } from '../src/core/summaries.js';
+import {
+  bertNeighbourHead,
+  demoData,
+  demoLabels,
+  demoSummaries,
+  described,
+  headFigures,
+  headName,
+  type DemoModel,
+  type HeadRef,
+} from './data/demo.js';
 import { syntheticAttention, syntheticEncoderDecoder } from './data/synthetic.js';
-import { BERT_PAIR, GPT2_SENTENCE, longBertTokens } from './data/texts.js';
+import { longBertTokens } from './data/texts.js';
 
 interface Args {
   thumbnail: ThumbnailMode;
@@ -28,13 +43,50 @@ interface Args {
   noDetail?: boolean;
 }
 
-const bertPair = syntheticAttention({
-  tokens: BERT_PAIR.tokens,
-  layers: 12,
-  heads: 12,
-  sentenceBStart: BERT_PAIR.sentenceBStart,
-});
-const gpt2 = syntheticAttention({ tokens: GPT2_SENTENCE, layers: 12, heads: 12, causal: true, seed: 3 });
+// The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
+// and "The quick, brown fox jumps over the lazy dog." (figs. 1 and 5).
+const bertPair = demoData('bert', 0);
+const gptFox = demoData('gpt', 0);
+
+// Thresholds of scripts/demo-models/analyze.py: a previous-token head puts more than 0.4 of its
+// attention on the previous token, a sink ("null attention") head more than 0.5 on one token.
+const PREVIOUS_TOKEN = 0.4;
+const SINK = 0.5;
+
+/** Heads whose analyze.py figure (mean over held-out text) is above `threshold`, best first. */
+function headsAbove(model: DemoModel, figure: string, threshold: number): (HeadRef & { value: number })[] {
+  const grid = headFigures(model)[figure]!;
+  return grid
+    .flatMap((row, layer) => row.map((value, head) => ({ layer, head, value })))
+    .filter((h) => h.value > threshold)
+    .sort((a, b) => b.value - a.value);
+}
+
+/**
+ * Heads whose model-view summary on one demo example passes `keep`, highest first (lowest first
+ * for `ascending`): what the model view outlines for that text.
+ */
+function summaryHeads(
+  model: DemoModel,
+  index: number,
+  name: SummaryName,
+  keep: (value: number) => boolean,
+  order: 'descending' | 'ascending' = 'descending',
+): (HeadRef & { value: number })[] {
+  const s = demoSummaries(model, index);
+  const H = s.shape[1];
+  return Array.from(s.values[name], (value, i) => ({ layer: Math.floor(i / H), head: i % H, value }))
+    .filter((h) => keep(h.value))
+    .sort((a, b) => (order === 'ascending' ? a.value - b.value : b.value - a.value));
+}
+
+/** `layer 1, head 2 (0.83); layer 3, head 0 (0.71)`, or `none`. */
+function listing(heads: readonly (HeadRef & { value: number })[]): string {
+  return heads.map((h) => `${headName(h)} (${h.value.toFixed(2)})`).join('; ') || 'none';
+}
+
+/** attnviz-demo-bert's head that attends most to a neighbouring token (previous or next). */
+const NEIGHBOUR = bertNeighbourHead();
 
 /** 512 tokens × 144 heads is 150 MB of float32: built on first use, and once. */
 let long512: AttentionSetInput | undefined;
@@ -80,38 +132,41 @@ export default meta;
 
 type Story = StoryObj<Args>;
 
-/** 12 layers × 12 heads of a BERT-style sentence pair, with the sentence-pair filter. */
+/**
+ * All 4 layers × 4 heads of attnviz-demo-bert on the paper's pair, "the cat sat on the mat" / "the
+ * cat lay on the rug", with the sentence-pair filter in the toolbar.
+ */
 export const SentencePair: Story = {
-  name: 'Sentence pair, BERT style (synthetic)',
+  name: 'Sentence pair "the cat sat on the mat" (attnviz-demo-bert)',
   render: (args) => view(bertPair, args),
 };
 
 /** Each thumbnail as its query (down) × key (across) matrix instead of lines. */
 export const Heatmap: Story = {
-  name: 'Heatmap thumbnails (synthetic)',
+  name: 'Heatmap thumbnails (attnviz-demo-bert)',
   args: { thumbnail: 'heatmap' },
   render: (args) => view(bertPair, args),
 };
 
 /** The light palette (`auto` follows the system setting). */
 export const Light: Story = {
-  name: 'Light theme (synthetic)',
+  name: 'Light theme (attnviz-demo-bert)',
   args: { theme: 'light' },
   render: (args) => view(bertPair, args),
 };
 
-/** A few layers and heads, by the model's numbers: fewer columns, so the cells widen. */
+/** Some layers and heads, labelled with the model's numbers: fewer columns, so the cells widen. */
 export const Subset: Story = {
-  name: 'Layers 0, 5, 11 × heads 0–3 (synthetic)',
-  args: { includeLayers: '0,5,11', includeHeads: '0,1,2,3' },
+  name: 'Layers 0 and 3 × heads 1–2 (attnviz-demo-bert)',
+  args: { includeLayers: '0,3', includeHeads: '1,2' },
   render: (args) => view(bertPair, args),
 };
 
 /** A decoder: in heatmaps, the keys after each query (upper triangle) are greyed as masked. */
 export const Causal: Story = {
-  name: 'GPT-2 style, causal, heatmaps (synthetic)',
+  name: 'Causal, heatmaps, "The quick, brown fox…" (attnviz-demo-gpt)',
   args: { thumbnail: 'heatmap' },
-  render: (args) => view(gpt2, args),
+  render: (args) => view(gptFox, args),
 };
 
 /** Encoder, decoder and cross attention, chosen in the toolbar's "Attention" selector. */
@@ -120,50 +175,66 @@ export const EncoderDecoder: Story = {
   render: (args) => view(syntheticEncoderDecoder(), args),
 };
 
-/**
- * Previous-token heads, sorted to the left of each layer and outlined. The synthetic ones put
- * 0.70–0.94 of their attention on the previous token and no other head more than 0.21 (the
- * "local" heads), so any threshold in between picks exactly them.
- */
 export const PreviousTokenHeads: Story = {
-  name: 'Find the previous-token heads (synthetic)',
-  args: { summary: 'previous', sort: 'descending', highlightAbove: 0.5 },
-  render: (args) => view(bertPair, args),
+  name: 'Previous-token heads, "The quick, brown fox…" (attnviz-demo-gpt)',
+  parameters: described(
+    `Previous-token heads, as the paper finds in GPT-2's early layers (Vig 2019, section 2.2): the ` +
+      `"On previous token" summary sorts each layer's heads by their share on the token just before the ` +
+      `query (left first) and outlines those with at least ${PREVIOUS_TOKEN}, analyze.py's definition of a ` +
+      `previous-token head; the thumbnail of one is parallel lines, each rising one row. Outlined on this ` +
+      `sentence: ${listing(summaryHeads('gpt', 0, 'previous', (v) => v >= PREVIOUS_TOKEN))}. Over ` +
+      `held-out text (analyze.py): ${listing(headsAbove('gpt', 'previous', PREVIOUS_TOKEN))}.`,
+  ),
+  args: { summary: 'previous', sort: 'descending', highlightAbove: PREVIOUS_TOKEN },
+  render: (args) => view(gptFox, args),
 };
 
-/**
- * "Null attention": heads with nothing to do park on the first token. The synthetic ones put
- * 0.97 or more there, the other heads at most 0.23; the badges show each head's share.
- */
 export const FirstToken: Story = {
-  name: 'Null attention to the first token, GPT-2 style (synthetic)',
-  args: { summary: 'first', highlightAbove: 0.5 },
-  render: (args) => view(gpt2, args),
+  name: 'Null attention to the first token, "The quick, brown fox…" (attnviz-demo-gpt)',
+  parameters: described(
+    `"Null attention" (Vig 2019, section 2.2 and fig. 5): heads whose pattern does not occur in the ` +
+      `text park their attention on the first token, "${demoLabels('gpt', 0)[0]}"; their thumbnails are ` +
+      `fans of lines converging on the top right. The badges give each head's share on the first token ` +
+      `and heads with at least ${SINK} are outlined: on this sentence, ` +
+      `${listing(summaryHeads('gpt', 0, 'first', (v) => v >= SINK))}. Over held-out text, heads with more ` +
+      `than ${SINK} on the window's first token (analyze.py): ${listing(headsAbove('gpt', 'first', SINK))}.`,
+  ),
+  args: { summary: 'first', highlightAbove: SINK },
+  render: (args) => view(gptFox, args),
 };
 
-/**
- * Focused heads first: entropy in bits, lowest first, and at most 1 bit highlighted (as focused
- * as a 50/50 split between two tokens; a uniform row over these 16 tokens has 4 bits).
- */
 export const LowEntropy: Story = {
-  name: 'Low-entropy heads (synthetic)',
+  name: 'Low-entropy heads (attnviz-demo-bert)',
+  parameters: described(
+    `Focused heads first: entropy in bits, lowest first, and at most 1 bit highlighted (as focused as a ` +
+      `50/50 split between two tokens; a uniform row over these ${bertPair.tokens!.length} tokens has ` +
+      `${Math.log2(bertPair.tokens!.length).toFixed(2)} bits). At most 1 bit on this pair: ` +
+      `${listing(summaryHeads('bert', 0, 'entropy', (v) => v <= 1, 'ascending'))}; the most focused: ` +
+      `${listing(summaryHeads('bert', 0, 'entropy', () => true, 'ascending').slice(0, 1))}.`,
+  ),
   args: { summary: 'entropy', sort: 'ascending', highlightBelow: 1 },
   render: (args) => view(bertPair, args),
 };
 
-/** A head opened from the attributes: its cell is outlined and the detail head view shows it. */
 export const Detail: Story = {
-  name: 'Detail view from attributes, layer 5 head 6 (synthetic)',
-  args: { selectedLayer: 5, selectedHead: 6 },
+  name: 'Detail view from attributes (attnviz-demo-bert)',
+  parameters: described(
+    `A head opened from the attributes \`selected-layer\` and \`selected-head\`: its cell is outlined and ` +
+      `the detail head view below shows it with its tokens. Opened: ${headName(NEIGHBOUR)}, ` +
+      `attnviz-demo-bert's neighbour head, which gives ${NEIGHBOUR.value.toFixed(2)} of its attention to ` +
+      `the ${NEIGHBOUR.figure} token over held-out text (analyze.py).`,
+  ),
+  args: { selectedLayer: NEIGHBOUR.layer, selectedHead: NEIGHBOUR.head },
   render: (args) => view(bertPair, args),
 };
 
-/**
- * A page can drive another view from `attn-head-select`: here, plain DOM sets the head view's
- * layer and heads to the cell that was opened. Both start on layer 5, head 6.
- */
 export const Linked: Story = {
-  name: 'Linked to a head view (synthetic)',
+  name: 'Linked to a head view (attnviz-demo-bert)',
+  parameters: described(
+    `A page can drive another view from \`attn-head-select\`: here, plain DOM sets the head view's layer ` +
+      `and heads to the cell that was opened. Both start on ${headName(NEIGHBOUR)}, attnviz-demo-bert's ` +
+      `neighbour head (${NEIGHBOUR.value.toFixed(2)} of its attention on the ${NEIGHBOUR.figure} token).`,
+  ),
   render: (args) => {
     const link = (e: CustomEvent<AttnHeadSelectDetail>) => {
       const { layer, head } = e.detail;
@@ -172,17 +243,27 @@ export const Linked: Story = {
       headView.layer = layer;
       headView.heads = [head];
     };
-    // 480px: 12 heads need 464px at the smallest cell; below that the grid scrolls sideways.
+    // 240px: the model view's minimum width, enough for 4 heads at the smallest cell.
     // no-detail: the head view on the right replaces the model view's own detail panel.
     return html` <p style="font: 13px system-ui; max-width: 60ch">
         Click a cell of the model view (left): the head view (right) shows that layer and head.
       </p>
       <div
-        style="display: grid; grid-template-columns: minmax(480px, 1fr) minmax(320px, 1fr); gap: 16px; align-items: start"
+        style="display: grid; grid-template-columns: minmax(240px, 1fr) minmax(320px, 1fr); gap: 16px; align-items: start"
         @attn-head-select=${link}
       >
-        ${view(bertPair, { ...args, selectedLayer: 5, selectedHead: 6, noDetail: true })}
-        <attn-head-view .data=${bertPair} layer="5" heads="6" theme=${args.theme ?? 'dark'}></attn-head-view>
+        ${view(bertPair, {
+          ...args,
+          selectedLayer: NEIGHBOUR.layer,
+          selectedHead: NEIGHBOUR.head,
+          noDetail: true,
+        })}
+        <attn-head-view
+          .data=${bertPair}
+          layer=${NEIGHBOUR.layer}
+          heads=${NEIGHBOUR.head}
+          theme=${args.theme ?? 'dark'}
+        ></attn-head-view>
       </div>`;
   },
 };

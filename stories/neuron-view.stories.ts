@@ -1,8 +1,12 @@
 /**
- * <attn-neuron-view> stories. The data is synthetic (see `syntheticNeuron` in
- * stories/data/synthetic.ts): per-head query, key and value vectors whose few pattern-carrying
- * dimensions make one pattern seen in real models, and the attention softmax(q·k/√d) they make;
- * the names say so. The mismatch and error stories break that data on purpose.
+ * <attn-neuron-view> stories. Where a story's point is how a model computes its attention, it
+ * shows the demo models trained for attnviz (stories/data/demo.ts: attnviz-demo-gpt and
+ * attnviz-demo-bert, 4 layers × 4 heads of 32 dimensions, on the paper's texts), with PyTorch's
+ * own query, key and value vectors; its name says which model and text. Heads, queries and
+ * neurons worth showing are picked from the data when the module loads, never by number, and the
+ * descriptions name them. Synthetic vectors (`syntheticNeuron` in stories/data/synthetic.ts)
+ * remain for 128 tokens (longer than any demo text) and for the deliberate mismatch, which breaks
+ * data whose heads are known to differ; their names say so.
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, type TemplateResult } from 'lit';
@@ -12,10 +16,22 @@ import '../src/components/neuron-view/define.js';
 import type { DimensionOrder } from '../src/components/neuron-view/neuron-view.js';
 import type { AttnHeadSelectDetail } from '../src/components/shared/events.js';
 import { applyFilter, layerIndexOf, type AttentionFilter } from '../src/core/filters.js';
-import { dimensionContributions, dimensionOrder, neuronRow } from '../src/core/neuron.js';
+import { dimensionContributions, dimensionOrder, neuronRow, type NeuronRow } from '../src/core/neuron.js';
 import { parseAttention, type AttentionSetInput } from '../src/core/parse.js';
-import { patternOf, syntheticAttention, syntheticNeuron } from './data/synthetic.js';
-import { BERT_PAIR, GPT2_SENTENCE, longBertTokens } from './data/texts.js';
+import type { AttentionComponent } from '../src/core/types.js';
+import {
+  bestHead,
+  bertNeighbourHead,
+  demoData,
+  demoLabels,
+  demoShape,
+  demoSummary,
+  described,
+  headName,
+  type HeadRef,
+} from './data/demo.js';
+import { syntheticNeuron } from './data/synthetic.js';
+import { BERT_PAIR, longBertTokens } from './data/texts.js';
 
 interface Args {
   layer?: number;
@@ -27,32 +43,55 @@ interface Args {
   filter?: AttentionFilter;
 }
 
-const bertPair = syntheticNeuron({
-  tokens: BERT_PAIR.tokens,
-  layers: 12,
-  heads: 12,
-  dim: 64,
-  sentenceBStart: BERT_PAIR.sentenceBStart,
-});
-const gpt2 = syntheticNeuron({
-  tokens: GPT2_SENTENCE,
-  layers: 12,
-  heads: 12,
-  dim: 64,
-  causal: true,
-  seed: 3,
-});
+// The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
+// and "The quick, brown fox jumps over the lazy dog." (figs. 1, 6 and 7).
+const bertPair = demoData('bert', 0);
+const gptFox = demoData('gpt', 0);
+const foxLabels = demoLabels('gpt', 0);
+const pairLabels = demoLabels('bert', 0);
+const { headDim } = demoShape('gpt');
+
+/** Two decimals, without a "-0.00". */
+const fixed = (x: number): string => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
 
 /** 128 tokens × 4 layers × 12 heads × 64 dimensions: built on first use, and once. */
 let long128: AttentionSetInput | undefined;
 const longData = (): AttentionSetInput =>
   (long128 ??= syntheticNeuron({ tokens: longBertTokens(128), layers: 4, heads: 12, dim: 64, seed: 9 }));
 
-/** The dimension that drives q·k most for one query (what the view's "by contribution" puts first). */
-function topNeuron(data: AttentionSetInput, layer: number, head: number, token: number): number {
-  const c = applyFilter(parseAttention(data), 'all');
-  const row = neuronRow(c, layerIndexOf(c, layer), c.heads.indexOf(head), token - c.queryStart);
-  return dimensionOrder(dimensionContributions(row))[0]!;
+const components = new WeakMap<AttentionSetInput, AttentionComponent>();
+
+/** One query's computation in one head, as the view computes it (on the whole input). */
+function rowOf(data: AttentionSetInput, h: HeadRef, token: number): NeuronRow {
+  let c = components.get(data);
+  if (!c) components.set(data, (c = applyFilter(parseAttention(data), 'all')));
+  return neuronRow(c, layerIndexOf(c, h.layer), c.heads.indexOf(h.head), token - c.queryStart);
+}
+
+/**
+ * Dimension i's product q_i·k_i in one causal row: on the previous token, and its mean on the
+ * other keys the query sees.
+ */
+function previousVsOthers(r: NeuronRow, i: number): { previous: number; others: number } {
+  const t = r.query;
+  let others = 0;
+  for (let k = 0; k <= t; k++) if (k !== t - 1) others += r.products[k * r.dim + i]!;
+  return { previous: r.products[(t - 1) * r.dim + i]!, others: others / t };
+}
+
+/**
+ * The neuron that most favours the previous token in head `h` of a causal text: the dimension i
+ * whose `previousVsOthers` difference is largest on average over the queries t ≥ 2; with the two
+ * averages.
+ */
+function previousTokenNeuron(data: AttentionSetInput, h: HeadRef) {
+  const rows = Array.from({ length: data.tokens!.length - 2 }, (_, i) => rowOf(data, h, i + 2));
+  return Array.from({ length: rows[0]!.dim }, (_, neuron) => {
+    const each = rows.map((r) => previousVsOthers(r, neuron));
+    const mean = (f: (x: { previous: number; others: number }) => number) =>
+      each.reduce((sum, x) => sum + f(x), 0) / each.length;
+    return { neuron, previous: mean((x) => x.previous), others: mean((x) => x.others) };
+  }).reduce((a, b) => (b.previous - b.others > a.previous - a.others ? b : a));
 }
 
 /**
@@ -69,12 +108,36 @@ function swapHeads(data: AttentionSetInput, layer: number, a: number, b: number)
   return { ...data, attention: { dims, data: swapped } };
 }
 
-// A previous-token head of layer 3 of the BERT-style pair (head 0); the query is "mat" (6).
-const PREVIOUS = {
-  layer: 3,
-  head: Array.from({ length: 12 }, (_, h) => h).find((h) => patternOf(3, h, false) === 'previous')!,
-  token: 6,
+/** A demo example without some of its vectors. */
+function without(data: AttentionSetInput, ...fields: ('queries' | 'keys' | 'values')[]): AttentionSetInput {
+  const copy: Record<string, unknown> = { ...data };
+  for (const f of fields) delete copy[f];
+  return copy as unknown as AttentionSetInput;
+}
+
+// attnviz-demo-gpt's previous-token head on the fox sentence, its last token as the query (as in
+// Vig 2019, fig. 7), and the neuron that makes the pattern.
+const PREVIOUS = { ...bestHead('gpt', 'previous'), token: foxLabels.length - 1 };
+const PREVIOUS_NEURON = previousTokenNeuron(gptFox, PREVIOUS);
+const previousRow = rowOf(gptFox, PREVIOUS, PREVIOUS.token);
+const previousHere = previousVsOthers(previousRow, PREVIOUS_NEURON.neuron);
+const previousOrder = dimensionOrder(dimensionContributions(previousRow));
+const previousRank =
+  previousOrder[0] === PREVIOUS_NEURON.neuron
+    ? 'it comes first'
+    : `it ranks ${previousOrder.indexOf(PREVIOUS_NEURON.neuron) + 1} of ${headDim}, ` +
+      `dimension ${previousOrder[0]} first`;
+
+// A "null attention" head of attnviz-demo-gpt, and a query in the middle of the fox sentence.
+const SINK = { ...bestHead('gpt', 'first'), token: Math.floor(foxLabels.length / 2) };
+
+// attnviz-demo-bert's [SEP] head, with "sat" (or the fourth token) as the query.
+const SEP = {
+  ...bestHead('bert', 'sep'),
+  token: pairLabels.indexOf('sat') > 0 ? pairLabels.indexOf('sat') : 3,
 };
+
+const NEIGHBOUR = bertNeighbourHead();
 
 const view = (data: unknown, args: Partial<Args> = {}): TemplateResult =>
   html`<attn-neuron-view
@@ -92,10 +155,13 @@ const meta: Meta<Args> = {
   title: 'Neuron view',
   component: 'attn-neuron-view',
   argTypes: {
-    layer: { control: { type: 'number', min: 0, max: 11 } },
-    head: { control: { type: 'number', min: 0, max: 11 } },
+    layer: { control: { type: 'number', min: 0, max: demoShape('gpt').layers - 1 } },
+    head: { control: { type: 'number', min: 0, max: demoShape('gpt').heads - 1 } },
     token: { control: { type: 'number', min: 0 }, description: 'The selected query, by model position' },
-    neuron: { control: { type: 'number', min: 0, max: 63 }, description: 'The highlighted dimension' },
+    neuron: {
+      control: { type: 'number', min: 0, max: headDim - 1 },
+      description: 'The highlighted dimension',
+    },
     dimensionOrder: { control: 'inline-radio', options: ['none', 'contribution'] },
     theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
     filter: {
@@ -111,61 +177,68 @@ export default meta;
 type Story = StoryObj<Args>;
 
 /**
- * A BERT-style sentence pair, 12 layers × 12 heads, 64 dimensions: the "Attention" selector cuts
- * out a sentence-pair block (softmax still runs over every key, as in the model).
+ * The paper's pair on attnviz-demo-bert, 4 layers × 4 heads of 32 dimensions: the "Attention"
+ * selector cuts out a sentence-pair block (softmax still runs over every key, as in the model).
  */
 export const SentencePair: Story = {
-  name: 'Sentence pair, BERT style (synthetic)',
+  name: 'Sentence pair "the cat sat on the mat" (attnviz-demo-bert)',
   render: (args) => view(bertPair, args),
 };
 
-/**
- * A previous-token head, dimensions by contribution to q·k: the six that carry the pattern
- * (sinusoids of the position, shifted by one between q and k) come first, and the top one is
- * outlined in every row.
- */
 export const PreviousTokenHead: Story = {
-  name: 'Previous-token head, dimensions by contribution (synthetic)',
+  name: 'Previous-token head, neurons by contribution, "The quick, brown fox…" (attnviz-demo-gpt)',
+  parameters: described(
+    `Linking neurons to a head's behaviour (Vig 2019, section 2.3, fig. 7): ${headName(PREVIOUS)}, ` +
+      `attnviz-demo-gpt's previous-token head (${PREVIOUS.value.toFixed(2)} of its attention on the ` +
+      `previous token over held-out text, analyze.py; ` +
+      `${demoSummary('gpt', 0, 'previous', PREVIOUS).toFixed(2)} on this sentence), with the last ` +
+      `token, "${foxLabels[PREVIOUS.token]}", as the query. The outlined dimension, ` +
+      `${PREVIOUS_NEURON.neuron}, is the one whose q×k most favours the previous token over the whole ` +
+      `sentence: ${fixed(PREVIOUS_NEURON.previous)} on average on the previous token against ` +
+      `${fixed(PREVIOUS_NEURON.others)} on the other keys a query sees. For this query, its q×k cell ` +
+      `is ${fixed(previousHere.previous)} on the row of "${foxLabels[PREVIOUS.token - 1]}" against ` +
+      `${fixed(previousHere.others)} on average on the other rows. Dimensions are ordered by their ` +
+      `contribution to q·k for this query (mean |q_i·k_i|): ${previousRank}. ↑/↓ on the query column ` +
+      `move the query.`,
+  ),
   args: {
-    ...PREVIOUS,
+    layer: PREVIOUS.layer,
+    head: PREVIOUS.head,
+    token: PREVIOUS.token,
     dimensionOrder: 'contribution',
-    neuron: topNeuron(bertPair, PREVIOUS.layer, PREVIOUS.head, PREVIOUS.token),
+    neuron: PREVIOUS_NEURON.neuron,
   },
-  render: (args) => view(bertPair, args),
+  render: (args) => view(gptFox, args),
 };
 
-/**
- * A decoder: the keys after the query ("Ġdog", 9) are greyed, as the causal mask hides them.
- * Layer 0, head 0 parks its attention on the first token.
- */
 export const Causal: Story = {
-  name: 'GPT-2 style, causal (synthetic)',
-  args: { layer: 0, head: 0, token: 9 },
-  render: (args) => view(gpt2, args),
+  name: 'Causal, "The quick, brown fox…" (attnviz-demo-gpt)',
+  parameters: described(
+    `A decoder: the keys after the query ("${foxLabels[SINK.token]}", ${SINK.token}) are greyed, as the ` +
+      `causal mask hides them. Shown: ${headName(SINK)}, the head of attnviz-demo-gpt that parks most ` +
+      `attention on the first token over held-out text (${SINK.value.toFixed(2)}, analyze.py; ` +
+      `${demoSummary('gpt', 0, 'first', SINK).toFixed(2)} on this sentence): the paper's "null ` +
+      `attention", the softmax column's weight on "${foxLabels[0]}".`,
+  ),
+  args: { layer: SINK.layer, head: SINK.head, token: SINK.token },
+  render: (args) => view(gptFox, args),
 };
 
-/** Queries and keys only: no v, Σα·v or ‖α·v‖ columns. */
+/** Queries and keys only (the demo pair without its value vectors): no v, Σα·v or ‖α·v‖ columns. */
 export const WithoutValues: Story = {
-  name: 'Without value vectors (synthetic)',
+  name: 'Without value vectors (attnviz-demo-bert)',
   args: { token: 3 },
-  render: (args) =>
-    view(
-      syntheticNeuron({
-        tokens: BERT_PAIR.tokens,
-        layers: 2,
-        heads: 12,
-        dim: 64,
-        values: false,
-        sentenceBStart: BERT_PAIR.sentenceBStart,
-      }),
-      args,
-    ),
+  render: (args) => view(without(bertPair, 'values'), args),
 };
 
-/** The dark palette, on a head that attends to delimiters ([CLS], [SEP], "."). */
 export const Dark: Story = {
-  name: 'Dark theme (synthetic)',
-  args: { theme: 'dark', layer: 0, head: 1, token: 3 },
+  name: 'Dark theme (attnviz-demo-bert)',
+  parameters: described(
+    `The dark palette, on ${headName(SEP)}: the head of attnviz-demo-bert that gives most attention to ` +
+      `[SEP] over held-out text (${SEP.value.toFixed(2)}, analyze.py), with "${pairLabels[SEP.token]}" ` +
+      `as the query.`,
+  ),
+  args: { theme: 'dark', layer: SEP.layer, head: SEP.head, token: SEP.token },
   render: (args) => view(bertPair, args),
 };
 
@@ -180,28 +253,48 @@ export const Long128: Story = {
 };
 
 /**
- * A deliberate mismatch: layer 0's heads 0 (first token) and 5 (previous token) have exchanged
- * their attention, so head 5's vectors meet head 0's attention and the view warns with the
- * largest difference between softmax(q·k/√d) and the data.
+ * A deliberate mismatch: layer 0's heads 0 (first token) and 5 (previous token) of synthetic
+ * vectors have exchanged their attention, so head 5's vectors meet head 0's attention and the view
+ * warns with the largest difference between softmax(q·k/√d) and the data.
  */
 export const Mismatch: Story = {
   name: 'Deliberate mismatch: vectors of one head, attention of another (synthetic)',
   args: { layer: 0, head: 5, token: 6 },
-  render: (args) => view(swapHeads(bertPair, 0, 0, 5), args),
-};
-
-/** Attention alone cannot show how it is computed: the error names the missing queries. */
-export const NoVectors: Story = {
-  name: 'Attention without vectors: error state',
-  render: (args) => view(syntheticAttention({ tokens: BERT_PAIR.tokens, layers: 2, heads: 4 }), args),
+  render: (args) =>
+    view(
+      swapHeads(
+        syntheticNeuron({
+          tokens: BERT_PAIR.tokens,
+          layers: 1,
+          heads: 12,
+          dim: 64,
+          sentenceBStart: BERT_PAIR.sentenceBStart,
+        }),
+        0,
+        0,
+        5,
+      ),
+      args,
+    ),
 };
 
 /**
- * A page can drive the neuron view from the model view's `attn-head-select`: plain DOM sets its
- * layer and head to the cell that was opened. Both start on layer 5, head 6 (a previous-token head).
+ * Attention alone (the demo pair without its vectors) cannot show how it is computed: the error
+ * names the missing queries.
  */
+export const NoVectors: Story = {
+  name: 'Attention without vectors: error state',
+  render: (args) => view(without(bertPair, 'queries', 'keys', 'values'), args),
+};
+
 export const Linked: Story = {
-  name: 'Linked to a model view (synthetic)',
+  name: 'Linked to a model view (attnviz-demo-bert)',
+  parameters: described(
+    `A page can drive the neuron view from the model view's \`attn-head-select\`: plain DOM sets its ` +
+      `layer and head to the cell that was opened. Both start on ${headName(NEIGHBOUR)}, ` +
+      `attnviz-demo-bert's neighbour head (${NEIGHBOUR.value.toFixed(2)} of its attention on the ` +
+      `${NEIGHBOUR.figure} token over held-out text, analyze.py).`,
+  ),
   render: (args) => {
     const link = (e: CustomEvent<AttnHeadSelectDetail>) => {
       const { layer, head } = e.detail;
@@ -219,11 +312,11 @@ export const Linked: Story = {
         <attn-model-view
           .data=${bertPair}
           theme=${args.theme}
-          selected-layer="5"
-          selected-head="6"
+          selected-layer=${NEIGHBOUR.layer}
+          selected-head=${NEIGHBOUR.head}
           no-detail
         ></attn-model-view>
-        ${view(bertPair, { ...args, layer: 5, head: 6 })}
+        ${view(bertPair, { ...args, layer: NEIGHBOUR.layer, head: NEIGHBOUR.head })}
       </div>`;
   },
 };

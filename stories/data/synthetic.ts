@@ -31,7 +31,7 @@ const BIDIRECTIONAL: readonly HeadPattern[] = [
 const CAUSAL: readonly HeadPattern[] = ['first', 'previous', 'delimiter', 'self', 'local', 'broad'];
 
 /** The pattern a head follows. */
-export function patternOf(layer: number, head: number, causal: boolean): HeadPattern {
+function patternOf(layer: number, head: number, causal: boolean): HeadPattern {
   const list = causal ? CAUSAL : BIDIRECTIONAL;
   return list[(layer * 5 + head * 3) % list.length]!;
 }
@@ -128,8 +128,6 @@ export function syntheticEncoderDecoder() {
 export interface SyntheticNeuronOptions extends SyntheticOptions {
   /** Dimension of each head's query, key and value vectors (default 64). */
   readonly dim?: number;
-  /** Include value vectors (default true). */
-  readonly values?: boolean;
 }
 
 /**
@@ -149,7 +147,7 @@ export function syntheticNeuron(o: SyntheticNeuronOptions): AttentionSetInput {
   const H = o.heads;
   const q = new Float32Array(L * H * n * d);
   const k = new Float32Array(L * H * n * d);
-  const v = o.values === false ? undefined : new Float32Array(L * H * n * d);
+  const v = new Float32Array(L * H * n * d);
   const attention = new Float32Array(L * H * n * n);
   const delimiter = o.tokens.map(isDelimiter);
   const frequencies = [0.35, 0.9, 1.7];
@@ -161,7 +159,7 @@ export function syntheticNeuron(o: SyntheticNeuronOptions): AttentionSetInput {
       for (let i = 0; i < n * d; i++) {
         q[base + i] = 0.7 * gaussian(random);
         k[base + i] = 0.7 * gaussian(random);
-        if (v) v[base + i] = gaussian(random);
+        v[base + i] = gaussian(random);
       }
       // The dimensions that carry the pattern, at seeded places.
       const dims = Array.from({ length: d }, (_, i) => i)
@@ -206,7 +204,7 @@ export function syntheticNeuron(o: SyntheticNeuronOptions): AttentionSetInput {
     attention: { dims: [L, H, n, n], data: attention },
     queries: { dims, data: q },
     keys: { dims, data: k },
-    ...(v ? { values: { dims, data: v } } : {}),
+    values: { dims, data: v },
     causal,
     ...(o.sentenceBStart !== undefined ? { sentenceBStart: o.sentenceBStart } : {}),
   };

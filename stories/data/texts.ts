@@ -26,26 +26,6 @@ export const BERT_PAIR = {
   sentenceBStart: 9,
 };
 
-export const GPT2_SENTENCE = [
-  'The',
-  'Ġquick',
-  ',',
-  'Ġbrown',
-  'Ġfox',
-  'Ġjumps',
-  'Ġover',
-  'Ġthe',
-  'Ġlazy',
-  'Ġdog',
-  '.',
-  'ĠThe',
-  'Ġdog',
-  'Ġdid',
-  "Ġn't",
-  'Ġmind',
-  '.',
-];
-
 const PARAGRAPH =
   'the river ran wide and slow past the mill , and the miller watched it turn the wheel . ' +
   'each morning he counted the sacks of grain , wrote the numbers in a book , and walked to the village . ' +
