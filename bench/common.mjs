@@ -1,23 +1,14 @@
 // What the benchmarks share: Debian's headless Chromium with one set of flags, medians, tables.
 import os from 'node:os';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS as BASE_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
-/** Flags for Debian's Chromium as root with no GPU and no network chatter (see DESIGN.md). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-precise-memory-info',
-  '--js-flags=--expose-gc',
-];
+/** The shared flags, plus what measuring needs: precise heap figures and a callable gc(). */
+export const CHROMIUM_ARGS = [...BASE_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'];
 
 export function launchChromium(options = {}) {
   return puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     ...options,

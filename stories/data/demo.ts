@@ -12,11 +12,7 @@ import { displayTokens } from '../../src/core/tokens.js';
 import analysisJson from '../../demo/data/analysis.json';
 import bertJson from '../../demo/data/attnviz-demo-bert.json';
 import gptJson from '../../demo/data/attnviz-demo-gpt.json';
-
-interface Packed {
-  readonly dims: number[];
-  readonly float32: string;
-}
+import { unpack, type Packed } from './packed.js';
 
 interface DemoExample {
   readonly text: string;
@@ -43,12 +39,8 @@ export type DemoModel = 'gpt' | 'bert';
 
 const FILES: Record<DemoModel, DemoFile> = { gpt: gptJson as DemoFile, bert: bertJson as DemoFile };
 
-/** base64 of little-endian float32 → the values (every platform a browser runs on is little-endian). */
 function decode(t: Packed): { dims: number[]; data: Float32Array } {
-  const text = atob(t.float32);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return { dims: t.dims, data: new Float32Array(bytes.buffer) };
+  return { dims: t.dims, data: unpack(t) };
 }
 
 const cache = new Map<string, AttentionSetInput>();

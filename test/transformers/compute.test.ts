@@ -21,6 +21,7 @@ import {
 import { lastTapThread } from '../../src/transformers/off-thread.js';
 import { GRAPH_FIELDS, readModel } from '../../src/transformers/onnx.js';
 import { readFields } from '../../src/transformers/proto.js';
+import { maxDiff } from '../support/compare.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -43,14 +44,6 @@ interface Reference {
 
 async function reference(name: string): Promise<Reference> {
   return (await fetch(`${BASE}/${name}/reference.json`)).json() as Promise<Reference>;
-}
-
-function maxDiff(actual: Float32Array, expected: number[][][][]): number {
-  const flat = expected.flat(3);
-  expect(actual.length).to.equal(flat.length);
-  let m = 0;
-  flat.forEach((v, i) => (m = Math.max(m, Math.abs(v - actual[i]!))));
-  return m;
 }
 
 const PACKAGES: [string, TransformersModule][] = [

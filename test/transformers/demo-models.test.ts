@@ -12,13 +12,11 @@ import * as hf from '@huggingface/transformers';
 import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
 import { computeAttention, type OrtModule, type TransformersModule } from '../../src/transformers/index.js';
+import { unpack as decode, type Packed } from '../../stories/data/packed.js';
+import { maxDiff } from '../support/compare.js';
 
 ort.env.wasm.numThreads = 1;
 
-interface Packed {
-  dims: number[];
-  float32: string;
-}
 interface Example {
   text: string;
   textPair?: string;
@@ -35,20 +33,6 @@ interface DemoFile {
   causal: boolean;
   examples: Example[];
 }
-
-const decode = (t: Packed): Float32Array => {
-  const text = atob(t.float32);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
-};
-
-const maxDiff = (a: Float32Array, b: Float32Array): number => {
-  expect(a.length).to.equal(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-};
 
 // model.onnx computes in float32 from the float16-rounded weights PyTorch used: float32 rounding
 // only (measured, both packages, every example: attention ≤ 8.0e-7, vectors ≤ 1.5e-6).

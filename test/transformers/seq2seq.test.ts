@@ -26,6 +26,7 @@ import { inlineNoPastBranch } from '../../src/transformers/inline.js';
 import { readModel, type OnnxGraph } from '../../src/transformers/onnx.js';
 import { Writer } from '../../src/transformers/proto.js';
 import { addGraphOutputs } from '../../src/transformers/tap.js';
+import { maxDiff } from '../support/compare.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -63,14 +64,6 @@ async function json<T>(path: string): Promise<T> {
 
 async function bytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(`${BASE}/${path}`)).arrayBuffer());
-}
-
-function maxDiff(actual: Float32Array, expected: Nested): number {
-  const flat = expected.flat(3);
-  expect(actual.length).to.equal(flat.length);
-  let m = 0;
-  flat.forEach((v, i) => (m = Math.max(m, Math.abs(v - actual[i]!))));
-  return m;
 }
 
 /** A component's weights, queries, keys and values against PyTorch's; rows sum to 1; causal zeros exact. */
