@@ -7,8 +7,10 @@
 import * as transformers from '@huggingface/transformers';
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/define.js';
 import { useTransformers, type TransformersModule } from '../src/transformers/index.js';
+import { bertNeighbourHead } from './data/demo.js';
 
 useTransformers(transformers as unknown as TransformersModule, { dtype: 'fp32' });
 
@@ -19,6 +21,8 @@ interface Args {
   text: string;
   textPair: string;
   view: View;
+  /** The head view's layer (by default its first). */
+  layer?: number;
 }
 
 const MODELS: Record<string, string> = {
@@ -46,6 +50,7 @@ function live(args: Args) {
           model=${args.model}
           text=${args.text}
           text-pair=${isBert && args.textPair ? args.textPair : ''}
+          layer=${ifDefined(args.layer)}
         ></attn-head-view>`
       : args.view === 'attn-model-view'
         ? html`<attn-model-view model=${args.model} text=${args.text}></attn-model-view>`
@@ -81,6 +86,7 @@ const meta: Meta<Args> = {
     view: { control: 'inline-radio', options: ['attn-head-view', 'attn-model-view', 'attn-neuron-view'] },
     text: { control: 'text' },
     textPair: { control: 'text' },
+    layer: { control: { type: 'number', min: 0 } },
   },
 };
 export default meta;
@@ -97,6 +103,9 @@ export const DemoGptHeadView: Story = {
   },
 };
 
+/** The layer of attnviz-demo-bert's strongest neighbour head (docs/demo-models.md). */
+const NEIGHBOUR_LAYER = bertNeighbourHead().layer;
+
 export const DemoBertPair: Story = {
   name: 'attnviz-demo-bert: sentence pair, head view',
   args: {
@@ -104,6 +113,14 @@ export const DemoBertPair: Story = {
     view: 'attn-head-view',
     text: 'the cat sat on the mat',
     textPair: 'the cat lay on the rug',
+    layer: NEIGHBOUR_LAYER,
+  },
+  parameters: {
+    docs: {
+      description: {
+        story: `Layer ${NEIGHBOUR_LAYER}, where attnviz-demo-bert's previous- and next-token heads are.`,
+      },
+    },
   },
 };
 

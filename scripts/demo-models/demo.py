@@ -80,6 +80,9 @@ class BertMaskedLM(nn.Module):
         self.decoder_bias = nn.Parameter(torch.zeros(vocab_size))
 
     def forward(self, input_ids, attention_mask, token_type_ids, taps=None):
-        x = self.bert(input_ids, attention_mask, token_type_ids, taps)
-        x = self.transform_norm(gelu(self.transform(x)))
+        return self.head(self.bert(input_ids, attention_mask, token_type_ids, taps))
+
+    def head(self, hidden):
+        """Logits from final hidden states (training runs it on the masked positions only)."""
+        x = self.transform_norm(gelu(self.transform(hidden)))
         return torch.matmul(x, self.bert.word_embeddings.weight.t()) + self.decoder_bias

@@ -158,12 +158,19 @@ def model_card(kind, name, result, sizes):
     arch = "GPT-2 (causal language model)" if kind == "gpt" else "BERT (masked language model)"
     tok = "byte-level BPE (GPT-2's scheme)" if kind == "gpt" else "uncased WordPiece"
     files = "\n".join(f"- `{path}`: {size / 1e6:.2f} MB" for path, size in sorted(sizes.items()))
+    runs = [result]
+    while "continues" in runs[-1]:
+        runs.append(runs[-1]["continues"])
+    steps = sum(r["steps"] for r in runs)
+    minutes = sum(r["seconds"] for r in runs) / 60
+    shape = "windows of 128 tokens" if kind == "gpt" else "sequences of up to 128 tokens"
     return f"""# {name}
 
 A small demo model for attnviz: {arch}, 4 layers, 4 heads, d_model 128, context 128, a
 {tok} vocabulary of 4096 learned from the corpus. Trained here on CPU by
-scripts/demo-models/train.py for {result["steps"]} steps of 32 × 128 tokens; held-out loss
-{result["heldOutLoss"]:.2f} nats/token against {result["unigramLoss"]:.2f} for a unigram model. What its heads
+scripts/demo-models/train.py for {steps} steps of 32 {shape} ({minutes:.0f} minutes in
+{len(runs)} runs); held-out loss {result["heldOutLoss"]:.2f} nats/token (as train.py measures it)
+against {result["unigramLoss"]:.2f} for a unigram model. What its heads
 learned: docs/demo-models.md.
 
 It is a demonstration model, far too small to be useful for anything but looking at attention.
