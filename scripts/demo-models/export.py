@@ -157,6 +157,7 @@ def examples(kind, model, tokenizer, c):
 def model_card(kind, name, result, sizes):
     arch = "GPT-2 (causal language model)" if kind == "gpt" else "BERT (masked language model)"
     tok = "byte-level BPE (GPT-2's scheme)" if kind == "gpt" else "uncased WordPiece"
+    c = CONFIGS[kind]
     files = "\n".join(f"- `{path}`: {size / 1e6:.2f} MB" for path, size in sorted(sizes.items()))
     runs = [result]
     while "continues" in runs[-1]:
@@ -166,8 +167,8 @@ def model_card(kind, name, result, sizes):
     shape = "windows of 128 tokens" if kind == "gpt" else "sequences of up to 128 tokens"
     return f"""# {name}
 
-A small demo model for attnviz: {arch}, 4 layers, 4 heads, d_model 128, context 128, a
-{tok} vocabulary of 4096 learned from the corpus. Trained here on CPU by
+A small demo model for attnviz: {arch}, {c["layers"]} layers, {c["heads"]} heads, d_model {c["hidden"]}, context {c["context"]}, a
+{tok} vocabulary of {c["vocab"]} learned from the corpus. Trained here on CPU by
 scripts/demo-models/train.py for {steps} steps of 32 {shape} ({minutes:.0f} minutes in
 {len(runs)} runs); held-out loss {result["heldOutLoss"]:.2f} nats/token (as train.py measures it)
 against {result["unigramLoss"]:.2f} for a unigram model. What its heads

@@ -291,7 +291,8 @@ def main():
         running.append(float(loss))
         if (step + 1) % 50 == 0:
             rate = (time.time() - start) / (step + 1)
-            eta = rate * (args.steps - step - 1) / 60
+            # Whichever of the step and time budgets runs out first ends the run.
+            eta = min(rate * (args.steps - step - 1), budget - (time.time() - start)) / 60
             say(f"step {step + 1}: loss {sum(running) / len(running):.3f}, {rate:.2f} s/step, eta {eta:.0f} min")
             running = []
         if (step + 1) % EVAL_EVERY == 0:
