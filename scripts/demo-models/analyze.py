@@ -2,6 +2,7 @@
 """Measures what the demo models' heads learned and writes the report docs/demo-models.md.
 
     /usr/bin/python3 scripts/demo-models/analyze.py [--cache DIR]
+    /usr/bin/python3 scripts/demo-models/analyze.py --probe bert --cache DIR   # one checkpoint, quickly
 
 Reads train.py's checkpoints (weights rounded to float16, as exported) and the held-out text (the
 paragraphs corpus.py holds out), and measures, per head, the mean attention a token gives:
@@ -183,26 +184,28 @@ def main():
     parser.add_argument("--cache", default="/tmp/attnviz-corpus")
     parser.add_argument("--report", default=os.path.join(ROOT, "docs", "demo-models.md"))
     parser.add_argument("--data", default=os.path.join(ROOT, "demo", "data", "analysis.json"))
+    parser.add_argument(
+        "--probe",
+        choices=["gpt", "bert"],
+        help="only print one checkpoint's per-head figures and loss, on the first 256 held-out "
+        "sequences (BERT) or 64 windows (GPT), in about a minute; writes nothing",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     held = [p for _, h in corpus.load(args.cache).values() for p in h]
+    if args.probe:
+        model, tokenizer, result = load(args.probe, args.cache)
+        limit = 64 if args.probe == "gpt" else 256
+        figures, loss, _, _ = measure(args.probe, model, tokenizer, held, limit)
+        print(f"{result['steps']} steps: held-out loss {loss:.3f}, unigram {result['unigramLoss']:.3f}")
+        for key, grid in figures.items():
+            if isinstance(grid, list):
+                print(key.ljust(20), " ".join(f"{v:.2f}" for row in grid for v in row))
+        return
     out = {}
     for kind in ("gpt", "bert"):
         model, tokenizer, result = load(kind, args.cache)
-        stream = encode_paragraphs(kind, tokenizer, held)
-        size = CONFIGS[kind]["context"]
-        if kind == "gpt":
-            windows = gpt_windows(stream, size)
-            figures = head_figures(kind, model, windows, tokenizer)
-            loss = gpt_loss(model, windows)
-            extra = induction(model, tokenizer)
-            queries = windows.shape[0] * (size - 1)
-        else:
-            rows, types = bert_windows(stream, tokenizer, size)
-            figures = head_figures(kind, model, rows, tokenizer, types)
-            loss = bert_loss(model, rows, types, tokenizer)
-            extra = {}
-            queries = rows.shape[0] * (size - 1)
+        figures, loss, extra, queries = measure(kind, model, tokenizer, held)
         out[kind] = {
             "model": NAMES[kind],
             "training": result,
@@ -214,6 +217,21 @@ def main():
         }
         print(kind, json.dumps({k: v for k, v in out[kind].items() if k != "heads"})[:400])
     write(out, args)
+
+
+def measure(kind, model, tokenizer, held, limit=None):
+    """Per-head figures, held-out loss, extra figures (GPT: induction, unless `limit`) and the
+    number of query positions, on the held-out paragraphs (the first `limit` sequences if given)."""
+    stream = encode_paragraphs(kind, tokenizer, held)
+    size = CONFIGS[kind]["context"]
+    if kind == "gpt":
+        windows = gpt_windows(stream, size)[:limit]
+        extra = induction(model, tokenizer) if limit is None else {}
+        return head_figures(kind, model, windows, tokenizer), gpt_loss(model, windows), extra, windows.shape[0] * (size - 1)
+    rows, types = bert_windows(stream, tokenizer, size)
+    rows, types = rows[:limit], types[:limit]
+    figures = head_figures(kind, model, rows, tokenizer, types)
+    return figures, bert_loss(model, rows, types, tokenizer), {}, rows.shape[0] * (size - 1)
 
 
 def rounded(value):
@@ -331,23 +349,23 @@ def report(out):
         "this one, whose heads found work, has none above 0.5 after its 104 minutes.",
         "",
         "No run grew a sink head once its heads had positional work. On the unigram plateau, heads",
-        "with nothing better to do put their attention on [CLS] (0.80 above; 0.35–0.53 over 128",
-        "tokens in later plateau runs); as neighbour heads formed, every head's share on [CLS] and",
-        "[SEP] fell to a few hundredths and stayed there. Tried after that, measured on 256 held-out",
-        "sequences of 128 tokens, none reaching even 0.3 (the bar of Gu et al. 2024, whose sinks",
-        "appear in models trained on 5 billion tokens; this BERT saw about 13 million): this BERT's",
-        "third run, with weight decay 0.1, which they report makes sinks stronger (head 0.0 on",
-        "[CLS]: 0.18 → 0.23); 19 more minutes from it at peak learning rates of 5e-4 and 1e-3 (0.20",
-        "and 0.23; masked-LM loss on those sequences 3.49 and 3.45, this BERT's 3.53); and, so that",
-        "spare heads might turn into no-ops as in BERT-base's 144, BERTs with 8 heads of 16",
-        "dimensions per layer trained the same way from scratch: with weight decay 0.1 for 104",
-        "minutes (neighbour heads 0.84 / 0.84, loss 3.61, at most 0.03 on [CLS] and 0.12 on [SEP]),",
-        "with weight decay 0.5, stopped after an hour (0.03 / 0.09), and with a peak learning rate of",
-        "2e-3 and weight decay 0.1 throughout, still on the plateau after 32 minutes (one 0.53 [CLS]",
-        "head, no neighbour head, loss 6.31). Nor did 33 more minutes from this BERT with BERT's",
-        "next-sentence prediction added (half the B segments from a random place, a classifier on",
-        "[CLS]; a trial copy of train.py, not kept), at 30% and at 15% masking: [CLS] 0.20 / 0.21,",
-        "[SEP] 0.05 / 0.03.",
+        "with nothing better to do put their attention on [CLS] (0.80 above; 0.49 in the plateau",
+        "run below); as neighbour heads formed, every head's share on [CLS] and",
+        "[SEP] fell to a few hundredths and stayed there. Tried after that, none reaching even 0.3",
+        "(the bar of Gu et al. 2024, whose sinks appear in models trained on 5 billion tokens; this",
+        "BERT saw about 13 million); figures of `analyze.py --probe bert` (the first 256 held-out",
+        "sequences; this BERT there: 0.23 on [CLS], 0.11 on [SEP], loss 3.64): this BERT's third run,",
+        "with weight decay 0.1, which they report makes sinks stronger (head 0.0 on [CLS]: 0.18 →",
+        "0.23); 19 more minutes from it at peak learning rates of 5e-4 and 1e-3 ([CLS] 0.20 and 0.22,",
+        "loss 3.59 and 3.57); and, so that spare heads might turn into no-ops as in BERT-base's 144,",
+        "BERTs with 8 heads of 16 dimensions per layer (CONFIGS changed locally) trained the same",
+        "way from scratch: with weight decay 0.1 for 104 minutes (neighbour heads 0.84 / 0.83, loss",
+        "3.72, at most 0.03 on [CLS] and 0.11 on [SEP]), with weight decay 0.5, stopped after an hour",
+        "(0.03 / 0.07, loss 4.24), and with a peak learning rate of 2e-3 and weight decay 0.1",
+        "throughout, still on the plateau after 32 minutes (one 0.49 [CLS] head, no neighbour head,",
+        "loss 6.33). Nor did 33 more minutes from this BERT with BERT's next-sentence prediction added",
+        "(half the B segments from a random place, a classifier on [CLS]; a trial copy of train.py,",
+        "not kept), at 30% and at 15% masking: [CLS] 0.20 / 0.21, [SEP] 0.05 / 0.03.",
     ]
     lines += [
         "",

@@ -164,12 +164,12 @@ def model_card(kind, name, result, sizes):
         runs.append(runs[-1]["continues"])
     steps = sum(r["steps"] for r in runs)
     minutes = sum(r["seconds"] for r in runs) / 60
-    shape = "windows of 128 tokens" if kind == "gpt" else "sequences of up to 128 tokens"
+    shape = f"windows of {c['context']} tokens" if kind == "gpt" else f"sequences of up to {c['context']} tokens"
     return f"""# {name}
 
 A small demo model for attnviz: {arch}, {c["layers"]} layers, {c["heads"]} heads, d_model {c["hidden"]}, context {c["context"]}, a
 {tok} vocabulary of {c["vocab"]} learned from the corpus. Trained here on CPU by
-scripts/demo-models/train.py for {steps} steps of 32 {shape} ({minutes:.0f} minutes in
+scripts/demo-models/train.py for {steps} steps of {result["batch"]} {shape} ({minutes:.0f} minutes in
 {len(runs)} runs); held-out loss {result["heldOutLoss"]:.2f} nats/token (as train.py measures it)
 against {result["unigramLoss"]:.2f} for a unigram model. What its heads
 learned: docs/demo-models.md.
