@@ -164,6 +164,32 @@ def induction(model, tokenizer):
     }
 
 
+def copy_figures(kind, model, tokenizer, held, limit):
+    """The probe's sequences with their second part made a copy of the first (BERT: B of A; GPT:
+    the window's second half of its first): per head, the mean attention from a copied token to
+    the key a copy head reads (BERT: its first occurrence; GPT: the token after it, as induction),
+    and the loss without and with the copy (BERT: masked LM over the row; GPT: on the first half
+    against the second)."""
+    stream = encode_paragraphs(kind, tokenizer, held)
+    size = CONFIGS[kind]["context"]
+    if kind == "gpt":
+        half = size // 2
+        windows = gpt_windows(stream, size)[:limit].clone()
+        windows[:, half:] = windows[:, :half]
+        att, logits = attention_of("gpt", model, windows)
+        q = torch.arange(half, size - 1)
+        ce = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), windows[:, 1:], reduction="none")
+        return att[..., q, q - half + 1].mean(dim=(0, 3)), float(ce[:, : half - 1].mean()), float(ce[:, half:].mean())
+    rows, types = bert_windows(stream, tokenizer, size)
+    rows, types = rows[:limit], types[:limit]
+    half = (size - 3) // 2  # A's length; B starts after [CLS] A [SEP]
+    copied = rows.clone()
+    copied[:, half + 2 : size - 1] = rows[:, 1 + torch.arange(size - 3 - half) % half]
+    q = torch.arange(half + 2, 2 * half + 2)
+    share = sum(attention_of("bert", model, copied[i : i + BATCH], types[i : i + BATCH])[0][..., q, q - half - 1].sum(dim=(0, 3)) for i in range(0, len(rows), BATCH))
+    return share / (len(rows) * len(q)), bert_loss(model, rows, types, tokenizer), bert_loss(model, copied, types, tokenizer)
+
+
 def best(figures, key):
     grid = figures[key]
     value, layer, head = max((v, l, h) for l, row in enumerate(grid) for h, v in enumerate(row))
@@ -188,7 +214,8 @@ def main():
         "--probe",
         choices=["gpt", "bert"],
         help="only print one checkpoint's per-head figures and loss, on the first 256 held-out "
-        "sequences (BERT) or 64 windows (GPT), in about a minute; writes nothing",
+        "sequences (BERT) or 64 windows (GPT), and on the same with their second part made a copy of "
+        "the first (attention to the copy, loss), in about a minute; writes nothing",
     )
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -201,6 +228,9 @@ def main():
         for key, grid in figures.items():
             if isinstance(grid, list):
                 print(key.ljust(20), " ".join(f"{v:.2f}" for row in grid for v in row))
+        share, plain, copy = copy_figures(args.probe, model, tokenizer, held, limit)
+        print("to the copy".ljust(20), " ".join(f"{v:.2f}" for v in share.flatten().tolist()))
+        print(f"loss {'first half' if args.probe == 'gpt' else 'plain'} {plain:.3f}, {'second half' if args.probe == 'gpt' else 'copied'} {copy:.3f}")
         return
     out = {}
     for kind in ("gpt", "bert"):
@@ -365,7 +395,25 @@ def report(out):
         "throughout, still on the plateau after 32 minutes (one 0.49 [CLS] head, no neighbour head,",
         "loss 6.33). Nor did 33 more minutes from this BERT with BERT's next-sentence prediction added",
         "(half the B segments from a random place, a classifier on [CLS]; a trial copy of train.py,",
-        "not kept), at 30% and at 15% masking: [CLS] 0.20 / 0.21, [SEP] 0.05 / 0.03.",
+        "not kept), at 30% and at 15% masking: [CLS] 0.20 / 0.21, [SEP] 0.05 / 0.03. Last, a copy",
+        "task, so that a head would have work in some sequences only and need a no-op in the others",
+        "(`train.py --repeat-rate`; `--probe` measures it on the same sequences with B made a copy of",
+        "A): 35 more minutes from this BERT (peak learning rate 1e-3, weight decay 0.01) with half the",
+        "training pairs' B segment a copy of A grew a copy head, 2.2, putting 0.46 of its attention",
+        "from each B token on the same token in A (this BERT: at most 0.01), and the masked-LM loss",
+        "on the copied sequences fell to 2.46 (this BERT: 3.72). On plain text that head falls back",
+        "on the query token itself (0.28), not on [CLS] or [SEP] (at most 0.24 on [CLS], at head 0.0",
+        "as before, and 0.05 on [SEP]; loss 3.68). With a quarter of the pairs repeated the copy share",
+        "was 0.07 after 1,400 steps (stopped there; loss 3.64).",
+        "",
+        "GPT has no first-token sink either. The same copy signal, 35 more minutes from this GPT at a",
+        "peak learning rate of 1e-3 with 30% or 60% of the windows repeating themselves from a random",
+        "point, grew no head above 0.05 on the first token. On the probe's 64 held-out windows with",
+        "their second half made a copy of the first, the best head put 0.03 / 0.15 of its attention on",
+        "the token after the current one's first occurrence (this GPT: 0.01), and the second half's",
+        "loss was 3.65 / 3.34 against 3.75 / 3.82 on the first half (this GPT: 3.75 against 3.78): a",
+        "copy circuit beginning at 60%, at the price of the plain-text loss (3.83 against 3.75 on the",
+        "same windows), and still none on repeated random tokens (at most 0.02 / 0.04).",
     ]
     lines += [
         "",

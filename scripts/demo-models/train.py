@@ -90,23 +90,40 @@ def schedule(step, progress, warmup):
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
+def repeat_some(rows, split, rate, generator):
+    """Rows (a share `rate` of them) whose tokens from `split` on repeat those before it, cycled.
+
+    A token in the repeat can be read off its first occurrence, which only a head that finds it
+    by content (an induction or copy head) can do; on plain text such a head has nothing to find.
+    """
+    if rate:
+        chosen = torch.rand(len(rows), generator=generator) < rate
+        rows[chosen, split:] = rows[chosen][:, torch.arange(rows.shape[1] - split) % split]
+    return rows
+
+
 class GptBatches:
     """Windows of context+1 tokens from the paragraphs joined by <|endoftext|>."""
 
-    def __init__(self, stream, context, generator):
-        self.stream, self.context, self.generator = stream, context, generator
+    def __init__(self, stream, context, generator, repeat_rate=0.0):
+        self.stream, self.context, self.generator, self.repeat_rate = stream, context, generator, repeat_rate
 
     def __call__(self):
-        starts = torch.randint(0, len(self.stream) - self.context - 1, (BATCH,), generator=self.generator)
-        windows = torch.stack([self.stream[s : s + self.context + 1] for s in starts.tolist()])
+        g, size = self.generator, self.context + 1
+        starts = torch.randint(0, len(self.stream) - size, (BATCH,), generator=g)
+        windows = torch.stack([self.stream[s : s + size] for s in starts.tolist()])
+        if self.repeat_rate:
+            split = int(torch.randint(size // 4, 3 * size // 4 + 1, (1,), generator=g))
+            windows = repeat_some(windows, split, self.repeat_rate, g)
         return windows[:, :-1], windows[:, 1:]
 
 
 class BertBatches:
     """[CLS] A [SEP] B [SEP] with A and B consecutive runs of the stream, a length per batch."""
 
-    def __init__(self, stream, lengths, tokenizer, generator, mask_rate):
+    def __init__(self, stream, lengths, tokenizer, generator, mask_rate, repeat_rate=0.0):
         self.stream, self.lengths, self.generator, self.mask_rate = stream, lengths, generator, mask_rate
+        self.repeat_rate = repeat_rate
         self.ids = tokenizer.ids
         self.vocab = len(tokenizer.tokens)
         self.first_word = len([t for t in tokenizer.tokens if t.startswith("[")])
@@ -117,6 +134,7 @@ class BertBatches:
         split = int(torch.randint(n // 4, 3 * n // 4 + 1, (1,), generator=g))
         starts = torch.randint(0, len(self.stream) - n, (BATCH,), generator=g)
         body = torch.stack([self.stream[s : s + n] for s in starts.tolist()])
+        body = repeat_some(body, split, self.repeat_rate, g)  # B repeats A in some rows
         cls = torch.full((BATCH, 1), self.ids["[CLS]"])
         sep = torch.full((BATCH, 1), self.ids["[SEP]"])
         ids = torch.cat([cls, body[:, :split], sep, body[:, split:], sep], dim=1)
@@ -182,6 +200,13 @@ def main():
         metavar=("MIN", "MAX"),
         help="BERT: text tokens per training sequence (default 16 to context − 3; held-out batches always use that)",
     )
+    parser.add_argument(
+        "--repeat-rate",
+        type=float,
+        default=0.0,
+        help="share of training rows that repeat themselves (GPT: the window's start from a random "
+        "point on; BERT: segment A as segment B); held-out rows never do",
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -215,11 +240,12 @@ def main():
     full = [16, c["context"] - 3]  # BERT: text tokens per sequence, [CLS] and two [SEP]s besides
     if args.kind == "gpt":
         model = gpt_model(c)
-        batches, loss_of = GptBatches(train, c["context"], g), gpt_loss
+        batches, loss_of = GptBatches(train, c["context"], g, args.repeat_rate), gpt_loss
         held_batches = [GptBatches(held, c["context"], held_g)() for _ in range(EVAL_BATCHES)]
     else:
         model = BertMaskedLM(c, len(tokenizer.tokens))
-        batches, loss_of = BertBatches(train, args.lengths or full, tokenizer, g, args.mask_rate), bert_loss
+        batches = BertBatches(train, args.lengths or full, tokenizer, g, args.mask_rate, args.repeat_rate)
+        loss_of = bert_loss
         held_batches = [BertBatches(held, full, tokenizer, held_g, args.mask_rate)() for _ in range(EVAL_BATCHES)]
     earlier = None
     if args.resume:
@@ -261,6 +287,7 @@ def main():
             "learningRate": args.lr,
             "warmup": args.warmup,
             "weightDecay": args.weight_decay,
+            **({"repeatRate": args.repeat_rate} if args.repeat_rate else {}),
             **({"maskRate": args.mask_rate, "lengths": args.lengths or full} if args.kind == "bert" else {}),
             "seconds": round(time.time() - start),
             "trainTokens": len(train),
