@@ -31,6 +31,7 @@ sys.dont_write_bytecode = True
 import corpus  # noqa: E402
 from demo import CONFIGS, NAMES, encode_paragraphs  # noqa: E402
 from export import load  # noqa: E402
+from train import repeated  # noqa: E402
 
 BATCH = 16
 INDUCTION_LENGTH = 40
@@ -107,13 +108,15 @@ def gpt_windows(stream, size):
     return stream[: count * size].view(count, size)
 
 
-def bert_windows(stream, tokenizer, size):
-    """[CLS] A [SEP] B [SEP] from consecutive held-out text, A and B of equal length; no masking."""
+def bert_windows(stream, tokenizer, size, copy=False):
+    """[CLS] A [SEP] B [SEP] from consecutive held-out text, A and B of equal length; no masking.
+    With `copy`, B is a copy of A instead (train.py's `repeated`)."""
     n = size - 3
+    half = n // 2
     rows, types = [], []
     for start in range(0, len(stream) - n, n):
-        body = stream[start : start + n].tolist()
-        half = n // 2
+        body = stream[start : start + n]
+        body = (repeated(body[None], half)[0] if copy else body).tolist()
         ids = tokenizer.ids
         rows.append([ids["[CLS]"], *body[:half], ids["[SEP]"], *body[half:], ids["[SEP]"]])
         types.append([0] * (half + 2) + [1] * (n - half + 1))
@@ -150,11 +153,15 @@ def induction(model, tokenizer):
     its first copy, and the loss on each copy."""
     g = torch.Generator().manual_seed(5)
     first_word = 256  # byte tokens and the end-of-text token are left out
-    T = INDUCTION_LENGTH
-    half = torch.randint(first_word, tokenizer.eos_id, (INDUCTION_SEQUENCES, T), generator=g)
-    seqs = torch.cat([half, half], dim=1)
+    half = torch.randint(first_word, tokenizer.eos_id, (INDUCTION_SEQUENCES, INDUCTION_LENGTH), generator=g)
+    return copy_scores(model, torch.cat([half, half], dim=1), INDUCTION_LENGTH)
+
+
+def copy_scores(model, seqs, T):
+    """GPT on sequences whose tokens from T on repeat the first T: per head, the mean attention
+    from each token of the repeat to the token after its first occurrence, and the loss on each part."""
     att, logits = attention_of("gpt", model, seqs)
-    q = torch.arange(T, 2 * T)
+    q = torch.arange(T, seqs.shape[1])
     score = att[..., q, q - T + 1].mean(dim=(0, 3))
     ce = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), seqs[:, 1:], reduction="none")
     return {
@@ -164,27 +171,20 @@ def induction(model, tokenizer):
     }
 
 
-def copy_figures(kind, model, tokenizer, held, limit):
-    """The probe's sequences with their second part made a copy of the first (BERT: B of A; GPT:
-    the window's second half of its first): per head, the mean attention from a copied token to
-    the key a copy head reads (BERT: its first occurrence; GPT: the token after it, as induction),
-    and the loss without and with the copy (BERT: masked LM over the row; GPT: on the first half
-    against the second)."""
-    stream = encode_paragraphs(kind, tokenizer, held)
+def copy_figures(kind, model, tokenizer, stream, limit):
+    """The probe's sequences with their second part made a copy of the first (train.py's
+    `repeated`; BERT: B a copy of A): per head, the mean attention from a copied token to the key
+    a copy head reads (GPT: the token after its first occurrence, as `induction`; BERT: its first
+    occurrence), and the loss on the plain sequences and on the copies (GPT: on the first and the
+    second half)."""
     size = CONFIGS[kind]["context"]
     if kind == "gpt":
-        half = size // 2
-        windows = gpt_windows(stream, size)[:limit].clone()
-        windows[:, half:] = windows[:, :half]
-        att, logits = attention_of("gpt", model, windows)
-        q = torch.arange(half, size - 1)
-        ce = torch.nn.functional.cross_entropy(logits[:, :-1].transpose(1, 2), windows[:, 1:], reduction="none")
-        return att[..., q, q - half + 1].mean(dim=(0, 3)), float(ce[:, : half - 1].mean()), float(ce[:, half:].mean())
+        scores = copy_scores(model, repeated(gpt_windows(stream, size)[:limit], size // 2), size // 2)
+        return torch.tensor(scores["inductionScore"]), scores["lossFirstCopy"], scores["lossSecondCopy"]
     rows, types = bert_windows(stream, tokenizer, size)
-    rows, types = rows[:limit], types[:limit]
+    copied, _ = bert_windows(stream, tokenizer, size, copy=True)
+    rows, types, copied = rows[:limit], types[:limit], copied[:limit]
     half = (size - 3) // 2  # A's length; B starts after [CLS] A [SEP]
-    copied = rows.clone()
-    copied[:, half + 2 : size - 1] = rows[:, 1 + torch.arange(size - 3 - half) % half]
     q = torch.arange(half + 2, 2 * half + 2)
     share = sum(attention_of("bert", model, copied[i : i + BATCH], types[i : i + BATCH])[0][..., q, q - half - 1].sum(dim=(0, 3)) for i in range(0, len(rows), BATCH))
     return share / (len(rows) * len(q)), bert_loss(model, rows, types, tokenizer), bert_loss(model, copied, types, tokenizer)
@@ -224,12 +224,13 @@ def main():
     if args.probe:
         model, tokenizer, result = load(args.probe, args.cache)
         limit = 64 if args.probe == "gpt" else 256
-        figures, loss, _, _ = measure(args.probe, model, tokenizer, held, limit)
+        stream = encode_paragraphs(args.probe, tokenizer, held)
+        figures, loss, _, _ = measure(args.probe, model, tokenizer, stream, limit)
         print(f"{result['steps']} steps: held-out loss {loss:.3f}, unigram {result['unigramLoss']:.3f}")
         for key, grid in figures.items():
             if isinstance(grid, list):
                 print(key.ljust(20), " ".join(f"{v:.2f}" for row in grid for v in row))
-        share, plain, copy = copy_figures(args.probe, model, tokenizer, held, limit)
+        share, plain, copy = copy_figures(args.probe, model, tokenizer, stream, limit)
         print("to the copy".ljust(20), " ".join(f"{v:.2f}" for v in share.flatten().tolist()))
         print(f"loss {'first half' if args.probe == 'gpt' else 'plain'} {plain:.3f}, {'second half' if args.probe == 'gpt' else 'copied'} {copy:.3f}")
         if args.probe == "gpt":
@@ -240,7 +241,7 @@ def main():
     out = {}
     for kind in ("gpt", "bert"):
         model, tokenizer, result = load(kind, args.cache)
-        figures, loss, extra, queries = measure(kind, model, tokenizer, held)
+        figures, loss, extra, queries = measure(kind, model, tokenizer, encode_paragraphs(kind, tokenizer, held))
         out[kind] = {
             "model": NAMES[kind],
             "training": result,
@@ -254,10 +255,9 @@ def main():
     write(out, args)
 
 
-def measure(kind, model, tokenizer, held, limit=None):
+def measure(kind, model, tokenizer, stream, limit=None):
     """Per-head figures, held-out loss, extra figures (GPT: induction, unless `limit`) and the
-    number of query positions, on the held-out paragraphs (the first `limit` sequences if given)."""
-    stream = encode_paragraphs(kind, tokenizer, held)
+    number of query positions, on the held-out token stream (the first `limit` sequences if given)."""
     size = CONFIGS[kind]["context"]
     if kind == "gpt":
         windows = gpt_windows(stream, size)[:limit]
@@ -415,7 +415,7 @@ def report(out):
         "GPT has no first-token sink either. The same copy signal from this GPT, at a peak learning",
         "rate of 1e-3 with 60% of the windows repeating themselves from a random point, grew an",
         "induction head in 35 + 50 more minutes: 3.0, 0.51 on repeated random tokens (the loss on",
-        "the second copy 7.15 against 13.35 on the first) and 0.85 on the probe's 64 held-out windows",
+        "the second copy 7.15 against 13.35 on the first) and 0.84 on the probe's 64 held-out windows",
         "with their second half made a copy of the first (that half's loss 0.24 against 3.90). On",
         "plain text it, too, falls back on the query token itself (0.83), not on the first token",
         "(0.00; no head above 0.06 there), and the plain-text loss rose to 3.89 from this GPT's 3.75",

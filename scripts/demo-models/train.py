@@ -90,15 +90,20 @@ def schedule(step, progress, warmup):
     return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
-def repeat_some(rows, split, rate, generator):
-    """Rows (a share `rate` of them) whose tokens from `split` on repeat those before it, cycled.
+def repeated(rows, split):
+    """The rows with their tokens from `split` on a repeat of those before it, cycled.
 
     A token in the repeat can be read off its first occurrence, which only a head that finds it
     by content (an induction or copy head) can do; on plain text such a head has nothing to find.
     """
+    return torch.cat([rows[:, :split], rows[:, torch.arange(rows.shape[1] - split) % split]], dim=1)
+
+
+def repeat_some(rows, split, rate, generator):
+    """`repeated` for a share `rate` of the rows (drawing nothing from the generator at rate 0)."""
     if rate:
         chosen = torch.rand(len(rows), generator=generator) < rate
-        rows[chosen, split:] = rows[chosen][:, torch.arange(rows.shape[1] - split) % split]
+        rows[chosen] = repeated(rows[chosen], split)
     return rows
 
 
