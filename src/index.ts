@@ -10,7 +10,7 @@
  */
 export * from './core/index.js';
 export { AttnHeadView } from './components/head-view/head-view.js';
-export type { LineOpacity } from './components/head-view/head-scene.js';
+export * from './render/index.js';
 export { AttnModelView, type ThumbnailMode, type SortOrder } from './components/model-view/model-view.js';
 export { AttnNeuronView, type DimensionOrder } from './components/neuron-view/neuron-view.js';
 export type {

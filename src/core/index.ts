@@ -70,14 +70,6 @@ export {
 export { formatExact, formatWeight } from './format.js';
 export { toggleHead, soloHead, parseNumberList } from './heads.js';
 export {
-  headLayout,
-  rowCenter,
-  rowAt,
-  visibleRows,
-  type HeadLayout,
-  type HeadLayoutOptions,
-} from './layout.js';
-export {
   headSummary,
   headSummaries,
   isDelimiter,
@@ -88,8 +80,6 @@ export {
   type HeadSummary,
   type HeadSummaries,
 } from './summaries.js';
-export { binEdges, poolMax, poolMean, type PooledMatrix } from './pooling.js';
-export { gridLayout, cellX, cellY, type GridLayout, type GridLayoutOptions } from './grid.js';
 export {
   neuronRow,
   checkSoftmax,
@@ -102,3 +92,10 @@ export {
   type SoftmaxCheck,
   type ValueMix,
 } from './neuron.js';
+export {
+  registerAttentionLoader,
+  attentionLoader,
+  type AttentionLoader,
+  type SourceRequest,
+  type SourceProgress,
+} from './loader.js';

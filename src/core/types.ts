@@ -89,3 +89,6 @@ export interface FloatTensor {
   readonly data: Float32Array;
   readonly shape: readonly number[];
 }
+
+/** Which token column: queries (attending, left) or keys (attended, right). */
+export type TokenSide = 'query' | 'key';

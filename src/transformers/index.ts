@@ -10,7 +10,7 @@
  * useTransformers(transformers);
  * ```
  */
-import { registerAttentionLoader } from '../components/shared/source.js';
+import { registerAttentionLoader } from '../core/loader.js';
 import {
   computeAttention,
   type ComputeOptions,

@@ -10,7 +10,7 @@ import {
   registerAttentionLoader,
   type AttentionLoader,
   type SourceRequest,
-} from '../../src/components/shared/source.js';
+} from '../../src/core/loader.js';
 import { parseAttention } from '../../src/core/parse.js';
 import { SELF } from './fixtures.js';
 

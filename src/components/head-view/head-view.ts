@@ -14,7 +14,7 @@ import {
 } from '../../core/filters.js';
 import { formatExact, formatWeight } from '../../core/format.js';
 import { soloHead, toggleHead } from '../../core/heads.js';
-import { headLayout, visibleRows, type HeadLayout } from '../../core/layout.js';
+import { headLayout, visibleRows, type HeadLayout } from '../../render/head-layout.js';
 import { headPalette, relativeLuminance, toHex, type Rgb } from '../../core/palette.js';
 import { displayTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent } from '../../core/types.js';
@@ -22,10 +22,10 @@ import { resolveColor } from '../shared/colors.js';
 import { numberListConverter } from '../shared/converters.js';
 import { fire, type TokenSide } from '../shared/events.js';
 import { download, sceneToPng, sceneToSvg } from '../shared/export.js';
-import { LineList } from '../shared/raster.js';
+import { LineList } from '../../render/raster.js';
 import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
 import { ResizeController } from '../shared/resize-controller.js';
-import { LinesRaster, paintRects, type Scene, type SceneText } from '../shared/scene.js';
+import { LinesRaster, paintRects, type Scene, type SceneText } from '../../render/scene.js';
 import { resolveHeads, resolveLayer } from '../shared/selection.js';
 import { AttnView } from '../shared/attn-view.js';
 import { scrollViewStyles, swatchStyles, tokenStyles, viewStyles } from '../shared/styles.js';
@@ -39,7 +39,7 @@ import {
   labelTexts,
   type LineOpacity,
   type LineSource,
-} from './head-scene.js';
+} from '../../render/head-scene.js';
 import { headViewStyles } from './head-view.styles.js';
 
 interface TokenRef {

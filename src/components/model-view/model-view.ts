@@ -13,9 +13,9 @@ import {
   type AttentionFilter,
 } from '../../core/filters.js';
 import { formatExact } from '../../core/format.js';
-import { cellX, cellY, gridLayout, type GridLayout } from '../../core/grid.js';
+import { cellX, cellY, gridLayout, type GridLayout } from '../../render/grid-layout.js';
 import { headPalette, relativeLuminance, toHex, type Rgb } from '../../core/palette.js';
-import { poolMax, poolMean } from '../../core/pooling.js';
+import { poolMax, poolMean } from '../../render/pooling.js';
 import {
   headSummaries,
   headSummary,
@@ -36,7 +36,7 @@ import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
 import { ResizeController } from '../shared/resize-controller.js';
 import { AttnView } from '../shared/attn-view.js';
 import { viewStyles } from '../shared/styles.js';
-import { heatmapTile, linesTile, type TileStyle } from '../shared/thumbnails.js';
+import { heatmapTile, linesTile, type TileStyle } from '../../render/thumbnails.js';
 import { inheritTokens, themeStyles, type ThemeName } from '../shared/theme.js';
 import { modelViewStyles } from './model-view.styles.js';
 

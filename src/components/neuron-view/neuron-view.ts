@@ -5,7 +5,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { AttentionDataError, describe } from '../../core/errors.js';
 import { applyFilter, availableFilters, headMatrix } from '../../core/filters.js';
 import { formatExact } from '../../core/format.js';
-import { visibleRows } from '../../core/layout.js';
+import { visibleRows } from '../../render/head-layout.js';
 import {
   checkSoftmax,
   dimensionContributions,
@@ -20,19 +20,19 @@ import {
 import { headPalette, relativeLuminance, toHex, type Rgb } from '../../core/palette.js';
 import { displayTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent } from '../../core/types.js';
-import { focusLines } from '../head-view/head-scene.js';
+import { focusLines } from '../../render/head-scene.js';
 import { AttnView } from '../shared/attn-view.js';
 import { inkOn, resolveColor } from '../shared/colors.js';
 import { fire } from '../shared/events.js';
-import { LineList } from '../shared/raster.js';
+import { LineList } from '../../render/raster.js';
 import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
 import { ResizeController } from '../shared/resize-controller.js';
-import { LinesRaster } from '../shared/scene.js';
+import { LinesRaster } from '../../render/scene.js';
 import { resolveLayer } from '../shared/selection.js';
 import { scrollViewStyles, tokenStyles, viewStyles } from '../shared/styles.js';
 import { readPixels, themeStyles } from '../shared/theme.js';
 import { renderTokenColumn } from '../shared/token-column.js';
-import { neuronLayout, type NeuronColumn, type NeuronColumnId, type NeuronLayout } from './neuron-layout.js';
+import { neuronLayout, type NeuronColumn, type NeuronColumnId, type NeuronLayout } from '../../render/neuron-layout.js';
 import { neuronViewStyles } from './neuron-view.styles.js';
 
 /** Order of the dimensions in the vector columns. */

@@ -1,18 +1,29 @@
-import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { AttentionDataError, describe } from '../../core/errors.js';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { AttentionDataError } from '../../core/errors.js';
 import { availableFilters, type AttentionFilter } from '../../core/filters.js';
 import { parseAttention, type AttentionInput } from '../../core/parse.js';
 import type { AttentionData } from '../../core/types.js';
+import type { Scene } from '../../render/scene.js';
+import { keyword } from './attributes.js';
+import { download, sceneToPng, sceneToSvg } from './export.js';
+import { FrameController } from './frame-controller.js';
+import { LoadController } from './load-controller.js';
+import { ThemeController } from './theme-controller.js';
 import type { ThemeName } from './theme.js';
-import { attentionLoader, type SourceProgress } from './source.js';
+
+const THEMES: readonly ThemeName[] = ['light', 'dark', 'auto'];
 
 /**
- * What every view shares: the `data` property parsed once at the edge, the `filter` and `theme`
- * attributes, the error state (a parse or attribute error is shown in the element, never thrown
- * from rendering), and re-reading the theme when the system colour scheme changes. A view
- * implements `deriveState`, which resolves its attributes against the parsed data and throws
- * `AttentionDataError` for one the data cannot satisfy.
+ * What every view shares: the `data` property parsed once at the edge; `model`/`text` computed
+ * through the adapter (LoadController); the `filter` and `theme` attributes (ThemeController
+ * reads the tokens); work in later frames (FrameController, cancelled with the data it was for);
+ * the error state (a data, attribute or load error is shown in the element, never thrown from
+ * rendering); `drawComplete`; and export (`toSVG`, `toPNG`, `download`).
+ *
+ * A view implements `dataChanged` (forget what was derived from the old data), `deriveState`
+ * (resolve its attributes against the parsed data, throwing `AttentionDataError` for a bad one),
+ * `drawing` (true while frames are still to be drawn) and `exportScene`.
  */
 export abstract class AttnView extends LitElement {
   /** The attention to show: any input `parseAttention` accepts (bertviz JSON, nested arrays, tensors, per-layer lists). The same property on every view. */
@@ -44,102 +55,139 @@ export abstract class AttnView extends LitElement {
    */
   @property({ attribute: 'target-text' }) targetText: string | undefined;
 
-  /** Progress of computing attention from `model` and `text`, while it runs. */
-  @state() protected loading: SourceProgress | null = null;
-  private loadController: AbortController | undefined;
-  /** The error of the last load, shown with a Retry button. */
-  private loadError: string | undefined;
-
   /** The parsed `data`, or undefined when there is none or it is invalid. */
   protected parsed: AttentionData | undefined;
   /** What the view shows instead of the attention: the data's or an attribute's error. */
   protected error: string | undefined;
-  /** True when the theme tokens must be read again before drawing. */
-  protected themeDirty = true;
+  /** The theme's tokens as numbers, and the head palette. */
+  protected readonly themeTokens = new ThemeController(this);
+  /** Frames and idle work, dropped when the data changes or the element leaves the page. */
+  protected readonly frames = new FrameController(this);
+  protected readonly load = new LoadController(this, (data) => {
+    this.data = data;
+  });
   /** The parse error of the current `data`, kept until `data` changes. */
   private dataError: string | undefined;
-  private media: MediaQueryList | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.media = window.matchMedia('(prefers-color-scheme: dark)');
-    this.media.addEventListener('change', this.handleMediaChange);
-  }
+  private drawWaiters: (() => void)[] = [];
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.media?.removeEventListener('change', this.handleMediaChange);
-    this.loadController?.abort();
-  }
-
-  /** Computes attention from `model` and `text` (cancelling a load in flight), if both are set. */
-  private startLoad(): void {
-    this.loadController?.abort();
-    this.loadController = undefined;
-    this.loadError = undefined;
-    this.loading = null;
-    if (!this.model || this.text === undefined || this.text === null) return;
-    const loader = attentionLoader();
-    if (!loader) {
-      this.loadError = `model="${this.model}" needs the transformers.js adapter: import the module attnviz/transformers once (and install @huggingface/transformers or @xenova/transformers)`;
-      return;
-    }
-    const controller = new AbortController();
-    this.loadController = controller;
-    this.loading = { stage: 'tokenizer' };
-    loader({
-      model: this.model,
-      text: this.text,
-      ...(this.textPair !== undefined && this.textPair !== null ? { textPair: this.textPair } : {}),
-      ...(this.targetText !== undefined && this.targetText !== null ? { targetText: this.targetText } : {}),
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (this.loadController === controller) this.loading = p;
-      },
-    }).then(
-      (data) => {
-        if (this.loadController !== controller) return;
-        this.loadController = undefined;
-        this.loading = null;
-        this.data = data;
-        this.dispatchEvent(
-          new CustomEvent('attn-load', {
-            detail: { model: this.model ?? '' },
-            bubbles: true,
-            composed: true,
-          }),
-        );
-      },
-      (e: unknown) => {
-        if (this.loadController !== controller) return;
-        this.loadController = undefined;
-        this.loading = null;
-        this.loadError = e instanceof Error ? e.message : String(e);
-        this.requestUpdate();
-      },
-    );
+    // Nothing is drawn while away: whoever waits for a drawing must not wait forever.
+    this.resolveDrawWaiters();
   }
 
   /** Computes the attention again after a failed or cancelled load (the Retry button). */
   retry(): void {
-    this.startLoad();
-    this.requestUpdate();
+    this.load.retry();
   }
 
   /** Stops a load in flight. */
   cancelLoad(): void {
-    if (!this.loadController) return;
-    this.loadController.abort();
-    this.loadController = undefined;
-    this.loading = null;
-    this.loadError = `computing attention for ${this.model} was cancelled`;
+    this.load.cancel();
+  }
+
+  /** Re-reads the `--attn-*` theme tokens; call after changing them from outside at run time. */
+  refreshTheme(): void {
+    this.themeTokens.invalidate();
     this.requestUpdate();
   }
 
-  /** The loading or error state, or undefined when the view shows attention. */
+  /** Resolves when everything the view shows is drawn (large inputs take several frames). */
+  get drawComplete(): Promise<void> {
+    return this.updateComplete.then(() =>
+      this.drawing && !this.error && this.isConnected
+        ? new Promise<void>((resolve) => this.drawWaiters.push(resolve))
+        : undefined,
+    );
+  }
+
+  /** The view as it is now (layer, heads, focus, filter, theme) as a standalone SVG document. */
+  toSVG(): string {
+    return sceneToSvg(this.exportScene());
+  }
+
+  /** The view as it is now as a PNG, at `scale` device pixels per CSS pixel (default: the screen's). */
+  toPNG(scale = window.devicePixelRatio || 1): Promise<Blob> {
+    return sceneToPng(this.exportScene(), scale);
+  }
+
+  /** Saves the view as a file, as the toolbar's buttons do. */
+  async download(format: 'png' | 'svg'): Promise<void> {
+    const name = `${this.exportName()}.${format}`;
+    if (format === 'svg') download(this.toSVG(), name);
+    else download(await this.toPNG(), name);
+  }
+
+  /** Resets what a view derived from the previous `data` (called when `data` changes). */
+  protected abstract dataChanged(): void;
+
+  /** Resolves the view's attributes against `this.parsed`; throws `AttentionDataError` for a bad one. */
+  protected abstract deriveState(changed: PropertyValues<this>): void;
+
+  /** True while the view still has frames to draw for what it shows. */
+  protected abstract get drawing(): boolean;
+
+  /** The whole view as it is now, for `toSVG` and `toPNG`; throws when there is nothing to export. */
+  protected abstract exportScene(): Scene;
+
+  /** The file name (without extension) `download` offers. */
+  protected abstract exportName(): string;
+
+  /** Call after each draw: resolves `drawComplete` once nothing is left to draw. */
+  protected drawn(): void {
+    if (!this.drawing) this.resolveDrawWaiters();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model') || changed.has('text') || changed.has('textPair') || changed.has('targetText')) {
+      this.load.start();
+    } else if (changed.has('data')) {
+      this.load.clearError();
+    }
+    if (changed.has('data')) {
+      this.parsed = undefined;
+      this.dataError = undefined;
+      this.frames.cancel();
+      this.dataChanged();
+      if (this.data !== undefined && this.data !== null) {
+        try {
+          this.parsed = parseAttention(this.data);
+        } catch (e) {
+          this.dataError = errorMessage(e);
+        }
+      }
+    }
+    if (this.dataError) {
+      this.error = this.dataError;
+      this.resolveDrawWaiters();
+      return;
+    }
+    try {
+      keyword(this, 'theme', this.theme, THEMES);
+      // The attribute reflects only after this update; the theme's styles must apply now.
+      if (changed.has('theme')) {
+        if (this.getAttribute('theme') !== this.theme) this.setAttribute('theme', this.theme);
+        this.themeTokens.invalidate();
+      }
+      this.deriveState(changed);
+      this.error = undefined;
+    } catch (e) {
+      this.error = errorMessage(e);
+      this.resolveDrawWaiters();
+    }
+  }
+
+  /** The filter shown: the attribute, else the data's first (`all`, or the first component). */
+  protected get currentFilter(): AttentionFilter {
+    const filters = this.parsed ? availableFilters(this.parsed) : ['all' as const];
+    return this.filter ?? filters[0]!;
+  }
+
+  /** The loading, error or empty state, or undefined when the view shows attention. */
   protected renderStatus(): TemplateResult | undefined {
-    if (this.loading) {
-      const p = this.loading;
+    const state = this.load.state;
+    if (state.kind === 'loading') {
+      const p = state.progress;
       const stage = {
         tokenizer: 'loading the tokenizer',
         download: `downloading ${p.file ?? 'the model'}`,
@@ -159,74 +207,34 @@ export abstract class AttnView extends LitElement {
         <button type="button" @click=${() => this.cancelLoad()}>Cancel</button>
       </div>`;
     }
-    if (this.loadError) {
-      return html`<div class="error" part="error" role="alert">
-        ${this.loadError}
-        <div><button type="button" @click=${() => this.retry()}>Retry</button></div>
+    if (state.kind === 'error') {
+      return renderErrorBox(
+        'Could not compute attention',
+        state.message,
+        html`<button type="button" @click=${() => this.retry()}>Retry</button>`,
+      );
+    }
+    if (this.error) return renderErrorBox('Cannot show this attention', this.error);
+    if (!this.parsed) {
+      return html`<div class="empty" part="empty">
+        No attention data: set the <code>data</code> property, or <code>model</code> and <code>text</code>.
       </div>`;
     }
-    if (this.error) return html`<div class="error" part="error" role="alert">${this.error}</div>`;
     return undefined;
   }
 
-  /** Re-reads the `--attn-*` theme tokens; call after changing them from outside at run time. */
-  refreshTheme(): void {
-    this.themeDirty = true;
-    this.requestUpdate();
+  private resolveDrawWaiters(): void {
+    for (const resolve of this.drawWaiters.splice(0)) resolve();
   }
+}
 
-  /** Resets what a view derived from the previous `data` (called when `data` changes). */
-  protected abstract dataChanged(): void;
-
-  /** Resolves the view's attributes against `this.parsed`; throws `AttentionDataError` for a bad one. */
-  protected abstract deriveState(changed: PropertyValues<this>): void;
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('text') || changed.has('textPair') || changed.has('targetText')) {
-      this.startLoad();
-    } else if (changed.has('data')) {
-      this.loadError = undefined;
-    }
-    if (changed.has('data')) {
-      this.parsed = undefined;
-      this.dataError = undefined;
-      this.dataChanged();
-      if (this.data !== undefined && this.data !== null) {
-        try {
-          this.parsed = parseAttention(this.data);
-        } catch (e) {
-          this.dataError = errorMessage(e);
-        }
-      }
-    }
-    if (this.dataError) {
-      this.error = this.dataError;
-      return;
-    }
-    try {
-      if (!['light', 'dark', 'auto'].includes(this.theme)) {
-        throw new AttentionDataError('theme', '"light", "dark" or "auto"', describe(this.theme));
-      }
-      if (this.themeDirty || changed.has('theme')) {
-        // The attribute reflects only after this update; the theme's styles must apply now.
-        if (this.getAttribute('theme') !== this.theme) this.setAttribute('theme', this.theme);
-      }
-      this.deriveState(changed);
-      this.error = undefined;
-    } catch (e) {
-      this.error = errorMessage(e);
-    }
-  }
-
-  /** The filter shown: the attribute, else the data's first (`all`, or the first component). */
-  protected get currentFilter(): AttentionFilter {
-    const filters = this.parsed ? availableFilters(this.parsed) : ['all' as const];
-    return this.filter ?? filters[0]!;
-  }
-
-  private readonly handleMediaChange = (): void => {
-    this.refreshTheme();
-  };
+/** One layout for every error the views show: a heading, the message, and optional actions. */
+export function renderErrorBox(heading: string, message: string, actions?: TemplateResult): TemplateResult {
+  return html`<div class="error" part="error" role="alert">
+    <strong class="error-heading">${heading}</strong>
+    <p class="error-message">${message}</p>
+    ${actions ? html`<div class="error-actions">${actions}</div>` : nothing}
+  </div>`;
 }
 
 /** The message an error state shows: the data error's own, or a generic one (logged) for bugs. */

@@ -3,8 +3,9 @@
  * cross shadow roots (composed), so a page can listen on any ancestor.
  */
 
-/** Which token column: queries (attending, left) or keys (attended, right). */
-export type TokenSide = 'query' | 'key';
+import type { TokenSide } from '../../core/types.js';
+
+export type { TokenSide };
 
 export interface AttnLayerChangeDetail {
   /** The model's own number of the layer now shown. */

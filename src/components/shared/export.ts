@@ -5,7 +5,7 @@
  */
 import { create } from 'd3-selection';
 import { toHex } from '../../core/palette.js';
-import { LinesRaster, paintRects, paintTexts, type Scene } from './scene.js';
+import { LinesRaster, paintRects, paintTexts, type Scene, type SceneImage } from '../../render/scene.js';
 
 /** Largest canvas side and area Chromium accepts; bigger exports are scaled down to fit. */
 const MAX_CANVAS_SIDE = 32_767;
@@ -37,6 +37,9 @@ export function sceneToCanvas(scene: Scene, scale: number): HTMLCanvasElement {
   }
   ctx.save();
   ctx.scale(s, s);
+  for (const image of scene.images ?? []) {
+    ctx.drawImage(imageCanvas(image), image.x, image.y, image.width, image.height);
+  }
   paintRects(ctx, scene.rects, 0, scene.height);
   paintTexts(ctx, scene.texts, 0);
   ctx.restore();
@@ -53,6 +56,17 @@ export function sceneToCanvas(scene: Scene, scale: number): HTMLCanvasElement {
     stripCtx.putImageData(image, 0, 0);
     ctx.drawImage(strip, Math.round(scene.linesX0 * s), Math.round(top * s));
   }
+  return canvas;
+}
+
+/** A scene image on a canvas of its own pixel size. */
+function imageCanvas(image: SceneImage): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = image.pixelWidth;
+  canvas.height = image.pixelHeight;
+  const data = new ImageData(image.pixelWidth, image.pixelHeight);
+  data.data.set(image.pixels);
+  canvas.getContext('2d')?.putImageData(data, 0, 0);
   return canvas;
 }
 
@@ -82,6 +96,19 @@ export function sceneToSvg(scene: Scene): string {
   if (scene.background) {
     svg.append('rect').attr('width', '100%').attr('height', '100%').attr('fill', scene.background);
   }
+  svg
+    .append('g')
+    .attr('class', 'images')
+    .selectAll('image')
+    .data(scene.images ?? [])
+    .join('image')
+    .attr('x', (m) => round(m.x))
+    .attr('y', (m) => round(m.y))
+    .attr('width', (m) => round(m.width))
+    .attr('height', (m) => round(m.height))
+    .attr('preserveAspectRatio', 'none')
+    .attr('image-rendering', 'pixelated')
+    .attr('href', (m) => imageCanvas(m).toDataURL('image/png'));
   svg
     .append('g')
     .attr('class', 'rects')
@@ -121,7 +148,9 @@ export function sceneToSvg(scene: Scene): string {
     .attr('y', (t) => round(t.y))
     .attr('text-anchor', (t) => t.anchor)
     .attr('fill', (t) => t.color)
-    .attr('style', (t) => `font: ${t.font}`)
+    .attr('font-family', (t) => fontParts(t.font).family)
+    .attr('font-size', (t) => fontParts(t.font).size)
+    .attr('font-weight', (t) => fontParts(t.font).weight)
     .text((t) => t.text);
   const node = svg.node()!;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(node)}`;
@@ -140,6 +169,16 @@ export function download(content: Blob | string, filename: string, type = 'image
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/**
+ * A canvas font shorthand (`bold 13px system-ui, sans-serif`) as SVG presentation attributes:
+ * a `style` attribute is inline style, which a strict Content Security Policy refuses.
+ */
+function fontParts(font: string): { family: string; size: string; weight: string | null } {
+  const m = /^(?:(bold|normal|[1-9]00)\s+)?([\d.]+px)\s+(.+)$/.exec(font.trim());
+  if (!m) return { family: font, size: '13px', weight: null };
+  return { weight: m[1] ?? null, size: m[2]!, family: m[3]! };
 }
 
 function round(v: number, digits = 2): number {

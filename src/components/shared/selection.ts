@@ -5,9 +5,11 @@
 import { AttentionDataError, describe } from '../../core/errors.js';
 import { rangeText } from '../../core/filters.js';
 import type { AttentionComponent, DisplayHints } from '../../core/types.js';
+import { numberList, received } from './attributes.js';
 
 /** Index of the layer to show: the attribute, else the hint, else the first layer. */
 export function resolveLayer(
+  host: Element,
   c: AttentionComponent,
   layer: number | undefined | null,
   hints: DisplayHints,
@@ -17,19 +19,39 @@ export function resolveLayer(
   if (wanted === undefined || wanted === null) return 0;
   const index = c.layers.indexOf(wanted);
   if (index < 0 || !Number.isInteger(wanted)) {
-    throw new AttentionDataError(field, `one of the layers ${rangeText(c.layers)}`, describe(wanted));
+    const got = layer === wanted ? received(host, field, wanted) : describe(wanted);
+    throw new AttentionDataError(field, `one of the layers ${rangeText(c.layers)}`, got);
+  }
+  return index;
+}
+
+/** Index of one head: the attribute, else the hint's first head, else the first head. */
+export function resolveHead(
+  host: Element,
+  c: AttentionComponent,
+  head: number | undefined | null,
+  hints: DisplayHints,
+  field = 'head',
+): number {
+  const wanted = head ?? hints.heads?.[0];
+  if (wanted === undefined || wanted === null) return 0;
+  const index = c.heads.indexOf(wanted);
+  if (index < 0 || !Number.isInteger(wanted)) {
+    const got = head === wanted ? received(host, field, wanted) : describe(wanted);
+    throw new AttentionDataError(field, `one of the heads ${rangeText(c.heads)}`, got);
   }
   return index;
 }
 
 /** Indices of the active heads: the attribute, else the hint, else all. */
 export function resolveHeads(
+  host: Element,
   c: AttentionComponent,
   heads: readonly number[] | undefined | null,
   hints: DisplayHints,
   field = 'heads',
 ): number[] {
-  const wanted = heads ?? hints.heads;
+  const wanted = numberList(host, field, heads, 'head numbers') ?? hints.heads;
   if (wanted === undefined || wanted === null) return c.heads.map((_, i) => i);
   if (wanted.length === 0) throw new AttentionDataError(field, 'at least one head', 'an empty list');
   const indices = wanted.map((h, i) => {

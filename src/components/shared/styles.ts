@@ -110,7 +110,14 @@ export const viewStyles = css`
   .loading progress {
     flex: 1 1 8rem;
   }
-  .error button {
+  .error-heading {
+    display: block;
+  }
+  .error-message {
+    margin: 4px 0 0;
+    white-space: pre-wrap;
+  }
+  .error-actions {
     margin-top: 8px;
   }
 
@@ -123,7 +130,6 @@ export const viewStyles = css`
   .error {
     color: var(--attn-error);
     border: 1px solid var(--attn-error);
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
   .empty {

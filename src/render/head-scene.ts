@@ -3,12 +3,12 @@
  * attention boxes over the opposite column when a token is focused, and (for exports) the token
  * labels. Pure functions of the data and the layout.
  */
-import { headMatrix } from '../../core/filters.js';
-import { rowCenter, visibleRows, type HeadLayout } from '../../core/layout.js';
-import type { AttentionComponent } from '../../core/types.js';
-import { LineList, MIN_VISIBLE_ALPHA } from '../shared/raster.js';
-import type { SceneRect, SceneText } from '../shared/scene.js';
-import type { TokenSide } from '../shared/events.js';
+import { headMatrix } from '../core/filters.js';
+import { rowCenter, type HeadLayout } from './head-layout.js';
+import type { AttentionComponent } from '../core/types.js';
+import { LineList, MIN_VISIBLE_ALPHA } from './raster.js';
+import type { SceneRect, SceneText } from './scene.js';
+import type { TokenSide } from '../core/types.js';
 
 /** How hovered lines are weighted: bertviz divides by the number of active heads; Tensor2Tensor did not. */
 export type LineOpacity = 'shared' | 'full';
@@ -155,11 +155,6 @@ export function focusBoxes(
     }
   });
   return rects;
-}
-
-/** Rows of either column that intersect a band of the content. */
-export function rowsInBand(layout: HeadLayout, count: number, top: number, bottom: number): [number, number] {
-  return visibleRows(layout, top, bottom, count);
 }
 
 /** Token labels for an export, as the screen shows them. */

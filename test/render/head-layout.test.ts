@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { headLayout, rowAt, rowCenter, visibleRows, type HeadLayoutOptions } from '../../src/core/layout.js';
+import { headLayout, rowAt, rowCenter, visibleRows, type HeadLayoutOptions } from '../../src/render/head-layout.js';
 
 const OPTIONS: HeadLayoutOptions = {
   width: 400,

@@ -10,7 +10,7 @@
  *
  * Pure: no DOM. Coordinates are in target pixels.
  */
-import type { Rgb } from '../../core/palette.js';
+import type { Rgb } from '../core/palette.js';
 
 /** A growable struct-of-arrays list of lines, reused between frames to avoid garbage. */
 export class LineList {

@@ -2,7 +2,7 @@
  * Geometry of the neuron view: the query and key token columns joined by lines (the head view's
  * layout), then, per key row, the vector and scalar columns. Pure numbers in CSS pixels.
  */
-import { headLayout, type HeadLayout } from '../../core/layout.js';
+import { headLayout, type HeadLayout } from './head-layout.js';
 
 /** The neuron view's columns, left to right after the key tokens. */
 export type NeuronColumnId = 'k' | 'qk' | 'dot' | 'softmax' | 'norm' | 'v';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { binEdges, poolMax, poolMean } from '../../src/core/pooling.js';
-import { cellX, cellY, gridLayout } from '../../src/core/grid.js';
+import { binEdges, poolMax, poolMean } from '../../src/render/pooling.js';
+import { cellX, cellY, gridLayout } from '../../src/render/grid-layout.js';
 
 /** A row-major matrix from rows of numbers (all exact in float32). */
 const matrix = (rows: number[][]) => Float32Array.from(rows.flat());

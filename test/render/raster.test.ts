@@ -6,7 +6,7 @@ import {
   RasterTarget,
   rasterizeLines,
   type RasterTransform,
-} from '../../src/components/shared/raster.js';
+} from '../../src/render/raster.js';
 
 const IDENTITY: RasterTransform = { scale: 1, originX: 0, originY: 0 };
 const RED: Rgb = [1, 0, 0];

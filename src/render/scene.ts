@@ -4,8 +4,7 @@
  * same scene paints the screen (canvas), a PNG and an SVG, so an export shows exactly what the
  * view shows.
  */
-import type { Rgb } from '../../core/palette.js';
-import { toHex } from '../../core/palette.js';
+import type { Rgb } from '../core/palette.js';
 import { RasterTarget, rasterizeLines, type LineList } from './raster.js';
 
 export interface SceneRect {
@@ -30,6 +29,18 @@ export interface SceneText {
   readonly maxWidth?: number;
 }
 
+/** A picture of RGBA pixels placed in the scene (e.g. a thumbnail), scaled to its box. */
+export interface SceneImage {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  /** Row-major RGBA bytes, `pixelWidth × pixelHeight × 4`. */
+  readonly pixels: Uint8ClampedArray;
+  readonly pixelWidth: number;
+  readonly pixelHeight: number;
+}
+
 export interface Scene {
   readonly width: number;
   readonly height: number;
@@ -37,6 +48,8 @@ export interface Scene {
   readonly background: string | undefined;
   readonly rects: readonly SceneRect[];
   readonly texts: readonly SceneText[];
+  /** Pictures drawn under the rectangles, texts and lines. */
+  readonly images?: readonly SceneImage[];
   readonly lines: LineList;
   /** Colours of the lines, by palette index. */
   readonly palette: readonly Rgb[];
@@ -156,9 +169,4 @@ export class LinesRaster {
   reset(): void {
     this.key = undefined;
   }
-}
-
-/** CSS colour strings for a palette. */
-export function paletteCss(palette: readonly Rgb[]): string[] {
-  return palette.map(toHex);
 }

@@ -4,8 +4,8 @@
  * pooled opacities). Both cost a bounded amount per thumbnail once the matrix is pooled, whatever
  * the input length. Pure: no DOM. Sizes are in device pixels.
  */
-import type { Rgb } from '../../core/palette.js';
-import type { PooledMatrix } from '../../core/pooling.js';
+import type { Rgb } from '../core/palette.js';
+import type { PooledMatrix } from './pooling.js';
 import { MIN_VISIBLE_ALPHA } from './raster.js';
 
 export interface TileStyle {

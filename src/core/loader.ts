@@ -3,7 +3,7 @@
  * here when it is imported. Without it, an element given `model` and `text` says what to import,
  * so the rest of the library never loads transformers.js or onnxruntime.
  */
-import type { AttentionData } from '../../core/types.js';
+import type { AttentionData } from './types.js';
 
 export interface SourceProgress {
   readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'done';

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { allLines, focusLines } from '../../src/components/head-view/head-scene.js';
-import { RasterTarget, rasterizeLines, MIN_VISIBLE_ALPHA } from '../../src/components/shared/raster.js';
-import { headLayout } from '../../src/core/layout.js';
+import { allLines, focusLines } from '../../src/render/head-scene.js';
+import { RasterTarget, rasterizeLines, MIN_VISIBLE_ALPHA } from '../../src/render/raster.js';
+import { headLayout } from '../../src/render/head-layout.js';
 import { headPalette } from '../../src/core/palette.js';
 import { parseAttention } from '../../src/core/parse.js';
 

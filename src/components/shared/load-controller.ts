@@ -1,0 +1,117 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { attentionLoader, type SourceProgress, type SourceRequest } from '../../core/loader.js';
+import type { AttentionData } from '../../core/types.js';
+
+/** What a model load is doing: nothing, running (with its progress), or failed. */
+export type LoadState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'loading'; readonly progress: SourceProgress }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** What the controller needs of its element. */
+export interface LoadHost extends ReactiveControllerHost, HTMLElement {
+  model: string | undefined;
+  text: string | undefined;
+  textPair: string | undefined;
+  targetText: string | undefined;
+}
+
+const IDLE: LoadState = { kind: 'idle' };
+
+/**
+ * Computes attention from an element's `model` and `text` through the loader that
+ * `attnviz/transformers` registers, with progress, cancel and retry. A load that is replaced,
+ * cancelled or outlived by its element never reaches it: each load has its own AbortController,
+ * and only the current one may report.
+ */
+export class LoadController implements ReactiveController {
+  state: LoadState = IDLE;
+  private current: AbortController | undefined;
+
+  constructor(
+    private readonly host: LoadHost,
+    /** Receives each computed attention. */
+    private readonly onLoad: (data: AttentionData) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    // A view removed mid-load stops the work; put back, it loads again on Retry or a change.
+    if (this.current) this.cancel();
+  }
+
+  /** True while a load runs. */
+  get loading(): boolean {
+    return this.state.kind === 'loading';
+  }
+
+  /** Starts computing (cancelling a load in flight), if `model` and `text` are both set. */
+  start(): void {
+    this.current?.abort();
+    this.current = undefined;
+    this.state = IDLE;
+    const { model, text, textPair, targetText } = this.host;
+    if (!model || text === undefined || text === null) return;
+    const loader = attentionLoader();
+    if (!loader) {
+      this.state = {
+        kind: 'error',
+        message: `model="${model}" needs the transformers.js adapter: import the module attnviz/transformers once (and install @huggingface/transformers or @xenova/transformers)`,
+      };
+      return;
+    }
+    const controller = new AbortController();
+    this.current = controller;
+    this.state = { kind: 'loading', progress: { stage: 'tokenizer' } };
+    const request: SourceRequest = {
+      model,
+      text,
+      ...(textPair !== undefined && textPair !== null ? { textPair } : {}),
+      ...(targetText !== undefined && targetText !== null ? { targetText } : {}),
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (this.current !== controller) return;
+        this.state = { kind: 'loading', progress };
+        this.host.requestUpdate();
+      },
+    };
+    loader(request).then(
+      (data) => {
+        if (this.current !== controller) return;
+        this.current = undefined;
+        this.state = IDLE;
+        this.onLoad(data);
+        this.host.dispatchEvent(
+          new CustomEvent('attn-load', { detail: { model }, bubbles: true, composed: true }),
+        );
+      },
+      (e: unknown) => {
+        if (this.current !== controller) return;
+        this.current = undefined;
+        this.state = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+        this.host.requestUpdate();
+      },
+    );
+  }
+
+  /** Forgets a failed load's error (new `data` replaces what the model would have given). */
+  clearError(): void {
+    if (this.state.kind === 'error') this.state = IDLE;
+  }
+
+  /** Computes the attention again after a failed or cancelled load. */
+  retry(): void {
+    this.start();
+    this.host.requestUpdate();
+  }
+
+  /** Stops a load in flight. */
+  cancel(): void {
+    if (!this.current) return;
+    this.current.abort();
+    this.current = undefined;
+    this.state = { kind: 'error', message: `computing attention for ${this.host.model} was cancelled` };
+    this.host.requestUpdate();
+  }
+}
