@@ -22,6 +22,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Plain scripts of test pages, run in the browser as they are.
+    files: ['test/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ['test/**', 'stories/**', 'bench/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

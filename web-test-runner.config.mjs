@@ -6,6 +6,7 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { frameworkBundlePlugin } from './test/support/framework-bundle-plugin.mjs';
 import { countReporter } from './test/support/count-reporter.mjs';
+import { CSP_HEADER } from './test/csp/policy.js';
 
 // Source files are TypeScript: a request for src/**/x.js (a worker's `new URL('./x.js',
 // import.meta.url)`, which names the built file) is served from x.ts, compiled by esbuild.
@@ -17,10 +18,16 @@ const tsForJs = async (ctx, next) => {
   return next();
 };
 
+// The CSP test's page is served under a strict policy, as a company page would serve it.
+const strictCsp = async (ctx, next) => {
+  await next();
+  if (ctx.path === '/test/csp/page.html') ctx.set('Content-Security-Policy', CSP_HEADER);
+};
+
 export default {
   files: ['test/**/*.test.{ts,tsx}'],
   nodeResolve: true,
-  middleware: [tsForJs],
+  middleware: [tsForJs, strictCsp],
   // One page at a time: Chromium does not run requestAnimationFrame in a page that is not
   // in front, and the views draw in animation frames, so concurrent pages could hang
   // (modernweb-dev/web#2588).
