@@ -24,10 +24,19 @@ const strictCsp = async (ctx, next) => {
   if (ctx.path === '/test/csp/page.html') ctx.set('Content-Security-Policy', CSP_HEADER);
 };
 
+// The fuzz test's size and seed, from the environment (`npm run fuzz` sets a longer run).
+const fuzzSettings = async (ctx, next) => {
+  if (ctx.path !== '/test/fuzz/settings.js') return next();
+  const steps = Number(process.env.FUZZ_STEPS ?? 2000);
+  const seed = Number(process.env.FUZZ_SEED ?? 1);
+  ctx.type = 'text/javascript';
+  ctx.body = `export function fuzzSettings() { return { steps: ${steps}, seed: ${seed} }; }`;
+};
+
 export default {
   files: ['test/**/*.test.{ts,tsx}'],
   nodeResolve: true,
-  middleware: [tsForJs, strictCsp],
+  middleware: [tsForJs, strictCsp, fuzzSettings],
   // One page at a time: Chromium does not run requestAnimationFrame in a page that is not
   // in front, and the views draw in animation frames, so concurrent pages could hang
   // (modernweb-dev/web#2588).
