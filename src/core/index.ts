@@ -16,7 +16,7 @@ export {
   type BertvizNeuronParams,
   type BertvizNeuronBlock,
   type ParseOptions,
-} from './parse.js';
+} from './parse/index.js';
 export {
   readTensor,
   halfToFloat,

@@ -3,7 +3,7 @@ import { allLines, focusLines } from '../../src/components/head-view/head-scene.
 import { RasterTarget, rasterizeLines, MIN_VISIBLE_ALPHA } from '../../src/components/shared/raster.js';
 import { headLayout } from '../../src/core/layout.js';
 import { headPalette } from '../../src/core/palette.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 
 /** A 60-token, 3-head layer with seeded, peaky random attention. */
 function fixture(causal: boolean) {

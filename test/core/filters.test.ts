@@ -11,7 +11,7 @@ import {
   selectSubset,
   sentencePairBlock,
 } from '../../src/core/filters.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import type { AttentionComponent, AttentionData } from '../../src/core/types.js';
 import { expectDataError } from './expect-error.js';
 

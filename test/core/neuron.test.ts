@@ -9,7 +9,7 @@ import {
   SOFTMAX_TOLERANCE,
   valueMix,
 } from '../../src/core/neuron.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import type { AttentionComponent } from '../../src/core/types.js';
 import { expectDataError } from './expect-error.js';
 

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { isAttentionData, parseAttention } from '../../src/core/parse.js';
+import { isAttentionData, parseAttention } from '../../src/core/parse/index.js';
 import type { AttentionComponent } from '../../src/core/types.js';
 import { expectDataError } from './expect-error.js';
 

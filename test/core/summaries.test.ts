@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sentencePairBlock } from '../../src/core/filters.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import {
   delimiterMask,
   headSummaries,

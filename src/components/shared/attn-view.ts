@@ -2,7 +2,7 @@ import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit'
 import { property, state } from 'lit/decorators.js';
 import { AttentionDataError, describe } from '../../core/errors.js';
 import { availableFilters, type AttentionFilter } from '../../core/filters.js';
-import { parseAttention, type AttentionInput } from '../../core/parse.js';
+import { parseAttention, type AttentionInput } from '../../core/parse/index.js';
 import type { AttentionData } from '../../core/types.js';
 import type { ThemeName } from './theme.js';
 import { attentionLoader, type SourceProgress } from './source.js';
