@@ -2,7 +2,6 @@ import { expect } from '@open-wc/testing';
 import {
   applyFilter,
   availableFilters,
-  defaultFilter,
   FILTER_LABELS,
   headMatrix,
   layerIndexOf,
@@ -99,11 +98,6 @@ describe('availableFilters', () => {
       cross: { attention: [[[[1]]]] },
     });
     expect(availableFilters(crossOnly)).to.deep.equal(['cross']);
-  });
-
-  it('defaultFilter(data) is the first available filter', () => {
-    expect(defaultFilter(pairData())).to.equal('all');
-    expect(defaultFilter(ENC_DEC())).to.equal('encoder');
   });
 
   it('PAIR_BLOCKS and FILTER_LABELS name every filter', () => {

@@ -4,7 +4,7 @@
  * labels. Pure functions of the data and the layout.
  */
 import { headMatrix } from '../../core/filters.js';
-import { rowCenter, visibleRows, type HeadLayout } from '../../core/layout.js';
+import { rowCenter, type HeadLayout } from '../../core/layout.js';
 import type { AttentionComponent } from '../../core/types.js';
 import { LineList, MIN_VISIBLE_ALPHA } from '../shared/raster.js';
 import type { SceneRect, SceneText } from '../shared/scene.js';
@@ -155,11 +155,6 @@ export function focusBoxes(
     }
   });
   return rects;
-}
-
-/** Rows of either column that intersect a band of the content. */
-export function rowsInBand(layout: HeadLayout, count: number, top: number, bottom: number): [number, number] {
-  return visibleRows(layout, top, bottom, count);
 }
 
 /** Token labels for an export, as the screen shows them. */
