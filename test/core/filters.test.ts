@@ -2,7 +2,6 @@ import { expect } from '@open-wc/testing';
 import {
   applyFilter,
   availableFilters,
-  FILTER_LABELS,
   headMatrix,
   layerIndexOf,
   PAIR_BLOCKS,
@@ -98,20 +97,6 @@ describe('availableFilters', () => {
       cross: { attention: [[[[1]]]] },
     });
     expect(availableFilters(crossOnly)).to.deep.equal(['cross']);
-  });
-
-  it('PAIR_BLOCKS and FILTER_LABELS name every filter', () => {
-    expect(PAIR_BLOCKS).to.deep.equal(['aa', 'bb', 'ab', 'ba']);
-    expect(FILTER_LABELS).to.deep.equal({
-      all: 'All',
-      aa: 'Sentence A → Sentence A',
-      bb: 'Sentence B → Sentence B',
-      ab: 'Sentence A → Sentence B',
-      ba: 'Sentence B → Sentence A',
-      encoder: 'Encoder',
-      decoder: 'Decoder',
-      cross: 'Cross',
-    });
   });
 });
 
