@@ -8,7 +8,7 @@ import '../src/components/neuron-view/define.js';
 import type { AttnNeuronView } from '../src/components/neuron-view/neuron-view.js';
 import type { AttnHeadView } from '../src/components/head-view/head-view.js';
 import type { AttnModelView, ThumbnailMode } from '../src/components/model-view/model-view.js';
-import { parseAttention } from '../src/core/parse.js';
+import { parseAttention } from '../src/core/parse/index.js';
 import { syntheticAttention, syntheticNeuron } from '../stories/data/synthetic.js';
 import { longBertTokens } from '../stories/data/texts.js';
 

@@ -11,7 +11,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/components/head-view/define.js';
-import { parseAttention } from '../src/core/parse.js';
+import { parseAttention } from '../src/core/parse/index.js';
 import { bestHead, demoData, demoLabels, demoShape, demoSummary, described, headName } from './data/demo.js';
 import { syntheticAttention, syntheticEncoderDecoder } from './data/synthetic.js';
 import { BERT_PAIR, longBertTokens, longGpt2Tokens } from './data/texts.js';

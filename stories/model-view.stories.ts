@@ -13,7 +13,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/components/model-view/define.js';
 import type { SortOrder, ThumbnailMode } from '../src/components/model-view/model-view.js';
 import type { AttnHeadSelectDetail } from '../src/components/shared/events.js';
-import type { AttentionSetInput } from '../src/core/parse.js';
+import type { AttentionSetInput } from '../src/core/parse/index.js';
 import { SUMMARY_NAMES, type SummaryName } from '../src/core/summaries.js';
 import {
   bertNeighbourHead,

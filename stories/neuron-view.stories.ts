@@ -17,7 +17,7 @@ import type { DimensionOrder } from '../src/components/neuron-view/neuron-view.j
 import type { AttnHeadSelectDetail } from '../src/components/shared/events.js';
 import { applyFilter, layerIndexOf, type AttentionFilter } from '../src/core/filters.js';
 import { dimensionContributions, dimensionOrder, neuronRow, type NeuronRow } from '../src/core/neuron.js';
-import { parseAttention, type AttentionSetInput } from '../src/core/parse.js';
+import { parseAttention, type AttentionSetInput } from '../src/core/parse/index.js';
 import type { AttentionComponent } from '../src/core/types.js';
 import {
   bestHead,

@@ -35,11 +35,6 @@ export function availableFilters(data: AttentionData): AttentionFilter[] {
   return names.filter((n): n is Exclude<ComponentName, 'self'> => n !== 'self');
 }
 
-/** The filter a view starts with: the whole attention, or the first component. */
-export function defaultFilter(data: AttentionData): AttentionFilter {
-  return availableFilters(data)[0]!;
-}
-
 /**
  * Applies a filter: picks the named component, or cuts a sentence-pair block out of the
  * self-attention component.

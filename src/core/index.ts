@@ -16,7 +16,7 @@ export {
   type BertvizNeuronParams,
   type BertvizNeuronBlock,
   type ParseOptions,
-} from './parse.js';
+} from './parse/index.js';
 export {
   readTensor,
   halfToFloat,
@@ -29,7 +29,6 @@ export { ROW_SUM_TOLERANCE, ROW_SUM_TOLERANCE_HALF } from './validate.js';
 export {
   applyFilter,
   availableFilters,
-  defaultFilter,
   sentencePairBlock,
   selectSubset,
   headMatrix,
@@ -68,7 +67,7 @@ export {
   type PaletteTheme,
 } from './palette.js';
 export { formatExact, formatWeight } from './format.js';
-export { toggleHead, soloHead, parseNumberList } from './heads.js';
+export { toggleHead, soloHead } from './heads.js';
 export {
   headSummary,
   headSummaries,

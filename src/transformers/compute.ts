@@ -6,7 +6,7 @@
  * the decoder.
  */
 import { AttentionDataError } from '../core/errors.js';
-import { parseAttention, type AttentionSetInput, type EncoderDecoderInput } from '../core/parse.js';
+import { parseAttention, type AttentionSetInput, type EncoderDecoderInput } from '../core/parse/index.js';
 import type { AttentionData } from '../core/types.js';
 import { tapOffThread } from './off-thread.js';
 import { UnsupportedModelError, type AttentionTap, type TappedModel } from './tap.js';

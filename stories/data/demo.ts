@@ -6,7 +6,7 @@
  * the heads worth showing (a previous-token head, the first-token sinks, …).
  */
 import { applyFilter } from '../../src/core/filters.js';
-import { parseAttention, type AttentionSetInput } from '../../src/core/parse.js';
+import { parseAttention, type AttentionSetInput } from '../../src/core/parse/index.js';
 import { headSummaries, type HeadSummaries, type SummaryName } from '../../src/core/summaries.js';
 import { displayTokens } from '../../src/core/tokens.js';
 import analysisJson from '../../demo/data/analysis.json';

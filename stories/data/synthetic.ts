@@ -5,7 +5,7 @@
  * seeded noise, through a row softmax, so that rows sum to 1 like a model's and the line density
  * resembles a real model's. Deterministic for a given seed.
  */
-import type { AttentionSetInput } from '../../src/core/parse.js';
+import type { AttentionSetInput } from '../../src/core/parse/index.js';
 import { isSpecialToken } from '../../src/core/tokens.js';
 
 export type HeadPattern = 'first' | 'previous' | 'next' | 'self' | 'delimiter' | 'local' | 'broad';

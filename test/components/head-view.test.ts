@@ -1,6 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import { headPalette, toHex } from '../../src/core/palette.js';
 import type { AttnHeadsChangeDetail, AttnTokenFocusDetail } from '../../src/components/shared/events.js';
 import { CAUSAL, ENC_DEC, PAIR, SELF, TOKENS } from './fixtures.js';

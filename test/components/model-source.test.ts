@@ -11,7 +11,7 @@ import {
   type AttentionLoader,
   type SourceRequest,
 } from '../../src/core/loader.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import { SELF } from './fixtures.js';
 
 const KEY = Symbol.for('attnviz.attentionLoader');

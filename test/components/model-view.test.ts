@@ -5,7 +5,7 @@ import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import type { AttnFilterChangeDetail, AttnHeadSelectDetail } from '../../src/components/shared/events.js';
 import { headPalette, parseColor, type Rgb } from '../../src/core/palette.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import { headSummaries } from '../../src/core/summaries.js';
 import { ENC_DEC, PAIR, SELF } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { meanOverHeads } from '../../src/core/aggregate.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import type { AttentionComponent } from '../../src/core/types.js';
 import { expectDataError } from './expect-error.js';
 

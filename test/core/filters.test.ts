@@ -2,8 +2,6 @@ import { expect } from '@open-wc/testing';
 import {
   applyFilter,
   availableFilters,
-  defaultFilter,
-  FILTER_LABELS,
   headMatrix,
   layerIndexOf,
   PAIR_BLOCKS,
@@ -11,7 +9,7 @@ import {
   selectSubset,
   sentencePairBlock,
 } from '../../src/core/filters.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import type { AttentionComponent, AttentionData } from '../../src/core/types.js';
 import { expectDataError } from './expect-error.js';
 
@@ -99,25 +97,6 @@ describe('availableFilters', () => {
       cross: { attention: [[[[1]]]] },
     });
     expect(availableFilters(crossOnly)).to.deep.equal(['cross']);
-  });
-
-  it('defaultFilter(data) is the first available filter', () => {
-    expect(defaultFilter(pairData())).to.equal('all');
-    expect(defaultFilter(ENC_DEC())).to.equal('encoder');
-  });
-
-  it('PAIR_BLOCKS and FILTER_LABELS name every filter', () => {
-    expect(PAIR_BLOCKS).to.deep.equal(['aa', 'bb', 'ab', 'ba']);
-    expect(FILTER_LABELS).to.deep.equal({
-      all: 'All',
-      aa: 'Sentence A → Sentence A',
-      bb: 'Sentence B → Sentence B',
-      ab: 'Sentence A → Sentence B',
-      ba: 'Sentence B → Sentence A',
-      encoder: 'Encoder',
-      decoder: 'Decoder',
-      cross: 'Cross',
-    });
   });
 });
 

@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { parseNumberList, soloHead, toggleHead } from '../../src/core/heads.js';
-import { expectDataError } from './expect-error.js';
+import { soloHead, toggleHead } from '../../src/core/heads.js';
 
 const ALL = [0, 1, 2, 3];
 
@@ -42,28 +41,5 @@ describe('soloHead', () => {
     const restored = soloHead([1], ALL, 1);
     expect(restored).to.deep.equal(ALL);
     expect(restored).not.to.equal(ALL);
-  });
-});
-
-describe('parseNumberList', () => {
-  it('parseNumberList(text) reads comma-separated whole numbers, spaces allowed', () => {
-    expect(parseNumberList('0, 3,5', 'heads')).to.deep.equal([0, 3, 5]);
-    expect(parseNumberList(' 11 ', 'heads')).to.deep.equal([11]);
-    expect(parseNumberList('007', 'heads')).to.deep.equal([7]);
-  });
-
-  it('parseNumberList("") is an empty list', () => {
-    expect(parseNumberList('', 'heads')).to.deep.equal([]);
-    expect(parseNumberList('   ', 'heads')).to.deep.equal([]);
-  });
-
-  it('parseNumberList(text) names the bad entry', () => {
-    const expected = 'a whole number ≥ 0 (comma-separated list)';
-    expectDataError(() => parseNumberList('1,,2', 'heads'), 'heads[1]', expected, '""');
-    expectDataError(() => parseNumberList('0, -1', 'include-layers'), 'include-layers[1]', expected, '"-1"');
-    expectDataError(() => parseNumberList('1.5', 'heads'), 'heads[0]', expected, '"1.5"');
-    expectDataError(() => parseNumberList('0 1', 'heads'), 'heads[0]', expected, '"0 1"');
-    expectDataError(() => parseNumberList('2, x', 'heads'), 'heads[1]', expected, '"x"');
-    expectDataError(() => parseNumberList('1,', 'heads'), 'heads[1]', expected, '""');
   });
 });

@@ -6,10 +6,9 @@ import {
   dimensionOrder,
   hasVectors,
   neuronRow,
-  SOFTMAX_TOLERANCE,
   valueMix,
 } from '../../src/core/neuron.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import type { AttentionComponent } from '../../src/core/types.js';
 import { expectDataError } from './expect-error.js';
 
@@ -368,10 +367,6 @@ describe('neuronRow', () => {
 });
 
 describe('checkSoftmax', () => {
-  it('SOFTMAX_TOLERANCE is 5e-3', () => {
-    expect(SOFTMAX_TOLERANCE).to.equal(5e-3);
-  });
-
   it('checkSoftmax(row, attention from the same vectors) is ok for every head and query', () => {
     for (const causal of [false, true]) {
       const c = component({ causal });

@@ -1,12 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { sentencePairBlock } from '../../src/core/filters.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 import {
   delimiterMask,
   headSummaries,
   headSummary,
   isDelimiter,
-  SUMMARY_LABELS,
   SUMMARY_NAMES,
   type HeadSummary,
 } from '../../src/core/summaries.js';
@@ -76,19 +75,6 @@ function causalPair(): AttentionComponent {
     ],
   }).components[0]!;
 }
-
-describe('SUMMARY_NAMES', () => {
-  it('SUMMARY_NAMES and SUMMARY_LABELS name every summary, in display order', () => {
-    expect(SUMMARY_NAMES).to.deep.equal(['entropy', 'first', 'previous', 'self', 'delimiters']);
-    expect(SUMMARY_LABELS).to.deep.equal({
-      entropy: 'Entropy (bits)',
-      first: 'On first token',
-      previous: 'On previous token',
-      self: 'On itself',
-      delimiters: 'On delimiters',
-    });
-  });
-});
 
 describe('isDelimiter', () => {
   it('isDelimiter(special token) is true', () => {

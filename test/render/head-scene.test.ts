@@ -3,7 +3,7 @@ import { allLines, focusLines } from '../../src/render/head-scene.js';
 import { RasterTarget, rasterizeLines, MIN_VISIBLE_ALPHA } from '../../src/render/raster.js';
 import { headLayout } from '../../src/render/head-layout.js';
 import { headPalette } from '../../src/core/palette.js';
-import { parseAttention } from '../../src/core/parse.js';
+import { parseAttention } from '../../src/core/parse/index.js';
 
 /** A 60-token, 3-head layer with seeded, peaky random attention. */
 function fixture(causal: boolean) {

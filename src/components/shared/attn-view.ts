@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property } from 'lit/decorators.js';
 import { AttentionDataError } from '../../core/errors.js';
 import { availableFilters, type AttentionFilter } from '../../core/filters.js';
-import { parseAttention, type AttentionInput } from '../../core/parse.js';
+import { parseAttention, type AttentionInput } from '../../core/parse/index.js';
 import type { AttentionData } from '../../core/types.js';
 import type { Scene } from '../../render/scene.js';
 import { keyword } from './attributes.js';
