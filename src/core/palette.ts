@@ -1,12 +1,15 @@
 /**
  * Head colours that stay distinguishable past ten heads and for colour-blind readers.
  *
- * bertviz colours heads with d3's category10, so head 10 looks like head 0. Here the colours are
- * picked greedily from a grid of OKLCH colours that contrast with the background (≥ 3:1, the
- * WCAG non-text minimum): each next colour is the candidate farthest (in OKLab) from every colour
- * already chosen, under normal vision and under simulated protanopia, deuteranopia and
- * tritanopia, taking the worst of the four. The sequence is fixed, so head i keeps its colour
- * whatever the number of heads. Colour is never the only cue: the views label heads by number.
+ * bertviz colours heads with d3's category10, so head 10 looks like head 0. Here the first twelve
+ * colours of each theme come from an offline search (scripts/palette-search.mjs) that makes every
+ * prefix, 2 to 12 heads, at least as far apart in OKLab as category10's, under normal vision and
+ * under simulated protanopia, deuteranopia and tritanopia. Past twelve, colours are picked
+ * greedily from a grid of OKLCH colours: each next colour is the candidate farthest from every
+ * colour already chosen, under the worst of the four visions. Every colour contrasts ≥ 3:1 with
+ * the theme's background (the WCAG non-text minimum). The sequence is fixed, so head i keeps its
+ * colour whatever the number of heads. Colour is never the only cue: the views label heads by
+ * number.
  */
 
 /** An sRGB colour with channels in [0, 1]. */
@@ -88,17 +91,80 @@ export function visionDistances(x: Rgb, y: Rgb): number[] {
   return a.map((p, i) => Math.hypot(p[0] - b[i]![0], p[1] - b[i]![1], p[2] - b[i]![2]));
 }
 
-const BACKGROUNDS: Readonly<Record<PaletteTheme, Rgb>> = { light: [1, 1, 1], dark: [0, 0, 0] };
+/**
+ * The closest pair's OKLab distance under each vision, `[normal, protan, deutan, tritan]`: how far
+ * apart the two most alike of `colors` are (Infinity for fewer than two colours).
+ */
+export function minPairDistances(colors: readonly Rgb[]): number[] {
+  const min = [Infinity, Infinity, Infinity, Infinity];
+  const labs = colors.map(visionLabs);
+  for (let i = 0; i < labs.length; i++) {
+    for (let j = i + 1; j < labs.length; j++) {
+      labs[i]!.forEach((p, v) => {
+        const q = labs[j]![v]!;
+        min[v] = Math.min(min[v]!, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
+      });
+    }
+  }
+  return min;
+}
+
+/** The views' default backgrounds (`--attn-background` in components/shared/theme.ts). */
+const BACKGROUNDS: Readonly<Record<PaletteTheme, Rgb>> = {
+  light: [1, 1, 1],
+  dark: [0x0d / 255, 0x11 / 255, 0x17 / 255],
+};
 const LIGHTNESS: Readonly<Record<PaletteTheme, readonly number[]>> = {
   light: [0.48, 0.56, 0.64],
-  dark: [0.64, 0.72, 0.8],
+  dark: [0.6, 0.66, 0.72, 0.78, 0.84],
 };
 const CHROMAS = [0.08, 0.12, 0.16, 0.2];
 const HUE_STEP = 6;
-/** Hue of the first colour: a blue, the most robust hue across the dichromacies. */
-const ANCHOR_HUE = 250;
+/**
+ * The greedy pick counts a simulated vision's distance as if 1 / 0.6 times longer: dichromacies
+ * crowd every palette, and weighing them fully kept 24–32 heads less apart under normal vision.
+ */
+const CVD_WEIGHT = 0.6;
 /** Non-text contrast minimum of WCAG 2.1 (1.4.11). */
 export const MIN_CONTRAST = 3;
+
+/**
+ * The first 12 colours of each theme, as printed by `node scripts/palette-search.mjs` (a seeded,
+ * so re-derivable, simulated annealing over ordered lists of 8-bit colours). Head counts of 2 to
+ * 12 are the common case and a greedy order is optimal for none of them in particular: this list
+ * keeps every prefix's closest pair at least as far apart as category10's (bertviz's colours) for
+ * the same number of heads, the simulated dichromacies at least 3/4 of that, and head 0 blue.
+ */
+const SEARCHED: Readonly<Record<PaletteTheme, readonly string[]>> = {
+  light: [
+    '#2c97ff',
+    '#9d0001',
+    '#be8d00',
+    '#4428c2',
+    '#8d5e68',
+    '#f955b4',
+    '#781b7e',
+    '#d0370f',
+    '#2b65f1',
+    '#6e5bae',
+    '#534b4a',
+    '#789172',
+  ],
+  dark: [
+    '#4376f6',
+    '#f6c610',
+    '#dd420b',
+    '#01f0be',
+    '#51b4ff',
+    '#b9917f',
+    '#b95a93',
+    '#b7cdff',
+    '#9282d0',
+    '#f27b19',
+    '#b3bd7d',
+    '#eb8fbf',
+  ],
+};
 
 function candidates(theme: PaletteTheme): Rgb[] {
   const out: Rgb[] = [];
@@ -118,38 +184,35 @@ function candidates(theme: PaletteTheme): Rgb[] {
 }
 
 /**
- * The palette search itself: greedy farthest-point order over the candidates, under the worst of
- * the four visions. Deterministic; a longer sequence extends a shorter one.
+ * The whole sequence: the searched colours, then `extendPalette`'s. Deterministic; a longer
+ * sequence extends a shorter one.
  */
 export function paletteSequence(theme: PaletteTheme, count: number): Rgb[] {
+  return extendPalette(
+    SEARCHED[theme].map((hex) => parseColor(hex)!),
+    theme,
+    count,
+  );
+}
+
+/**
+ * `start` followed by a greedy farthest-point order over a grid of OKLCH colours that contrast
+ * with the theme's background, under the worst of the four visions (the simulated ones weighted
+ * by CVD_WEIGHT), `count` colours in all. scripts/palette-search.mjs uses it to print the
+ * precomputed table for the colours it finds.
+ */
+export function extendPalette(start: readonly Rgb[], theme: PaletteTheme, count: number): Rgb[] {
+  const chosen = start.slice(0, count);
+  if (chosen.length === count) return chosen;
   const pool = candidates(theme);
   // OKLab coordinates of every candidate under the four visions, flat: [candidate][vision][L, a, b].
   const labs = new Float64Array(pool.length * 12);
   pool.forEach((rgb, i) => visionLabs(rgb).forEach((lab, v) => labs.set(lab, i * 12 + v * 3)));
+  /** Each candidate's distance to the nearest chosen colour, under its worst (weighted) vision. */
   const nearest = new Float64Array(pool.length).fill(Infinity);
-  const chosen: Rgb[] = [];
   const used = new Uint8Array(pool.length);
-  // Start at the most saturated blue-ish candidate of the middle lightness.
-  let pick = 0;
-  let best = Infinity;
-  for (let i = 0; i < pool.length; i++) {
-    const L = labs[i * 12]!;
-    const a = labs[i * 12 + 1]!;
-    const b = labs[i * 12 + 2]!;
-    const hue = (Math.atan2(b, a) * 180) / Math.PI;
-    const score =
-      Math.abs(((hue - ANCHOR_HUE + 540) % 360) - 180) -
-      Math.sqrt(a * a + b * b) * 100 +
-      Math.abs(L - 0.62) * 50;
-    if (score < best) {
-      best = score;
-      pick = i;
-    }
-  }
-  while (chosen.length < count && chosen.length < pool.length) {
-    used[pick] = 1;
-    chosen.push(pool[pick]!);
-    const p = pick * 12;
+  /** Takes a newly chosen colour's four OKLab triples into `nearest`; returns the farthest candidate. */
+  const recordChoice = (chosenLabs: Float64Array | readonly number[]) => {
     let next = -1;
     let far = -1;
     for (let i = 0; i < pool.length; i++) {
@@ -157,10 +220,10 @@ export function paletteSequence(theme: PaletteTheme, count: number): Rgb[] {
       const q = i * 12;
       let d = Infinity;
       for (let v = 0; v < 12; v += 3) {
-        const dL = labs[p + v]! - labs[q + v]!;
-        const da = labs[p + v + 1]! - labs[q + v + 1]!;
-        const db = labs[p + v + 2]! - labs[q + v + 2]!;
-        const dist = dL * dL + da * da + db * db;
+        const dL = chosenLabs[v]! - labs[q + v]!;
+        const da = chosenLabs[v + 1]! - labs[q + v + 1]!;
+        const db = chosenLabs[v + 2]! - labs[q + v + 2]!;
+        const dist = (dL * dL + da * da + db * db) / (v === 0 ? 1 : CVD_WEIGHT * CVD_WEIGHT);
         if (dist < d) d = dist;
       }
       d = Math.sqrt(d);
@@ -170,85 +233,68 @@ export function paletteSequence(theme: PaletteTheme, count: number): Rgb[] {
         next = i;
       }
     }
-    if (next < 0) break;
-    pick = next;
+    return next;
+  };
+  // With nothing to start from, the grid's first colour starts.
+  let pick = chosen.length === 0 ? 0 : -1;
+  for (const rgb of chosen) pick = recordChoice(visionLabs(rgb).flat());
+  while (chosen.length < count && pick >= 0) {
+    used[pick] = 1;
+    chosen.push(pool[pick]!);
+    pick = recordChoice(labs.subarray(pick * 12, pick * 12 + 12));
   }
   return chosen;
 }
 
 /**
- * The first colours of each theme's sequence, precomputed: the search takes ~20 ms of cold
- * JavaScript, too long to put before a first paint. A test checks the table against
- * `paletteSequence`.
+ * The greedy colours after the searched ones, up to 32 heads, precomputed: the greedy search
+ * takes ~20 ms of cold JavaScript, too long to put before a first paint. A test checks the table
+ * against `paletteSequence`.
  */
-const PRECOMPUTED: Readonly<Record<PaletteTheme, readonly string[]>> = {
+const CONTINUED: Readonly<Record<PaletteTheme, readonly string[]>> = {
   light: [
-    '#358fe9',
-    '#904701',
-    '#3a6089',
-    '#b57d61',
-    '#7233bb',
-    '#328092',
-    '#9e615d',
-    '#7c5dc8',
-    '#d46b01',
-    '#8486bc',
-    '#7f4a66',
-    '#a32745',
-    '#be4b13',
-    '#685be4',
-    '#5d9c7d',
-    '#aa3db5',
-    '#bd5bd9',
-    '#cb5fa7',
-    '#7e763c',
-    '#54529f',
-    '#83963a',
-    '#8a70fc',
-    '#956182',
-    '#a10d7c',
-    '#1f4fcc',
-    '#ac5371',
-    '#822aac',
-    '#e24994',
-    '#894ed6',
-    '#987aca',
-    '#8c5ea7',
-    '#e94779',
+    '#c458cf',
+    '#2e6386',
+    '#438644',
+    '#992b6d',
+    '#4c98ab',
+    '#9249cf',
+    '#ed4a4c',
+    '#824f34',
+    '#b17895',
+    '#8925a4',
+    '#9375e2',
+    '#bc3294',
+    '#6272a4',
+    '#534bb3',
+    '#5b9f5b',
+    '#c92970',
+    '#d76821',
+    '#a42e07',
+    '#ac5c2e',
+    '#3a6a45',
   ],
   dark: [
-    '#358fe9',
-    '#e78d02',
-    '#44d4e1',
-    '#ae799a',
-    '#b1c88f',
-    '#ec485c',
-    '#91a3d8',
-    '#eeb318',
-    '#cf90a2',
-    '#cc54c5',
-    '#a9a96d',
-    '#d46b01',
-    '#19affe',
-    '#85cfba',
-    '#629b78',
-    '#c5c463',
+    '#a752d4',
+    '#688c5d',
+    '#4aaa4d',
+    '#df55b4',
+    '#1f98ed',
+    '#83e85c',
+    '#6cb5a1',
+    '#e1ad57',
+    '#8dbde8',
+    '#cd718f',
+    '#dacb8f',
+    '#c48cd5',
+    '#5c83af',
+    '#5dd0a9',
+    '#f3572a',
+    '#aea76b',
+    '#a96c79',
+    '#ccba14',
+    '#f0b6d9',
     '#e678c0',
-    '#a46fd8',
-    '#7eb944',
-    '#8a70fc',
-    '#5ebb85',
-    '#f39ed3',
-    '#d1a9fb',
-    '#8b9433',
-    '#4c98ab',
-    '#a995e8',
-    '#b77b6a',
-    '#6ed6a6',
-    '#3ce074',
-    '#8bd737',
-    '#b198cd',
-    '#0ca387',
   ],
 };
 
@@ -260,7 +306,7 @@ const computed = new Map<PaletteTheme, Rgb[]>();
  * many heads per layer.
  */
 export function headPalette(count: number, theme: PaletteTheme): Rgb[] {
-  const table = PRECOMPUTED[theme];
+  const table = [...SEARCHED[theme], ...CONTINUED[theme]];
   if (count <= table.length) return table.slice(0, count).map((hex) => parseColor(hex)!);
   let seq = computed.get(theme);
   if (!seq || seq.length < count) {
