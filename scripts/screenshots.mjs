@@ -5,10 +5,10 @@
 //   --readme             also write docs/screenshot.png (the README's picture)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+import { serveStatic } from './serve.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -24,28 +24,7 @@ if (!existsSync(path.join(root, 'index.json'))) {
   });
 }
 
-const types = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
-const server = createServer((req, res) => {
-  const file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-  if (!file.startsWith(root) || !existsSync(file)) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-  res.end(readFileSync(file.endsWith('/') ? path.join(file, 'index.html') : file));
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
+const { server, base } = await serveStatic(root);
 
 const index = JSON.parse(readFileSync(path.join(root, 'index.json'), 'utf8'));
 const stories = Object.values(index.entries).filter(
@@ -68,6 +47,9 @@ try {
     page.on('console', (m) => {
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
         problems.push(`console error: ${m.text()}`);
+      // One Lit, in production mode: its warnings name a build problem.
+      if (m.type() === 'warning' && /Lit is in dev mode|Multiple versions of Lit/.test(m.text()))
+        problems.push(`console warning: ${m.text()}`);
     });
     page.on('response', (r) => {
       if (r.status() >= 400 && !r.url().endsWith('/favicon.ico'))
