@@ -3,6 +3,8 @@
 // (default: screenshots/). Builds storybook-static first when it is missing.
 //   --only <substring>   only stories whose id contains it
 //   --readme             also write docs/screenshot.png (the README's picture)
+//   --themes             also save <story>.light.png and <story>.dark.png, every view set to
+//                        that theme on a page of the theme's background
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -82,6 +84,19 @@ try {
     for (const e of modelErrors) problems.push(`model error: ${e}`);
     const file = path.join(outDir, `${story.id}.png`);
     await page.screenshot({ path: file, fullPage: true });
+    if (flag('--themes')) {
+      for (const theme of ['light', 'dark']) {
+        await page.evaluate(async (theme) => {
+          document.body.style.background = theme === 'dark' ? '#0d1117' : '#ffffff';
+          document.body.style.color = theme === 'dark' ? '#e6edf3' : '#1f2328';
+          const views = [...document.querySelectorAll('*')].filter((el) => el.tagName.startsWith('ATTN-'));
+          for (const v of views) v.setAttribute('theme', theme);
+          await Promise.all(views.map((v) => v.drawComplete ?? v.updateComplete));
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        }, theme);
+        await page.screenshot({ path: path.join(outDir, `${story.id}.${theme}.png`), fullPage: true });
+      }
+    }
     console.log(`${problems.length ? 'FAIL' : 'ok  '} ${story.id} → ${file}`);
     for (const p of problems) console.log(`     ${p}`);
     failures += problems.length ? 1 : 0;
