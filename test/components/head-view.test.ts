@@ -434,6 +434,7 @@ describe('attn-head-view', () => {
       const h = await mountHeadView(PAIR, { attrs: { heads: '1', filter: 'ab' } });
       const note = 'No attention in Sentence A → Sentence B for head 1 at layer 0';
       expect(h.note()).to.equal(note);
+      await expect(h.el).to.be.accessible();
       expect(h.readout().textContent!.replace(/\s+/g, ' ')).to.include(`${note}.`);
       const doc = new DOMParser().parseFromString(h.el.toSVG(), 'image/svg+xml');
       const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent);
