@@ -10,6 +10,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { styleMap, type StyleInfo } from 'lit/directives/style-map.js';
 import '../src/components/head-view/define.js';
 import { parseAttention } from '../src/core/parse/index.js';
 import { bestHead, demoData, demoLabels, demoShape, demoSummary, described, headName } from './data/demo.js';
@@ -21,6 +22,7 @@ interface Args {
   heads?: string;
   theme: 'auto' | 'light' | 'dark';
   lineOpacity: 'shared' | 'full';
+  filter?: 'all' | 'aa' | 'bb' | 'ab' | 'ba';
 }
 
 // The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
@@ -34,15 +36,19 @@ const foxLabels = demoLabels('gpt', 0);
 /** Its share on the previous token in this sentence, as the model view's summary computes it. */
 const foxPrevious = demoSummary('gpt', 0, 'previous', PREVIOUS);
 
-const view = (data: unknown, args: Partial<Args> = {}, style = ''): TemplateResult =>
+// Styles go through styleMap (the CSSOM), never a style="…" string: pages under a strict CSP
+// refuse inline style attributes.
+const view = (data: unknown, args: Partial<Args> = {}, style: StyleInfo = {}): TemplateResult =>
   html`<attn-head-view
     .data=${data}
     layer=${ifDefined(args.layer)}
     heads=${ifDefined(args.heads || undefined)}
+    filter=${ifDefined(args.filter)}
     theme=${args.theme ?? 'auto'}
     line-opacity=${args.lineOpacity ?? 'shared'}
-    style=${style}
+    style=${styleMap(style)}
   ></attn-head-view>`;
+const stack = styleMap({ display: 'grid', gap: '16px' });
 
 const meta: Meta<Args> = {
   title: 'Head view',
@@ -52,6 +58,7 @@ const meta: Meta<Args> = {
     heads: { control: 'text', description: 'Comma-separated head numbers' },
     theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
     lineOpacity: { control: 'inline-radio', options: ['shared', 'full'] },
+    filter: { control: 'inline-radio', options: ['all', 'aa', 'bb', 'ab', 'ba'] },
   },
   args: { theme: 'auto', lineOpacity: 'shared' },
 };
@@ -138,14 +145,35 @@ export const FullWeightHover: Story = {
 export const Themes: Story = {
   name: 'Light, dark and custom themes (attnviz-demo-gpt)',
   render: () =>
-    html`<div style="display: grid; gap: 16px">
+    html`<div style=${stack}>
       ${view(gptFox, { theme: 'light' })} ${view(gptFox, { theme: 'dark' })}
       ${view(
         gptFox,
         { theme: 'light' },
-        '--attn-background: #fdf6e3; --attn-foreground: #586e75; --attn-border: #93a1a1; --attn-row-height: 28px; --attn-font-size: 15px; --attn-line-width: 3;',
+        {
+          '--attn-background': '#fdf6e3',
+          '--attn-foreground': '#586e75',
+          '--attn-border': '#93a1a1',
+          '--attn-row-height': '28px',
+          '--attn-font-size': '15px',
+          '--attn-line-width': '3',
+        },
       )}
     </div>`,
+};
+
+/**
+ * A filter can leave nothing to draw: this head attends each token to itself only, so it has no
+ * attention from sentence A to sentence B, and the view says so (the export too).
+ */
+export const NoAttention: Story = {
+  name: 'Empty filter result: no attention in A→B (hand-made)',
+  args: { filter: 'ab' },
+  render: (args) => {
+    const tokens = ['[CLS]', 'the', 'cat', '[SEP]', 'it', 'purred', '[SEP]'];
+    const self = tokens.map((_, q) => tokens.map((_, k) => (k === q ? 1 : 0)));
+    return view({ tokens, sentenceBStart: 4, attention: [[self]] }, args);
+  },
 };
 
 /** bertviz's own JSON (`head_view(..., html_action='return')` parameters) works as it is. */
@@ -206,7 +234,7 @@ export const Unnormalized: Story = {
 export const InvalidData: Story = {
   name: 'Invalid data: error state',
   render: () =>
-    html`<div style="display: grid; gap: 12px">
+    html`<div style=${stack}>
       ${view({
         tokens: ['a', 'b', 'c'],
         attention: [
@@ -269,7 +297,15 @@ export const Events: Story = {
       >
         ${view(bertPair, args)}
       </div>
-      <pre style="height: 8em; overflow: auto; font-size: 12px; border: 1px solid #ccc; padding: 4px"></pre>
+      <pre
+        style=${styleMap({
+          height: '8em',
+          overflow: 'auto',
+          fontSize: '12px',
+          border: '1px solid #ccc',
+          padding: '4px',
+        })}
+      ></pre>
     </div>`;
   },
 };
@@ -282,7 +318,7 @@ export const Events: Story = {
 export const Keyboard: Story = {
   name: 'Keyboard use (attnviz-demo-bert)',
   render: (args) =>
-    html`<p style="font: 13px system-ui; max-width: 60ch">
+    html`<p style=${styleMap({ font: '13px system-ui', maxWidth: '60ch' })}>
         Tab into a token column, then use the arrow keys; Enter pins a token, Escape unpins; ←/→ cross to the
         other column. On the head swatches, ←/→ move, Enter toggles a head, Shift+Enter shows it alone.
       </p>

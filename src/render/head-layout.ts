@@ -20,6 +20,11 @@ export interface HeadLayoutOptions {
   readonly gap: number;
   /** Space above the first row and below the last. */
   readonly padding: number;
+  /**
+   * Width of the band beside each token column, on the side of the lines, where a focused token's
+   * attention boxes go, so that they never lie under a label (default 0: no band).
+   */
+  readonly boxWidth?: number;
 }
 
 export interface HeadLayout {
@@ -33,6 +38,10 @@ export interface HeadLayout {
   /** x where lines start (right of the query column) and end (left of the key column). */
   readonly linesX0: number;
   readonly linesX1: number;
+  /** Left edges of the box bands right of the query column and left of the key column, and their width. */
+  readonly leftBoxX: number;
+  readonly rightBoxX: number;
+  readonly boxWidth: number;
   readonly rowHeight: number;
   readonly padding: number;
 }
@@ -46,20 +55,28 @@ const TOKEN_SHARE = 0.3;
  * cost of drawing lines grows with their length.
  */
 export function headLayout(o: HeadLayoutOptions): HeadLayout {
-  const width = Math.max(o.width, 2 * o.minTokenWidth + o.minLinesWidth + 2 * o.gap);
-  const room = (width - o.minLinesWidth - 2 * o.gap) / 2;
+  const box = o.boxWidth ?? 0;
+  // Between the columns: a box band and a gap on each side, and the lines.
+  const between = 2 * (box + o.gap);
+  const width = Math.max(o.width, 2 * o.minTokenWidth + o.minLinesWidth + between);
+  const room = (width - o.minLinesWidth - between) / 2;
   const tokenWidth = Math.max(o.minTokenWidth, Math.min(o.maxTokenWidth, width * TOKEN_SHARE, room));
-  const linesWidth = Math.min(o.maxLinesWidth, width - 2 * tokenWidth - 2 * o.gap);
-  const left = Math.floor((width - (2 * tokenWidth + 2 * o.gap + linesWidth)) / 2);
+  const linesWidth = Math.min(o.maxLinesWidth, width - 2 * tokenWidth - between);
+  const left = Math.floor((width - (2 * tokenWidth + between + linesWidth)) / 2);
   const rows = Math.max(o.queryCount, o.keyCount);
+  const linesX0 = left + tokenWidth + box + o.gap;
+  const linesX1 = linesX0 + linesWidth;
   return {
     width,
     height: 2 * o.padding + rows * o.rowHeight,
     tokenWidth,
     leftX: left,
-    rightX: left + tokenWidth + 2 * o.gap + linesWidth,
-    linesX0: left + tokenWidth + o.gap,
-    linesX1: left + tokenWidth + o.gap + linesWidth,
+    rightX: linesX1 + o.gap + box,
+    linesX0,
+    linesX1,
+    leftBoxX: left + tokenWidth,
+    rightBoxX: linesX1 + o.gap,
+    boxWidth: box,
     rowHeight: o.rowHeight,
     padding: o.padding,
   };
@@ -86,4 +103,21 @@ export function visibleRows(
   const first = Math.max(0, Math.floor((top - layout.padding) / layout.rowHeight));
   const last = Math.min(count, Math.ceil((bottom - layout.padding) / layout.rowHeight));
   return [Math.min(first, count), Math.max(last, 0)];
+}
+
+/** True when two layouts place everything at the same place. */
+export function sameLayout(a: HeadLayout, b: HeadLayout): boolean {
+  return (Object.keys(a) as (keyof HeadLayout)[]).every((k) => a[k] === b[k]);
+}
+
+/**
+ * The scroll position that brings row `i` fully into a view `height` high scrolled to `scrollTop`,
+ * moving as little as possible (`scrollTop` itself when the row is in view).
+ */
+export function scrollToRow(layout: HeadLayout, i: number, scrollTop: number, height: number): number {
+  const top = layout.padding + i * layout.rowHeight;
+  const bottom = top + layout.rowHeight;
+  if (top < scrollTop) return top - layout.padding;
+  if (bottom > scrollTop + height) return bottom - height + layout.padding;
+  return scrollTop;
 }

@@ -3,6 +3,7 @@
  * labels, swatches, readout) and what the canvas shows (pixels), so tests speak in user terms.
  */
 import { fixture, html } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import '../../src/components/head-view/define.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import type { TokenSide } from '../../src/components/shared/events.js';
@@ -91,6 +92,15 @@ export class HeadViewHarness {
     await this.el.updateComplete;
   }
 
+  /** A real mouse click (pointer events, focus, click) in the middle of a token. */
+  async mouseClickToken(side: TokenSide, index: number): Promise<void> {
+    const r = this.token(side, index).getBoundingClientRect();
+    const position: [number, number] = [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];
+    await sendMouse({ type: 'move', position });
+    await sendMouse({ type: 'click', position });
+    await this.el.updateComplete;
+  }
+
   async clickSwatch(head: number): Promise<void> {
     this.swatch(head).click();
     await this.el.updateComplete;
@@ -115,8 +125,19 @@ export class HeadViewHarness {
     );
   }
 
+  /** The error box's message (without its heading), or null. */
   error(): string | null {
-    return this.root.querySelector('[part="error"]')?.textContent?.trim() ?? null;
+    return this.root.querySelector('[part="error"] .error-message')?.textContent?.trim() ?? null;
+  }
+
+  /** The "no data" message, or null. */
+  empty(): string | null {
+    return this.root.querySelector('[part="empty"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+  }
+
+  /** The note over the lines (e.g. no attention to draw), or null. */
+  note(): string | null {
+    return this.root.querySelector('[part="note"]')?.textContent?.trim() ?? null;
   }
 
   canvas(): HTMLCanvasElement {
@@ -135,24 +156,60 @@ export class HeadViewHarness {
   geometry(side: TokenSide, index: number): { y: number; lineStartX: number; lineEndX: number } {
     const canvasBox = this.canvas().getBoundingClientRect();
     const t = this.token(side, index).getBoundingClientRect();
-    const q = this.column('query').getBoundingClientRect();
-    const k = this.column('key').getBoundingClientRect();
+    const lines = this.root.querySelector('.lines')!.getBoundingClientRect();
     return {
       y: t.top + t.height / 2 - canvasBox.top,
-      lineStartX: q.right - canvasBox.left + 6 + 2,
-      lineEndX: k.left - canvasBox.left - 6 - 2,
+      lineStartX: lines.left - canvasBox.left + 2,
+      lineEndX: lines.right - canvasBox.left - 2,
     };
   }
 
-  /** Alpha of the line band just right of a query row (lines start there). */
-  alphaAtQuery(index: number): number {
-    const g = this.geometry('query', index);
-    return this.pixel(g.lineStartX, g.y)[3];
+  /** Canvas pixels (RGBA rows) inside a rectangle given in client coordinates. */
+  pixelsIn(rect: DOMRect): Uint8ClampedArray {
+    const c = this.canvas();
+    const box = c.getBoundingClientRect();
+    const scale = c.width / box.width;
+    const x = Math.max(0, Math.floor((rect.left - box.left) * scale));
+    const y = Math.max(0, Math.floor((rect.top - box.top) * scale));
+    const w = Math.min(c.width - x, Math.ceil(rect.width * scale));
+    const h = Math.min(c.height - y, Math.ceil(rect.height * scale));
+    return c.getContext('2d')!.getImageData(x, y, w, h).data;
   }
 
-  /** Alpha of the line band just left of a key row (lines end there). */
+  /**
+   * The band where a focused token's boxes go, beside a column (between it and the lines), in
+   * client coordinates, at the height of a row of that column.
+   */
+  boxBand(side: TokenSide, index: number): DOMRect {
+    const lines = this.root.querySelector('.lines')!.getBoundingClientRect();
+    const row = this.token(side, index).getBoundingClientRect();
+    const left = side === 'key' ? lines.right : this.column('query').getBoundingClientRect().right;
+    const right = side === 'key' ? this.column('key').getBoundingClientRect().left : lines.left;
+    return new DOMRect(left, row.top, right - left, row.height);
+  }
+
+  /**
+   * The most opaque pixel in a row's height at `x`: the lines of several heads meeting at a row
+   * fan out across it, and a thin line's centre may fall between pixels.
+   */
+  linePixel(x: number, y: number): [number, number, number, number] {
+    let best = this.pixel(x, y);
+    for (let dy = -9; dy <= 9; dy++) {
+      const p = this.pixel(x, y + dy);
+      if (p[3] > best[3]) best = p;
+    }
+    return best;
+  }
+
+  /** Alpha of the most opaque line just right of a query row (lines start there). */
+  alphaAtQuery(index: number): number {
+    const g = this.geometry('query', index);
+    return this.linePixel(g.lineStartX, g.y)[3];
+  }
+
+  /** Alpha of the most opaque line just left of a key row (lines end there). */
   alphaAtKey(index: number): number {
     const g = this.geometry('key', index);
-    return this.pixel(g.lineEndX, g.y)[3];
+    return this.linePixel(g.lineEndX, g.y)[3];
   }
 }

@@ -1,7 +1,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, resetMouse, sendKeys } from '@web/test-runner-commands';
 import { parseAttention } from '../../src/core/parse/index.js';
-import { headPalette, toHex } from '../../src/core/palette.js';
+import { contrastRatio, headPalette, parseColor, toHex, type Rgb } from '../../src/core/palette.js';
 import type { AttnHeadsChangeDetail, AttnTokenFocusDetail } from '../../src/components/shared/events.js';
 import { CAUSAL, ENC_DEC, PAIR, SELF, TOKENS } from './fixtures.js';
 import { mountHeadView } from './head-view.harness.js';
@@ -9,6 +9,8 @@ import { mountHeadView } from './head-view.harness.js';
 describe('attn-head-view', () => {
   afterEach(async () => {
     await emulateMedia({ colorScheme: 'light' });
+    // A real pointer left over a token would hover it in the next test's view.
+    await resetMouse();
   });
 
   describe('accessibility', () => {
@@ -230,14 +232,15 @@ describe('attn-head-view', () => {
       expect(h.alphaAtQuery(1)).to.equal(0);
     });
 
-    it('draws one box per active head over the other column with opacity = weight', async () => {
+    it('draws one box per active head beside the other column with opacity = weight', async () => {
       const h = await mountHeadView(SELF);
       await h.hover('query', 2);
-      const key0 = h.token('key', 0).getBoundingClientRect();
+      const band = h.boxBand('key', 0);
       const canvasBox = h.canvas().getBoundingClientRect();
-      const slot = key0.width / 3;
-      const y = key0.top + key0.height / 2 - canvasBox.top;
-      const at = (s: number) => h.pixel(key0.left - canvasBox.left + slot * (s + 0.5), y);
+      // Three heads side by side in the band, 2 px in from each edge.
+      const slot = (band.width - 4) / 3;
+      const y = band.top + band.height / 2 - canvasBox.top;
+      const at = (s: number) => h.pixel(band.left - canvasBox.left + 2 + slot * (s + 0.5), y);
       const palette = headPalette(3, 'light');
       const head0 = at(0);
       expect(head0[3]).to.equal(255);
@@ -303,6 +306,147 @@ describe('attn-head-view', () => {
       expect(((await pin) as CustomEvent<AttnTokenFocusDetail>).detail.side).to.equal(null);
       await h.el.updateComplete;
       expect(h.el.shadowRoot!.querySelector('#query-0')!.classList.contains('pinned')).to.equal(true);
+    });
+  });
+
+  describe('reading at a glance', () => {
+    /** One head over four tokens: query 0 attends 0.3, 0.2, 0, 0.5; the others attend to key 0. */
+    const ONE_HEAD = {
+      tokens: TOKENS,
+      attention: [
+        [
+          [
+            [0.3, 0.2, 0, 0.5],
+            [1, 0, 0, 0],
+            [1, 0, 0, 0],
+            [1, 0, 0, 0],
+          ],
+        ],
+      ],
+    };
+    const BACKGROUND = { light: '#ffffff', dark: '#0d1117' } as const;
+
+    /** The painted pixel composited over the background, and its contrast with it. */
+    function contrastOf(p: readonly number[], background: string): number {
+      const bg = parseColor(background)!;
+      const a = p[3]! / 255;
+      const shown = [0, 1, 2].map((i) => (p[i]! / 255) * a + bg[i]! * (1 - a)) as unknown as Rgb;
+      return contrastRatio(shown, bg);
+    }
+
+    for (const theme of ['light', 'dark'] as const) {
+      it(`a hovered line of weight 0.5 in one head has 3:1 contrast in its head colour, 0.2 is visible (${theme})`, async () => {
+        const h = await mountHeadView(ONE_HEAD, { attrs: { theme } });
+        await h.hover('query', 0);
+        const end = (key: number) => {
+          const g = h.geometry('key', key);
+          return h.linePixel(g.lineEndX, g.y);
+        };
+        const half = end(3);
+        const fifth = end(1);
+        const color = headPalette(1, theme)[0]!.map((v) => Math.round(v * 255));
+        for (let i = 0; i < 3; i++) expect(Math.abs(half[i]! - color[i]!), `channel ${i}`).to.be.at.most(2);
+        expect(contrastOf(half, BACKGROUND[theme])).to.be.at.least(3);
+        expect(contrastOf(fifth, BACKGROUND[theme])).to.be.at.least(1.5);
+      });
+    }
+
+    it('at rest, a line of weight 0.9 is far more opaque than one of 0.05, and drawn over it', async () => {
+      const h = await mountHeadView({
+        tokens: TOKENS,
+        attention: [
+          [
+            [
+              [0.9, 0.05, 0.05, 0],
+              [0, 0, 0, 1],
+              [0, 0, 0, 1],
+              [0, 0, 0, 1],
+            ],
+          ],
+        ],
+      });
+      const strong = h.alphaAtKey(0);
+      const weak = h.alphaAtKey(1);
+      expect(weak).to.be.greaterThan(0);
+      // bertviz's opacity = weight makes it 18 times; the rest curve about 80.
+      expect(strong / weak).to.be.at.least(50);
+    });
+
+    it('lines of several heads between the same two tokens fan out, each in its head colour', async () => {
+      // Layer 0: heads 0 and 1 both send query 0 to key 0 with weight 1.
+      const h = await mountHeadView(SELF, { attrs: { heads: '0,1' } });
+      await h.hover('query', 0);
+      const g = h.geometry('key', 0);
+      const seen = Array.from({ length: 19 }, (_, i) => h.pixel(g.lineEndX, g.y - 9 + i)).filter(
+        (p) => p[3] === 255,
+      );
+      const palette = headPalette(2, 'light').map((c) => c.map((v) => Math.round(v * 255)));
+      for (const [head, color] of palette.entries()) {
+        const found = seen.some((p) => [0, 1, 2].every((i) => Math.abs(p[i]! - color[i]!) <= 2));
+        expect(found, `head ${head}`).to.equal(true);
+      }
+    });
+
+    for (const n of [16, 32]) {
+      it(`no attention box lies under a token label, with ${n} heads`, async () => {
+        const uniform = TOKENS.map(() => TOKENS.map(() => 0.25));
+        const h = await mountHeadView({
+          tokens: TOKENS,
+          attention: [Array.from({ length: n }, () => uniform)],
+        });
+        for (const [focus, other] of [
+          ['query', 'key'],
+          ['key', 'query'],
+        ] as const) {
+          await h.hover(focus, 1);
+          for (let i = 0; i < TOKENS.length; i++) {
+            const label = h.token(other, i).getBoundingClientRect();
+            expect(
+              h.pixelsIn(label).some((v, j) => j % 4 === 3 && v > 0),
+              `${other} ${i}`,
+            ).to.equal(false);
+            const band = h.pixelsIn(h.boxBand(other, i));
+            expect(
+              band.some((v, j) => j % 4 === 3 && v > 0),
+              `boxes beside ${other} ${i}`,
+            ).to.equal(true);
+          }
+          await h.leave(focus);
+        }
+      });
+    }
+
+    it('a click moves the focus ring to the clicked token, which it pins', async () => {
+      const h = await mountHeadView(SELF);
+      await h.mouseClickToken('query', 2);
+      expect(h.root.activeElement).to.equal(h.column('query'));
+      expect(h.column('query').getAttribute('aria-activedescendant')).to.equal('query-2');
+      expect(h.token('query', 2).classList.contains('cursor')).to.equal(true);
+      expect(h.token('query', 2).classList.contains('pinned')).to.equal(true);
+      expect(h.root.querySelectorAll('.token.cursor').length).to.equal(1);
+      await sendKeys({ press: 'ArrowDown' });
+      await h.el.updateComplete;
+      expect(h.column('query').getAttribute('aria-activedescendant')).to.equal('query-3');
+    });
+
+    it('says so in the view, the readout and the export when a filter leaves no attention', async () => {
+      // Head 1 of PAIR attends each token to itself: nothing from sentence A to sentence B.
+      const h = await mountHeadView(PAIR, { attrs: { heads: '1', filter: 'ab' } });
+      const note = 'No attention in Sentence A → Sentence B for head 1 at layer 0';
+      expect(h.note()).to.equal(note);
+      await expect(h.el).to.be.accessible();
+      expect(h.readout().textContent!.replace(/\s+/g, ' ')).to.include(`${note}.`);
+      const doc = new DOMParser().parseFromString(h.el.toSVG(), 'image/svg+xml');
+      const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent);
+      expect(texts.slice(-3)).to.deep.equal([
+        'No attention in Sentence A → Sentence B',
+        'for head 1',
+        'at layer 0',
+      ]);
+      h.el.heads = [0, 1];
+      await h.el.updateComplete;
+      expect(h.note()).to.equal(null);
+      expect(h.alphaAtQuery(1)).to.be.greaterThan(0);
     });
   });
 
@@ -455,6 +599,15 @@ describe('attn-head-view', () => {
       expect(h.error()).to.equal(null);
     });
 
+    it('names a bad include-layers or line-opacity attribute, quoting the page', async () => {
+      const h = await mountHeadView(SELF, { attrs: { 'include-layers': '1,x' } });
+      expect(h.error()).to.equal('invalid include-layers: expected comma-separated layer numbers, got "1,x"');
+      h.el.removeAttribute('include-layers');
+      h.el.setAttribute('line-opacity', 'bold');
+      await h.el.updateComplete;
+      expect(h.error()).to.equal('invalid line-opacity: expected "shared" or "full", got "bold"');
+    });
+
     it('recovers when good data replaces bad data', async () => {
       const h = await mountHeadView('not attention');
       expect(h.error()).to.equal(
@@ -468,7 +621,8 @@ describe('attn-head-view', () => {
 
     it('says what to set when there is no data', async () => {
       const h = await mountHeadView(undefined);
-      expect(h.error()).to.match(/No attention data/);
+      expect(h.empty()).to.match(/^No attention data: set the data property/);
+      expect(h.error()).to.equal(null);
     });
   });
 

@@ -1,5 +1,12 @@
 import { expect } from '@open-wc/testing';
-import { headLayout, rowAt, rowCenter, visibleRows, type HeadLayoutOptions } from '../../src/render/head-layout.js';
+import {
+  headLayout,
+  rowAt,
+  rowCenter,
+  scrollToRow,
+  visibleRows,
+  type HeadLayoutOptions,
+} from '../../src/render/head-layout.js';
 
 const OPTIONS: HeadLayoutOptions = {
   width: 400,
@@ -24,6 +31,9 @@ describe('headLayout', () => {
       rightX: 280,
       linesX0: 128,
       linesX1: 272,
+      leftBoxX: 120,
+      rightBoxX: 280,
+      boxWidth: 0,
       rowHeight: 20,
       padding: 10,
     });
@@ -39,6 +49,9 @@ describe('headLayout', () => {
       rightX: 658,
       linesX0: 350,
       linesX1: 650,
+      leftBoxX: 342,
+      rightBoxX: 658,
+      boxWidth: 0,
       rowHeight: 20,
       padding: 10,
     });
@@ -63,6 +76,15 @@ describe('headLayout', () => {
     expect([l.width, l.tokenWidth, l.leftX, l.rightX, l.linesX0, l.linesX1]).to.deep.equal([
       156, 40, 0, 116, 48, 108,
     ]);
+  });
+
+  it('headLayout({boxWidth: 30}) puts a box band between each column and the lines', () => {
+    // Tokens 120 (30%), then a 30 box band and an 8 gap on each side: lines 400 − 240 − 76 = 84.
+    const l = headLayout({ ...OPTIONS, boxWidth: 30 });
+    expect([l.tokenWidth, l.leftX, l.leftBoxX, l.linesX0, l.linesX1, l.rightBoxX, l.rightX]).to.deep.equal([
+      120, 0, 120, 158, 242, 250, 280,
+    ]);
+    expect(l.boxWidth).to.equal(30);
   });
 
   it('headLayout(options) takes its height from the longer token list', () => {
@@ -102,5 +124,13 @@ describe('rowCenter / rowAt / visibleRows', () => {
     expect(visibleRows(layout, 0, 1000, 5)).to.deep.equal([0, 5]);
     expect(visibleRows(layout, 200, 300, 5)).to.deep.equal([5, 5]);
     expect(visibleRows(layout, -100, -50, 5)).to.deep.equal([0, 0]);
+  });
+
+  it('scrollToRow(layout, i, scrollTop, height) scrolls as little as brings row i into view', () => {
+    // Rows are 20 high from y = 10 (the padding, kept in view at either end); the view is 50 high.
+    expect(scrollToRow(layout, 1, 0, 50)).to.equal(0);
+    expect(scrollToRow(layout, 3, 0, 50)).to.equal(90 - 50 + 10);
+    expect(scrollToRow(layout, 0, 40, 50)).to.equal(0);
+    expect(scrollToRow(layout, 2, 40, 50)).to.equal(40);
   });
 });

@@ -10,4 +10,17 @@ export const headViewStyles = css`
     display: block;
     pointer-events: none;
   }
+  .lines {
+    position: absolute;
+    top: 0;
+    pointer-events: none;
+  }
+  .note {
+    position: sticky;
+    top: 0;
+    margin: 0;
+    padding: calc(var(--attn-row-height) / 2) 4px;
+    text-align: center;
+    color: var(--attn-muted);
+  }
 `;

@@ -33,6 +33,8 @@ export interface TokenColumnOptions {
   /** Rows drawn greyed (e.g. keys a causal mask hides), if any. */
   readonly muted?: ((index: number) => boolean) | undefined;
   readonly handlers: {
+    /** A press on a token, before the column takes the focus (optional). */
+    readonly pointerdown?: (e: PointerEvent) => void;
     readonly pointerover: (e: PointerEvent) => void;
     readonly pointerleave: () => void;
     readonly click: (e: MouseEvent) => void;
@@ -62,6 +64,7 @@ export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
     aria-label=${o.label}
     aria-activedescendant=${o.cursor >= 0 ? `${o.name}-${o.cursor}` : nothing}
     style=${styleMap({ left: `${o.left}px`, width: `${o.width}px`, height: `${o.height}px` })}
+    @pointerdown=${o.handlers.pointerdown}
     @pointerover=${o.handlers.pointerover}
     @pointerleave=${o.handlers.pointerleave}
     @click=${o.handlers.click}
@@ -89,7 +92,7 @@ export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
         aria-posinset=${i + 1}
         data-index=${i}
         title="${t.raw} (position ${o.start + i})"
-        style="top: ${o.padding + i * o.rowHeight}px"
+        style=${styleMap({ top: `${o.padding + i * o.rowHeight}px` })}
       >
         ${tokenLabel(t)}
       </div>`;

@@ -1,0 +1,98 @@
+/**
+ * The head view's readout: a hint at rest; for a focused token, each active head's strongest
+ * weights and, with a pinned token and one hovered on the other side, the weight between them.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import { focusWeights } from '../../core/focus-weights.js';
+import { formatExact, formatWeight } from '../../core/format.js';
+import type { DisplayToken } from '../../core/tokens.js';
+import type { AttentionComponent, TokenSide } from '../../core/types.js';
+import type { TokenRef } from './head-view-painter.js';
+
+/** Strongest weights listed per head. */
+const READOUT_TOP = 3;
+
+export interface ReadoutOptions {
+  readonly component: AttentionComponent;
+  readonly layerIndex: number;
+  /** Active head indices. */
+  readonly heads: readonly number[];
+  readonly left: readonly DisplayToken[];
+  readonly right: readonly DisplayToken[];
+  readonly focus: TokenRef | null;
+  /** A token on the other side than the pinned one, whose weight with it is added. */
+  readonly partner: TokenRef | null;
+  readonly pinned: boolean;
+  /** Head colours by head number. */
+  readonly colors: readonly string[];
+  /** Said at rest instead of the hint, e.g. that there is no attention to draw. */
+  readonly note: string | undefined;
+}
+
+const quote = (t: DisplayToken) => `“${t.kind === 'continuation' ? '##' : ''}${t.text}”`;
+
+export function renderReadout(o: ReadoutOptions): TemplateResult {
+  const c = o.component;
+  const layerNumber = c.layers[o.layerIndex]!;
+  const focus = o.focus;
+  if (!focus) {
+    return html`<div class="readout" part="readout" aria-live="polite">
+      <span class="hint"
+        >Layer ${layerNumber} · ${o.heads.length} of ${c.heads.length} heads.
+        ${o.note ?? 'Hover, click or use arrow keys on a token to see its weights.'}</span
+      >
+    </div>`;
+  }
+  const tokensOf = (side: TokenSide) => (side === 'query' ? o.left : o.right);
+  const positionOf = (side: TokenSide, i: number) => (side === 'query' ? c.queryStart : c.keyStart) + i;
+  const other: TokenSide = focus.side === 'query' ? 'key' : 'query';
+  const otherTokens = tokensOf(other);
+  const partner = o.partner;
+  const rows = focusWeights(c, o.layerIndex, o.heads, focus.side, focus.index, READOUT_TOP, partner?.index);
+  const token = quote(tokensOf(focus.side)[focus.index]!);
+  const heading =
+    focus.side === 'query'
+      ? html`Query ${positionOf('query', focus.index)} <strong>${token}</strong> attends to`
+      : html`Key ${positionOf('key', focus.index)} <strong>${token}</strong> is attended by`;
+  return html`<div class="readout" part="readout" aria-live="polite">
+    <div>${heading} · layer ${layerNumber}${o.pinned ? ' · pinned' : ''}</div>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Head</th>
+          ${
+            partner
+              ? html`<th scope="col">
+                  ${focus.side === 'query' ? '→' : '←'} ${positionOf(other, partner.index)}
+                  ${quote(otherTokens[partner.index]!)}
+                </th>`
+              : nothing
+          }
+          <th scope="col" colspan=${READOUT_TOP}>Strongest</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map((r) => {
+          const head = c.heads[r.head]!;
+          return html`<tr>
+            <th scope="row">
+              <span class="dot" style=${styleMap({ background: o.colors[head] })}></span>${head}
+            </th>
+            ${
+              r.partner !== undefined
+                ? html`<td class="num" title=${formatExact(r.partner)}>${formatWeight(r.partner)}</td>`
+                : nothing
+            }
+            ${r.strongest.map(
+              ([i, w]) =>
+                html`<td title="${formatExact(w)} (${otherTokens[i]!.raw}, position ${positionOf(other, i)})">
+                  ${quote(otherTokens[i]!)} <span class="num">${formatWeight(w)}</span>
+                </td>`,
+            )}
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+  </div>`;
+}
