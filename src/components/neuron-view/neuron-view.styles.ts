@@ -54,6 +54,18 @@ export const neuronViewStyles = css`
     border-radius: 4px;
     font-size: 12px;
   }
+  .note {
+    margin: 0 8px 6px;
+    padding: 6px 8px;
+    border: 1px dashed var(--attn-border);
+    border-radius: 4px;
+    font-size: 12px;
+    color: var(--attn-muted);
+  }
+  .empty p {
+    margin: 4px 0 0;
+    max-width: 72ch;
+  }
   .clear-neuron {
     border-color: var(--attn-highlight);
   }
