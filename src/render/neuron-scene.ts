@@ -6,6 +6,7 @@
  * q·k and its weight in full, so that a reader of the SVG can copy the numbers.
  */
 import { toHex, type Rgb } from '../core/palette.js';
+import type { DisplayToken } from '../core/tokens.js';
 import type { AttentionComponent } from '../core/types.js';
 import { focusLines, labelTexts } from './head-scene.js';
 import { cellTop, type NeuronColumnId, type NeuronLayout } from './neuron-layout.js';
@@ -29,12 +30,15 @@ export interface NeuronStyle {
     readonly pinned: Rgb;
     readonly accent: Rgb;
     readonly highlight: Rgb;
+    /** Special tokens' labels ([CLS], <s>). */
+    readonly special: Rgb;
   };
   /** Line colours by head number. */
   readonly palette: readonly Rgb[];
   readonly lineWidth: number;
   readonly font: string;
-  /** Font of the numbers. */
+  /** Font of the column titles, and of the numbers. */
+  readonly smallFont: string;
   readonly numberFont: string;
 }
 
@@ -54,9 +58,9 @@ export interface NeuronShown {
 
 /** The words of an export. */
 export interface NeuronSceneText {
-  /** Token labels as the columns show them. */
-  readonly queryLabels: readonly string[];
-  readonly keyLabels: readonly string[];
+  /** The tokens of the query and key columns. */
+  readonly queryTokens: readonly DisplayToken[];
+  readonly keyTokens: readonly DisplayToken[];
   /** The title line (layer, head, query). */
   readonly title: string;
   /** Column titles as the view shows them, by column. */
@@ -88,7 +92,7 @@ const OUTLINE = 1.5;
 
 export function neuronScene(o: NeuronShown, w: NeuronSceneText): Scene {
   const { layout, cells } = o;
-  const { colors, font, numberFont } = o.style;
+  const { colors, font, smallFont, numberFont } = o.style;
   const t = layout.tokens;
   const headerTop = TITLE_HEIGHT;
   const bodyTop = TITLE_HEIGHT + layout.headerHeight;
@@ -101,14 +105,14 @@ export function neuronScene(o: NeuronShown, w: NeuronSceneText): Scene {
   const headerRowY = headerTop + layout.headerRowTop + layout.cellHeight / 2;
   const texts: SceneText[] = [
     text(4, TITLE_HEIGHT / 2, w.title, 'start'),
-    { ...text(t.leftX + t.tokenWidth - 6, titleY, 'Query', 'end', muted), maxWidth: t.tokenWidth },
-    { ...text(t.rightX + 6, titleY, 'Key', 'start', muted), maxWidth: t.tokenWidth },
+    { ...text(t.leftX + t.tokenWidth - 6, titleY, 'Query', 'end', muted, smallFont), maxWidth: t.tokenWidth },
+    { ...text(t.rightX + 6, titleY, 'Key', 'start', muted, smallFont), maxWidth: t.tokenWidth },
     ...layout.columns.map((c) => ({
-      ...text(c.x, titleY, w.columnTitles[c.id], 'start', muted),
+      ...text(c.x, titleY, w.columnTitles[c.id], 'start', muted, smallFont),
       maxWidth: c.width,
     })),
     text(layout.columns[0]!.x - 3, headerRowY, 'q', 'end', fg, numberFont),
-    ...labelTexts(t, w.queryLabels, w.keyLabels, bodyTop, fg, font),
+    ...tokenTexts(o, w, bodyTop),
   ];
   const v = layout.columns.find((c) => c.id === 'v');
   if (v && cells.values) texts.push(text(v.x - 3, headerRowY, 'Σα·v', 'end', fg, numberFont));
@@ -154,6 +158,22 @@ export function neuronScene(o: NeuronShown, w: NeuronSceneText): Scene {
     linesX0: t.linesX0,
     linesX1: t.linesX1,
   };
+}
+
+/** Token labels as the columns colour them: special tokens apart, keys the causal mask hides muted. */
+function tokenTexts(o: NeuronShown, w: NeuronSceneText, bodyTop: number): SceneText[] {
+  const { colors, font } = o.style;
+  const [fg, muted, special] = [colors.foreground, colors.muted, colors.special].map(toHex);
+  const tokens = [...w.queryTokens, ...w.keyTokens];
+  const Q = w.queryTokens.length;
+  // As the columns write them: a WordPiece continuation with its `##`.
+  const [left, right] = [w.queryTokens, w.keyTokens].map((ts) =>
+    ts.map((t) => `${t.kind === 'continuation' ? '##' : ''}${t.text}`),
+  );
+  return labelTexts(o.layout.tokens, left!, right!, bodyTop, fg!, font).map((label, i) => {
+    if (i >= Q && isHidden(o.cells, i - Q)) return { ...label, color: muted! };
+    return tokens[i]!.kind === 'special' ? { ...label, color: special!, font: `bold ${font}` } : label;
+  });
 }
 
 /** The vector cells as two pictures: the header row's q and Σα·v, and every key row's k, q×k and v. */

@@ -406,6 +406,16 @@ describe('attn-neuron-view', () => {
       expect(fills.filter((f) => f === '#bc4c00')).to.have.length(20);
     });
 
+    it('toSVG() colours the tokens as the columns do: special tokens, and keys the mask hides', async () => {
+      const v = await mount(dataset({ causal: true }), { token: '1', theme: 'light' });
+      const texts = [...svgOf(v.el.toSVG()).querySelectorAll('text')];
+      const fill = (token: string) =>
+        texts.filter((t) => t.textContent === token).map((t) => t.getAttribute('fill'));
+      // Query column, then key column: [CLS] is special in both; key b comes after query 1.
+      expect(fill('[CLS]')).to.deep.equal(['#8250df', '#8250df']);
+      expect(fill('b')).to.deep.equal(['#1f2328', '#59636e']);
+    });
+
     it('keeps a token such as <img onerror=…> as text in the SVG', async () => {
       const token = '<img src=x onerror=alert(1)>';
       const v = await mount({ ...dataset(), tokens: [token, 'a', 'b'] });

@@ -19,7 +19,8 @@ export const neuronViewStyles = css`
   .title {
     position: absolute;
     top: 2px;
-    font-size: 11px;
+    /* As the export writes them (the theme's size less 2 px). */
+    font-size: calc(var(--attn-font-size) - 2px);
     color: var(--attn-muted);
     white-space: nowrap;
     overflow: hidden;

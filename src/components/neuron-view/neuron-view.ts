@@ -160,11 +160,7 @@ export class AttnNeuronView extends AttnView {
     const D = this.source!.queries!.shape[3];
     const neuron = optionalIndex(this, 'neuron', this.neuron);
     if (neuron !== undefined && neuron >= D) {
-      throw new AttentionDataError(
-        'neuron',
-        `a dimension from 0 to ${D - 1}`,
-        received(this, 'neuron', neuron),
-      );
+      throw new AttentionDataError('neuron', `a dimension from 0 to ${D - 1}`, String(neuron));
     }
     this.neuronIndex = neuron ?? null;
     if (!this.computed) this.compute();
@@ -188,11 +184,10 @@ export class AttnNeuronView extends AttnView {
     if (!shown || this.error) {
       throw new Error(`attn-neuron-view: nothing to export (${this.error ?? 'no query and key vectors'})`);
     }
-    const label = (d: DisplayToken) => `${d.kind === 'continuation' ? '##' : ''}${d.text}`;
     const readout = this.readoutInput(shown);
     return neuronScene(shown, {
-      queryLabels: this.leftTokens.map(label),
-      keyLabels: this.rightTokens.map(label),
+      queryTokens: this.leftTokens,
+      keyTokens: this.rightTokens,
       title: exportTitle(readout, this.currentFilter, this.neuronIndex),
       columnTitles: columnTitles(this.dimensionOrder),
       rowTitle: (key) => keyTitle(readout, key),
@@ -312,10 +307,12 @@ export class AttnNeuronView extends AttnView {
         pinned: t.color('--attn-pinned', [1, 0.95, 0.76]),
         accent: t.color('--attn-accent', [0.03, 0.34, 0.76]),
         highlight: t.color('--attn-highlight', [0.74, 0.3, 0]),
+        special: t.color('--attn-special-token', [0.51, 0.31, 0.87]),
       },
       palette: t.palette(Math.max(...c.heads) + 1),
       lineWidth: t.lineWidth,
       font: t.font(),
+      smallFont: t.font(t.fontSize - 2),
       numberFont: t.font(Math.max(9, t.fontSize - 2), true),
     };
     this.painter.reset();
