@@ -224,6 +224,17 @@ export const Causal: Story = {
   render: (args) => view(gptFox, args),
 };
 
+export const CausalFirstQuery: Story = {
+  name: 'Causal, first query: one key to attend to (attnviz-demo-gpt)',
+  parameters: described(
+    `The first token of a decoder sees only itself: the causal mask hides every later key, so its ` +
+      `softmax is 1 on "${foxLabels[0]}" whatever q·k. The view says so above the rows instead of ` +
+      `leaving a column of greyed keys unexplained. Shown: ${headName(SINK)}.`,
+  ),
+  args: { layer: SINK.layer, head: SINK.head, token: 0 },
+  render: (args) => view(gptFox, args),
+};
+
 /** Queries and keys only (the demo pair without its value vectors): no v, Σα·v or ‖α·v‖ columns. */
 export const WithoutValues: Story = {
   name: 'Without value vectors (attnviz-demo-bert)',
@@ -279,11 +290,11 @@ export const Mismatch: Story = {
 };
 
 /**
- * Attention alone (the demo pair without its vectors) cannot show how it is computed: the error
- * names the missing queries.
+ * Attention alone (the demo pair without its vectors) cannot show how it is computed: the empty
+ * state says what the view shows, what it needs and where to get it.
  */
 export const NoVectors: Story = {
-  name: 'Attention without vectors: error state',
+  name: 'Attention without vectors: empty state',
   render: (args) => view(without(bertPair, 'queries', 'keys', 'values'), args),
 };
 

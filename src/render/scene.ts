@@ -15,6 +15,8 @@ export interface SceneRect {
   /** CSS colour. */
   readonly color: string;
   readonly opacity: number;
+  /** What the rectangle stands for, as text (an SVG `<title>`: its tooltip, and text a reader can copy). */
+  readonly title?: string;
 }
 
 export interface SceneText {

@@ -19,7 +19,8 @@ export const neuronViewStyles = css`
   .title {
     position: absolute;
     top: 2px;
-    font-size: 11px;
+    /* As the export writes them (the theme's size less 2 px). */
+    font-size: calc(var(--attn-font-size) - 2px);
     color: var(--attn-muted);
     white-space: nowrap;
     overflow: hidden;
@@ -53,6 +54,18 @@ export const neuronViewStyles = css`
     border: 1px solid var(--attn-highlight);
     border-radius: 4px;
     font-size: 12px;
+  }
+  .note {
+    margin: 0 8px 6px;
+    padding: 6px 8px;
+    border: 1px dashed var(--attn-border);
+    border-radius: 4px;
+    font-size: 12px;
+    color: var(--attn-muted);
+  }
+  .empty p {
+    margin: 4px 0 0;
+    max-width: 72ch;
   }
   .clear-neuron {
     border-color: var(--attn-highlight);

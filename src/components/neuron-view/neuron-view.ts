@@ -1,63 +1,34 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
-import { styleMap } from 'lit/directives/style-map.js';
-import { AttentionDataError, describe } from '../../core/errors.js';
-import { applyFilter, availableFilters, headMatrix } from '../../core/filters.js';
-import { formatExact } from '../../core/format.js';
-import { visibleRows } from '../../render/head-layout.js';
-import {
-  checkSoftmax,
-  dimensionContributions,
-  dimensionOrder,
-  hasVectors,
-  neuronRow,
-  valueMix,
-  type NeuronRow,
-  type SoftmaxCheck,
-  type ValueMix,
-} from '../../core/neuron.js';
-import { headPalette, relativeLuminance, toHex, type Rgb } from '../../core/palette.js';
+import { AttentionDataError } from '../../core/errors.js';
+import { applyFilter, availableFilters } from '../../core/filters.js';
+import { hasVectors } from '../../core/neuron.js';
 import { displayTokens, type DisplayToken } from '../../core/tokens.js';
-import type { AttentionComponent } from '../../core/types.js';
-import { focusLines } from '../../render/head-scene.js';
+import type { AttentionComponent, AttentionData } from '../../core/types.js';
+import { computeNeuron, isHidden, type NeuronComputation } from '../../render/neuron-cells.js';
+import { firstCell, moveInList, neuronLayout, type NeuronLayout } from '../../render/neuron-layout.js';
+import { neuronScene, type NeuronShown, type NeuronStyle } from '../../render/neuron-scene.js';
+import type { Scene } from '../../render/scene.js';
 import { AttnView } from '../shared/attn-view.js';
-import { inkOn, resolveColor } from '../shared/colors.js';
+import { keyword, optionalIndex, received } from '../shared/attributes.js';
+import { inkOn } from '../shared/colors.js';
 import { fire } from '../shared/events.js';
-import { LineList } from '../../render/raster.js';
-import { prepareCanvas, renderFilterSelect } from '../shared/controls.js';
 import { ResizeController } from '../shared/resize-controller.js';
-import { LinesRaster } from '../../render/scene.js';
-import { resolveLayer } from '../shared/selection.js';
+import { resolveHead, resolveLayer } from '../shared/selection.js';
 import { scrollViewStyles, tokenStyles, viewStyles } from '../shared/styles.js';
-import { readPixels, themeStyles } from '../shared/theme.js';
-import { renderTokenColumn } from '../shared/token-column.js';
-import { neuronLayout, type NeuronColumn, type NeuronColumnId, type NeuronLayout } from '../../render/neuron-layout.js';
+import { themeStyles } from '../shared/theme.js';
+import { CellCursor, KeyCursor } from './neuron-cursor.js';
+import { exportTitle, keyTitle, queryNote, renderReadout, type ReadoutInput } from './neuron-readout.js';
+import { NeuronPainter } from './neuron-view-painter.js';
+import { columnTitles, DIMENSION_ORDERS, renderColumns, renderGrid } from './neuron-view-parts.js';
+import { renderNoVectors, renderToolbar, renderWarning, type DimensionOrder } from './neuron-view-parts.js';
 import { neuronViewStyles } from './neuron-view.styles.js';
+import { RowScroller } from './row-scroller.js';
 
-/** Order of the dimensions in the vector columns. */
-export type DimensionOrder = 'none' | 'contribution';
+export type { DimensionOrder };
 
-/** A cell of the vector and scalar columns: key row (-1: the header row of q and Σα·v), column, dimension. */
-interface MatrixCell {
-  readonly row: number;
-  readonly column: NeuronColumnId;
-  /** Dimension index (not display position), or -1 for scalar columns. */
-  readonly dim: number;
-}
-
-const COLUMN_TITLES: Record<NeuronColumnId, string> = {
-  k: 'k (key vectors)',
-  qk: 'q × k',
-  dot: 'q · k',
-  softmax: 'softmax',
-  norm: '‖α·v‖',
-  v: 'v (value vectors)',
-};
-
-const OVERSCAN_ROWS = 6;
-/** Height of the band above the rows: column titles, then the q and Σα·v vectors. */
-const HEADER_TITLE = 20;
+/** What the computation depends on: hovering a cell or a key re-renders without it. */
+const COMPUTE_INPUTS = ['data', 'filter', 'layer', 'head', 'token', 'dimensionOrder', 'hoveredQuery'];
 
 /**
  * How one head computes attention for one query (Vig 2019, section 2.3): the query vector q, each
@@ -71,7 +42,7 @@ const HEADER_TITLE = 20;
  * @fires attn-layer-change - The user chose another layer. `detail: {layer}`.
  * @fires attn-heads-change - The user chose another head. `detail: {heads: [head]}`.
  * @fires attn-filter-change - The user chose another filter. `detail: {filter}`.
- * @fires attn-token-focus - The selected query changed (click, Enter or arrow keys). `detail: {side: 'query', index, position, token, pinned: true}`.
+ * @fires attn-token-focus - The user selected another query (click, arrow keys). `detail: {side: 'query', index, position, token, pinned: true}`.
  * @fires attn-neuron-change - The user highlighted a dimension, or cleared it. `detail: {neuron}` (index or null).
  *
  * @csspart toolbar - The bar of controls.
@@ -79,11 +50,14 @@ const HEADER_TITLE = 20;
  * @csspart head-select - The head selector.
  * @csspart filter-select - The sentence-pair / encoder-decoder selector.
  * @csspart order-select - The dimension order selector.
+ * @csspart export-button - The PNG and SVG buttons.
  * @csspart warning - The message shown when softmax(q·k) differs from the data's attention.
+ * @csspart note - Why a query shows little (e.g. a causal model's first query sees one key).
  * @csspart viewport - The scrolling area.
  * @csspart token - A token label.
  * @csspart matrix - The area of vector and scalar cells (focusable; arrow keys move a cell cursor).
  * @csspart readout - The panel with the exact values under the pointer or cursor.
+ * @csspart empty - What the view needs and lacks (no data, or attention without vectors).
  * @csspart error - The message shown for invalid data.
  *
  * @cssprop [--attn-background=#ffffff (dark #0d1117)] - Background.
@@ -123,11 +97,8 @@ export class AttnNeuronView extends AttnView {
   /** Order of dimensions: `none` (0, 1, 2, …) or `contribution` (largest mean |q_i·k_i| first). */
   @property({ attribute: 'dimension-order', reflect: true }) dimensionOrder: DimensionOrder = 'none';
 
-  @state() private hoveredQuery = -1;
-  @state() private hoveredKey = -1;
-  @state() private hoveredCell: MatrixCell | null = null;
-  @state() private keyCursor = -1;
-  @state() private cellCursor: MatrixCell | null = null;
+  /** The query previewed under the pointer: the computation follows it. */
+  @state() private hoveredQuery: number | null = null;
 
   /** The component shown (a pair block, or a whole component). */
   private component: AttentionComponent | undefined;
@@ -136,896 +107,283 @@ export class AttnNeuronView extends AttnView {
   private layerIndex = 0;
   private headIndex = 0;
   private queryIndex = 0;
+  private neuronIndex: number | null = null;
   private leftTokens: DisplayToken[] = [];
   private rightTokens: DisplayToken[] = [];
   private layout: NeuronLayout | undefined;
-  private row: NeuronRow | undefined;
-  private check: SoftmaxCheck | undefined;
-  private mix: ValueMix | undefined;
-  private order: number[] = [];
-  private contributions: Float64Array = new Float64Array(0);
-  /** Largest |value| per column for the head shown, by which colours saturate. */
-  private scales = { q: 1, k: 1, qk: 1, dot: 1, norm: 1, v: 1 };
-  private colors = {
-    background: [1, 1, 1] as Rgb,
-    positive: [0, 0, 1] as Rgb,
-    negative: [1, 0.5, 0] as Rgb,
-    hidden: [0.9, 0.9, 0.9] as Rgb,
-    foreground: '#000000',
-    accent: '#0757c2',
-    highlight: '#bc4c00',
-    font: '11px monospace',
-  };
-  private palette: Rgb[] = [];
-  private rowHeight = 22;
-  private maxHeight = 576;
-  private lineWidth = 2;
-  private viewScroll = 0;
-  private renderedRows: [number, number] = [0, 0];
-  private readonly lines = new LineList();
-  private readonly linesRaster = new LinesRaster();
-  private draws = 0;
-  private lastQueryKey = '';
-
+  /** The shown query's computation; undefined once an input changed, or for data without vectors. */
+  private computed: (NeuronComputation & { readonly note: string | undefined }) | undefined;
+  private drawStyle: NeuronStyle | undefined;
+  private readonly painter = new NeuronPainter();
   private readonly hostSize = new ResizeController(this);
-  private readonly viewportSize = new ResizeController(this, () => this.viewport);
+  private readonly scroller = new RowScroller(
+    this,
+    () => this.renderRoot.querySelector<HTMLElement>('.viewport'),
+    () => this.themeTokens.maxHeight,
+    () => this.paint(),
+    () => this.requestUpdate(),
+  );
+  private readonly cell = new CellCursor(this, () => this.shown, {
+    toggle: (dim) => this.setNeuron(this.neuronIndex === dim ? null : dim),
+    clear: () => this.neuronIndex !== null && (this.setNeuron(null), true),
+    reveal: (row) => this.reveal(row),
+  });
+  private readonly keys = new KeyCursor(this, () => this.component?.shape[3] ?? 0, {
+    page: () => (this.layout ? this.scroller.page(this.layout) : 1),
+    reveal: (row) => this.reveal(row),
+    left: () => this.renderRoot.querySelector<HTMLElement>('.column.query')?.focus(),
+    right: (row) => {
+      this.cell.place(firstCell(this.computed!.cells.order, row));
+      this.renderRoot.querySelector<HTMLElement>('.matrix')?.focus();
+    },
+  });
 
   protected override dataChanged(): void {
     this.component = undefined;
-    this.hoveredQuery = this.hoveredKey = this.keyCursor = -1;
-    this.hoveredCell = this.cellCursor = null;
   }
 
   protected override deriveState(changed: PropertyValues<this>): void {
     const data = this.parsed;
     if (!data) return;
-    if (!['none', 'contribution'].includes(this.dimensionOrder)) {
-      throw new AttentionDataError(
-        'dimension-order',
-        '"none" or "contribution"',
-        describe(this.dimensionOrder),
-      );
-    }
-    if (!this.component || changed.has('data') || changed.has('filter')) {
-      const filter = this.currentFilter;
-      const shown = applyFilter(data, filter);
-      const pair = filter === 'aa' || filter === 'bb' || filter === 'ab' || filter === 'ba';
-      const source = pair ? applyFilter(data, 'all') : shown;
-      if (!hasVectors(source)) {
-        throw new AttentionDataError(
-          source.name === 'self' ? 'queries' : `${source.name}.queries`,
-          'per-head query and key vectors [layers, heads, tokens, dim] for the neuron view (e.g. bertviz neuron-view JSON with queries and keys)',
-          'attention without vectors',
-        );
-      }
-      this.component = shown;
-      this.source = source;
-      this.leftTokens = displayTokens(shown.queryTokens);
-      this.rightTokens =
-        shown.keyTokens === shown.queryTokens ? this.leftTokens : displayTokens(shown.keyTokens);
-      this.hoveredQuery = this.hoveredKey = this.keyCursor = -1;
-      this.hoveredCell = this.cellCursor = null;
-    }
+    // Cleared before any check can throw, so that the update after an error computes again.
+    if (COMPUTE_INPUTS.some((name) => changed.has(name as keyof AttnNeuronView))) this.computed = undefined;
+    // Removing the attribute sets the property to null: back to the default.
+    keyword(this, 'dimension-order', (this.dimensionOrder ??= 'none'), DIMENSION_ORDERS);
+    keyword(this, 'filter', this.currentFilter, availableFilters(data));
+    if (!this.component || changed.has('filter')) this.deriveComponent(data);
     const c = this.component!;
-    const [, , Q, K] = c.shape;
-    this.layerIndex = resolveLayer(c, this.layer, data.hints);
-    this.headIndex = this.resolveHead(c, data.hints.heads?.[0]);
+    this.layerIndex = resolveLayer(this, c, this.layer, data.hints);
+    this.headIndex = resolveHead(this, c, this.head, data.hints);
     this.queryIndex = this.resolveToken(c);
+    if (this.themeTokens.read() || !this.drawStyle || changed.has('data')) this.readStyle(c);
+    if (!hasVectors(this.source!)) return;
     const D = this.source!.queries!.shape[3];
-    if (
-      this.neuron !== undefined &&
-      this.neuron !== null &&
-      (!Number.isInteger(this.neuron) || this.neuron < 0 || this.neuron >= D)
-    ) {
-      throw new AttentionDataError('neuron', `a dimension from 0 to ${D - 1}`, describe(this.neuron));
+    const neuron = optionalIndex(this, 'neuron', this.neuron);
+    if (neuron !== undefined && neuron >= D) {
+      throw new AttentionDataError('neuron', `a dimension from 0 to ${D - 1}`, String(neuron));
     }
-    if (this.themeDirty || changed.has('theme')) this.readTheme(c);
-    // The computation depends on these only: hovering cells or keys re-renders without it.
-    const key = [this.layerIndex, this.headIndex, this.shownQuery, this.queryIndex, this.dimensionOrder].join(
-      '|',
-    );
-    if (changed.has('data') || changed.has('filter') || key !== this.computedKey) {
-      this.compute();
-      this.computedKey = key;
-    }
-    const width = Math.floor(this.hostSize.width) || 900;
+    this.neuronIndex = neuron ?? null;
+    if (!this.computed) this.compute();
     this.layout = neuronLayout({
-      width,
-      queryCount: Q,
-      keyCount: K,
+      width: Math.floor(this.hostSize.width) || 900,
+      queryCount: c.shape[2],
+      keyCount: c.shape[3],
       dim: D,
-      rowHeight: this.rowHeight,
-      values: this.mix !== undefined,
+      rowHeight: this.themeTokens.rowHeight,
+      values: this.source!.values !== undefined,
     });
   }
 
-  private resolveHead(c: AttentionComponent, hint: number | undefined): number {
-    const wanted = this.head ?? hint;
-    if (wanted === undefined || wanted === null) return 0;
-    const index = c.heads.indexOf(wanted);
-    if (index < 0)
-      throw new AttentionDataError('head', `one of the heads [${c.heads.join(', ')}]`, describe(wanted));
-    return index;
+  protected override get drawing(): boolean {
+    // Every draw is whole and synchronous (in `updated`, or on scroll): no frame is left to draw.
+    return false;
   }
 
-  /** Index of the selected query: the `token` attribute (a model position), else the first ordinary token. */
-  private resolveToken(c: AttentionComponent): number {
-    const Q = c.shape[2];
-    if (this.token === undefined || this.token === null) {
-      const first = this.leftTokens.findIndex((t) => t.kind !== 'special');
-      return first < 0 ? 0 : first;
+  protected override exportScene(): Scene {
+    const shown = this.shown;
+    if (!shown || this.error) {
+      throw new Error(`attn-neuron-view: nothing to export (${this.error ?? 'no query and key vectors'})`);
     }
-    const index = this.token - c.queryStart;
-    if (!Number.isInteger(this.token) || index < 0 || index >= Q) {
-      throw new AttentionDataError(
-        'token',
-        `a query position from ${c.queryStart} to ${c.queryStart + Q - 1}`,
-        describe(this.token),
-      );
-    }
-    return index;
+    const readout = this.readoutInput(shown);
+    return neuronScene(shown, {
+      queryTokens: this.leftTokens,
+      keyTokens: this.rightTokens,
+      title: exportTitle(readout, this.currentFilter, this.neuronIndex),
+      columnTitles: columnTitles(this.dimensionOrder),
+      rowTitle: (key) => keyTitle(readout, key),
+      ink: inkOn,
+    });
   }
 
-  /** The query under the pointer, else the selected one. */
-  private get shownQuery(): number {
-    return this.hoveredQuery >= 0 ? this.hoveredQuery : this.queryIndex;
-  }
-
-  /** Runs the head's computation for the query shown, and the scales its colours use. */
-  private computedKey = '';
-
-  private compute(): void {
-    const c = this.component!;
-    const src = this.source!;
-    const query = this.shownQuery + c.queryStart - src.queryStart;
-    const row = neuronRow(src, this.layerIndex, this.headIndex, query);
-    const [, , , SK] = src.shape;
-    const reported = headMatrix(src, this.layerIndex, this.headIndex).subarray(query * SK, (query + 1) * SK);
-    this.row = row;
-    this.check = checkSoftmax(row, reported);
-    this.mix = src.values ? valueMix(src, this.layerIndex, this.headIndex, reported) : undefined;
-    this.contributions = dimensionContributions(row);
-    // Dimensions keep the selected query's order while another query is previewed, so that
-    // columns do not move under the pointer.
-    const selected = this.queryIndex + c.queryStart - src.queryStart;
-    const orderFrom =
-      selected === query
-        ? this.contributions
-        : dimensionContributions(neuronRow(src, this.layerIndex, this.headIndex, selected));
-    this.order =
-      this.dimensionOrder === 'contribution'
-        ? dimensionOrder(orderFrom)
-        : Array.from({ length: row.dim }, (_, i) => i);
-    const D = row.dim;
-    const { start, end } = this.keyRange();
-    const maxAbs = (a: ArrayLike<number>, from = 0, to = a.length, skip?: (i: number) => boolean) => {
-      let m = 0;
-      for (let i = from; i < to; i++) if (!skip?.(i)) m = Math.max(m, Math.abs(a[i]!));
-      return m || 1;
-    };
-    const keys = src.keys!;
-    const [, H, T] = keys.shape;
-    const kBase = (this.layerIndex * H + this.headIndex) * T * D;
-    const hiddenKey = (k: number) => row.hidden[k] === 1;
-    this.scales = {
-      q: maxAbs(row.q),
-      k: maxAbs(keys.data, kBase + start * D, kBase + end * D),
-      qk: maxAbs(row.products, start * D, end * D, (i) => hiddenKey(Math.floor(i / D))),
-      dot: maxAbs(row.dots, start, end, hiddenKey),
-      norm: this.mix ? maxAbs(this.mix.weightedNorms, start, end) : 1,
-      v: 1,
-    };
-    if (this.mix && src.values) {
-      const [, VH, VT, VD] = src.values.shape;
-      const vBase = (this.layerIndex * VH + this.headIndex) * VT * VD;
-      this.scales.v = Math.max(
-        maxAbs(src.values.data, vBase + start * VD, vBase + end * VD),
-        maxAbs(this.mix.output),
-      );
-    }
-  }
-
-  /** The source's keys shown (a pair block shows a range of them). */
-  private keyRange(): { start: number; end: number } {
-    const c = this.component!;
-    const start = c.keyStart - this.source!.keyStart;
-    return { start, end: start + c.shape[3] };
-  }
-
-  private readTheme(c: AttentionComponent): void {
-    const style = getComputedStyle(this);
-    const root = this.renderRoot as ShadowRoot;
-    const color = (name: string, fallback: Rgb) => resolveColor(root, style.getPropertyValue(name), fallback);
-    const background = color('--attn-background', [1, 1, 1]);
-    const border = color('--attn-border', [0.8, 0.8, 0.8]);
-    const fontSize = readPixels(style, '--attn-font-size', 13);
-    this.rowHeight = readPixels(style, '--attn-row-height', 22, fontSize);
-    this.lineWidth = readPixels(style, '--attn-line-width', 2);
-    this.maxHeight = readPixels(style, '--attn-max-height', 576, 16);
-    this.colors = {
-      background,
-      positive: color('--attn-positive', [0.04, 0.41, 0.85]),
-      negative: color('--attn-negative', [0.77, 0.36, 0]),
-      hidden: [0, 1, 2].map((i) => 0.6 * background[i]! + 0.4 * border[i]!) as unknown as Rgb,
-      foreground: toHex(color('--attn-foreground', [0, 0, 0])),
-      accent: toHex(color('--attn-accent', [0, 0.3, 0.8])),
-      highlight: toHex(color('--attn-highlight', [0.7, 0.3, 0])),
-      font: `${Math.max(9, fontSize - 2)}px ${style.getPropertyValue('--attn-mono-font-family').trim() || 'monospace'}`,
-    };
-    const dark = relativeLuminance(background) < 0.4;
-    this.palette = headPalette(Math.max(...c.heads) + 1, dark ? 'dark' : 'light');
-    this.themeDirty = false;
-    this.linesRaster.reset();
+  protected override exportName(): string {
+    const c = this.component;
+    if (!c) return 'neuron';
+    const [layer, head] = [c.layers[this.layerIndex], c.heads[this.headIndex]];
+    return `neuron-layer${layer}-head${head}-token${c.queryStart + this.queryIndex}`;
   }
 
   protected override render(): TemplateResult | typeof nothing {
     const status = this.renderStatus();
     if (status) return status;
-    const c = this.component;
-    const layout = this.layout;
-    if (!this.parsed || !c || !layout || !this.row) {
-      return html`<div class="empty" part="error">
-        No attention data: set the <code>data</code> property.
-      </div>`;
-    }
-    const viewHeight = this.viewHeight(layout);
-    const [from, to] = visibleRows(
-      layout.tokens,
-      this.viewScroll,
-      this.viewScroll + viewHeight,
-      Math.max(c.shape[2], c.shape[3]),
-    );
-    const first = Math.max(0, from - OVERSCAN_ROWS);
-    const last = to + OVERSCAN_ROWS;
-    this.renderedRows = [first, last];
-    const headerHeight = this.headerHeight();
+    const { component: c, computed, shown } = this;
+    if (!c) return nothing;
+    if (!computed || !shown)
+      return html`${this.renderToolbar(c, false)}${renderNoVectors(this.currentFilter)}`;
+    const { layout, cells } = shown;
+    const columns = renderColumns({
+      layout,
+      rows: this.scroller.rows(layout, Math.max(c.shape[2], c.shape[3])),
+      component: c,
+      queryTokens: this.leftTokens,
+      keyTokens: this.rightTokens,
+      query: this.queryIndex,
+      hoveredQuery: this.hoveredQuery,
+      keys: this.keys,
+      hidden: (key) => isHidden(cells, key),
+      onQueryHover: (query) => (this.hoveredQuery = query),
+      onQuerySelect: (query) => this.selectQuery(query),
+      onQueryKey: (e) => this.handleQueryKey(e),
+    });
+    const titles = columnTitles(this.dimensionOrder);
+    const onScroll = (e: Event) => this.scroller.scrolled(e, this.layout, Math.max(c.shape[2], c.shape[3]));
     return html`
-      ${this.renderToolbar(c)} ${this.renderWarning()}
-      <div class="viewport" part="viewport" @scroll=${this.handleScroll}>
-        <div class="content" style=${styleMap({ width: `${layout.width}px` })}>
-          <div class="header" style=${styleMap({ height: `${headerHeight}px`, width: `${layout.width}px` })}>
-            <canvas class="header-canvas" aria-hidden="true"></canvas>
-            ${this.renderColumnTitles(layout)}
-            <div
-              class="header-cells"
-              style=${styleMap({ top: `${HEADER_TITLE}px`, height: `${headerHeight - HEADER_TITLE}px` })}
-              @pointermove=${this.handleHeaderPointer}
-              @pointerleave=${this.handleCellLeave}
-              @click=${this.handleCellClick}
-            ></div>
-          </div>
-          <div class="rows" style=${styleMap({ height: `${layout.height}px` })}>
-            <canvas
-              class="body-canvas"
-              aria-hidden="true"
-              style=${styleMap({ top: `${headerHeight}px` })}
-            ></canvas>
-            ${this.renderQueryColumn(c, layout, first, last)} ${this.renderKeyColumn(c, layout, first, last)}
-            ${this.renderMatrix(layout)}
-          </div>
-        </div>
-      </div>
-      ${this.renderReadout(c)}
+      ${this.renderToolbar(c, true)} ${renderWarning(computed.check, this.source!, c, this.rightTokens)}
+      ${computed.note ? html`<p class="note" part="note" role="status">${computed.note}</p>` : nothing}
+      ${renderGrid({ layout, titles, columns, cells: this.cell, keys: this.keys, onScroll })}
+      ${renderReadout(this.readoutInput(shown))}
     `;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('token') && this.component) this.scrollRowIntoView(this.queryIndex);
-    this.draw();
-    this.fireQueryIfChanged();
+    if (changed.has('token')) this.reveal(this.queryIndex);
+    this.paint();
   }
 
-  private renderToolbar(c: AttentionComponent): TemplateResult {
-    const filters = this.parsed ? availableFilters(this.parsed) : [];
-    return html`<div class="toolbar" part="toolbar">
-      <label
-        >Layer
-        <select part="layer-select" aria-label="Layer" @change=${this.handleLayerChange}>
-          ${c.layers.map((l, i) => html`<option value=${l} .selected=${live(i === this.layerIndex)}>${l}</option>`)}
-        </select></label
-      >
-      <label
-        >Head
-        <select part="head-select" aria-label="Head" @change=${this.handleHeadChange}>
-          ${c.heads.map((h, i) => html`<option value=${h} .selected=${live(i === this.headIndex)}>${h}</option>`)}
-        </select></label
-      >
-      ${renderFilterSelect(filters, this.currentFilter, this.handleFilterChange)}
-      <label
-        >Dimensions
-        <select part="order-select" aria-label="Order of dimensions" @change=${this.handleOrderChange}>
-          <option value="none" .selected=${live(this.dimensionOrder === 'none')}>0, 1, 2, …</option>
-          <option value="contribution" .selected=${live(this.dimensionOrder === 'contribution')}>
-            By contribution to q·k
-          </option>
-        </select></label
-      >
-      ${
-        this.neuron !== undefined && this.neuron !== null
-          ? html`<button type="button" class="clear-neuron" @click=${() => this.setNeuron(null)}>
-              Clear neuron ${this.neuron}
-            </button>`
-          : nothing
-      }
-    </div>`;
-  }
-
-  private renderWarning(): TemplateResult | typeof nothing {
-    const check = this.check;
-    if (!check || check.ok) return nothing;
-    const c = this.component!;
-    const key = check.key - (c.keyStart - this.source!.keyStart);
-    const token = key >= 0 && key < this.rightTokens.length ? ` “${this.rightTokens[key]!.text}”` : '';
-    return html`<div class="warning" part="warning" role="status">
-      softmax(q·k) differs from the attention in the data by up to ${check.maxDiff.toPrecision(3)} (key
-      ${this.source!.keyStart + check.key}${token}: softmax ${check.computed.toPrecision(4)}, data
-      ${check.reported.toPrecision(4)}). Are the vectors and the attention from the same layer and head, and
-      is the attention softmax(q·k${this.source!.vectorsScaled ? '' : '/√d'})?
-    </div>`;
-  }
-
-  private renderColumnTitles(layout: NeuronLayout): TemplateResult {
-    const order = this.dimensionOrder === 'contribution' ? ', by contribution' : '';
-    return html`${[
-      { x: layout.tokens.leftX, width: layout.tokens.tokenWidth, text: 'Query', align: 'right' },
-      { x: layout.tokens.rightX, width: layout.tokens.tokenWidth, text: 'Key', align: 'left' },
-    ].map(
-      (t) =>
-        html`<div
-          class="title"
-          style=${styleMap({ left: `${t.x}px`, width: `${t.width}px`, textAlign: t.align })}
-        >
-          ${t.text}
-        </div>`,
-    )}
-    ${layout.columns.map(
-      (col) =>
-        html`<div class="title" style=${styleMap({ left: `${col.x}px`, width: `${col.width}px` })}>
-          ${COLUMN_TITLES[col.id]}${col.vector ? order : ''}
-        </div>`,
-    )}`;
-  }
-
-  private renderQueryColumn(
-    c: AttentionComponent,
-    layout: NeuronLayout,
-    first: number,
-    last: number,
-  ): TemplateResult {
-    const t = layout.tokens;
-    return renderTokenColumn({
-      name: 'query',
-      tokens: this.leftTokens,
-      start: c.queryStart,
-      left: t.leftX,
-      width: t.tokenWidth,
-      height: layout.height,
-      rowHeight: t.rowHeight,
-      padding: t.padding,
-      first,
-      last,
-      label: `Query tokens, ${this.leftTokens.length}: arrow keys choose the query, hovering previews one`,
-      cursor: this.queryIndex,
-      selected: this.queryIndex,
-      hovered: (i) => i === this.hoveredQuery,
-      handlers: {
-        pointerover: (e) => {
-          const i = indexOf(e);
-          if (i >= 0 && i !== this.hoveredQuery) this.hoveredQuery = i;
-        },
-        pointerleave: () => (this.hoveredQuery = -1),
-        click: (e) => {
-          const i = indexOf(e);
-          if (i >= 0) this.selectQuery(i);
-        },
-        keydown: (e) => this.handleQueryKey(e),
-        focus: () => undefined,
-        blur: () => undefined,
-      },
-    });
-  }
-
-  private renderKeyColumn(
-    c: AttentionComponent,
-    layout: NeuronLayout,
-    first: number,
-    last: number,
-  ): TemplateResult {
-    const t = layout.tokens;
-    const { start } = this.keyRange();
-    return renderTokenColumn({
-      name: 'key',
-      tokens: this.rightTokens,
-      start: c.keyStart,
-      left: t.rightX,
-      width: t.tokenWidth,
-      height: layout.height,
-      rowHeight: t.rowHeight,
-      padding: t.padding,
-      first,
-      last,
-      label: `Key tokens, ${this.rightTokens.length}: arrow keys move, the readout shows each key's numbers`,
-      cursor: this.keyCursor,
-      selected: -1,
-      hovered: (i) => i === this.hoveredKey,
-      muted: (i) => this.row!.hidden[start + i] === 1,
-      handlers: {
-        pointerover: (e) => {
-          const i = indexOf(e);
-          if (i >= 0 && i !== this.hoveredKey) this.hoveredKey = i;
-        },
-        pointerleave: () => (this.hoveredKey = -1),
-        click: () => undefined,
-        keydown: (e) => this.handleKeyListKey(e),
-        focus: () => {
-          if (this.keyCursor < 0) this.keyCursor = 0;
-        },
-        blur: () => (this.keyCursor = -1),
-      },
-    });
-  }
-
-  private renderMatrix(layout: NeuronLayout): TemplateResult {
-    const x0 = layout.columns[0]!.x;
-    return html`<div
-      class="matrix"
-      part="matrix"
-      role="group"
-      tabindex="0"
-      aria-label="Vectors and scores of each key: arrow keys move a cell cursor, Enter highlights its dimension"
-      aria-describedby="readout"
-      style=${styleMap({ left: `${x0}px`, width: `${layout.width - x0}px`, height: `${layout.height}px` })}
-      @pointermove=${this.handleMatrixPointer}
-      @pointerleave=${this.handleCellLeave}
-      @click=${this.handleCellClick}
-      @keydown=${this.handleMatrixKey}
-      @focus=${() => {
-        if (!this.cellCursor) this.cellCursor = { row: 0, column: 'k', dim: this.order[0] ?? 0 };
-      }}
-      @blur=${() => (this.cellCursor = null)}
-    ></div>`;
-  }
-
-  private renderReadout(c: AttentionComponent): TemplateResult {
-    const row = this.row!;
-    const { start } = this.keyRange();
-    const quote = (t: DisplayToken | undefined) =>
-      t ? `“${t.kind === 'continuation' ? '##' : ''}${t.text}”` : '';
-    const query = this.shownQuery;
-    const head = html`Query ${c.queryStart + query} ${quote(this.leftTokens[query])} · layer
-    ${c.layers[this.layerIndex]} · head ${c.heads[this.headIndex]}`;
-    const cell = this.hoveredCell ?? this.cellCursor;
-    const key = cell && cell.row >= 0 ? cell.row : this.hoveredKey >= 0 ? this.hoveredKey : this.keyCursor;
-    let detail: TemplateResult;
-    if (cell && cell.row < 0) {
-      const value = cell.column === 'v' ? this.mix!.output[cell.dim]! : row.q[cell.dim]!;
-      detail = html`${cell.column === 'v' ? 'Σα·v' : 'q'} · dimension ${cell.dim}:
-        <span class="num">${formatExact(value)}</span>`;
-    } else if (key >= 0) {
-      const k = start + key;
-      const parts: TemplateResult[] = [];
-      if (cell && cell.dim >= 0) {
-        const D = row.dim;
-        const vectorValue =
-          cell.column === 'v'
-            ? this.valueAt(k, cell.dim)
-            : cell.column === 'qk'
-              ? row.products[k * D + cell.dim]!
-              : this.keyAt(k, cell.dim);
-        parts.push(
-          html`dimension ${cell.dim}: ${cell.column === 'v' ? 'v' : cell.column === 'qk' ? 'q×k' : 'k'} =
-            <span class="num">${formatExact(vectorValue)}</span>
-            ${
-              cell.column === 'qk'
-                ? html`(q = <span class="num">${formatExact(row.q[cell.dim]!)}</span>, k =
-                    <span class="num">${formatExact(this.keyAt(k, cell.dim))}</span>)`
-                : cell.column === 'k'
-                  ? html`(q = <span class="num">${formatExact(row.q[cell.dim]!)}</span>)`
-                  : nothing
-            }
-            ·`,
-        );
-      }
-      const hidden = row.hidden[k] === 1;
-      const reported = headMatrix(this.source!, this.layerIndex, this.headIndex)[
-        row.query * this.source!.shape[3] + k
-      ]!;
-      parts.push(
-        hidden
-          ? html`hidden by the causal mask: the query never sees this key`
-          : html`q·k${row.scale !== 1 ? '/√d' : ''} = <span class="num">${formatExact(row.dots[k]!)}</span> ·
-              softmax <span class="num">${formatExact(row.softmax[k]!)}</span> · attention in the data
-              <span class="num">${formatExact(reported)}</span>
-              ${
-                this.mix
-                  ? html`· ‖v‖ <span class="num">${formatExact(this.mix.valueNorms[k]!)}</span> · ‖α·v‖
-                      <span class="num">${formatExact(this.mix.weightedNorms[k]!)}</span>`
-                  : nothing
-              }`,
-      );
-      detail = html`Key ${c.keyStart + key} ${quote(this.rightTokens[key])}:
-      ${parts.map((p, i) => (i ? html` ${p}` : p))}`;
-    } else {
-      const top = dimensionOrder(this.contributions).slice(0, 5);
-      detail = html`<span class="hint"
-        >Dimensions driving q·k (mean |q×k|):
-        ${top.map((d, i) => html`${i ? ', ' : ''}${d} (${this.contributions[d]!.toPrecision(3)})`)}. Hover or
-        use arrow keys for exact values; click a cell to highlight its dimension.</span
-      >`;
-    }
-    return html`<div class="readout" id="readout" part="readout" aria-live="polite">
-      <div>${head}</div>
-      <div>${detail}</div>
-    </div>`;
-  }
-
-  private keyAt(k: number, dim: number): number {
-    const keys = this.source!.keys!;
-    const [, H, T, D] = keys.shape;
-    return keys.data[((this.layerIndex * H + this.headIndex) * T + k) * D + dim]!;
-  }
-
-  private valueAt(k: number, dim: number): number {
-    const values = this.source!.values!;
-    const [, H, T, D] = values.shape;
-    return values.data[((this.layerIndex * H + this.headIndex) * T + k) * D + dim]!;
-  }
-
-  private headerHeight(): number {
-    return HEADER_TITLE + this.rowHeight + 4;
-  }
-
-  private get viewport(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.viewport');
-  }
-
-  private viewHeight(layout: NeuronLayout): number {
-    const h = this.viewportSize.height;
-    const header = this.headerHeight();
-    return Math.max(1, Math.min(layout.height, (h > 0 ? h : this.maxHeight) - header));
-  }
-
-  /**
-   * A value's colour as one packed RGBA word (little-endian, as `ImageData` bytes read through a
-   * `Uint32Array`): blue for positive, orange for negative, over the background by |value| / scale.
-   */
-  private packed(value: number, scale: number): number {
-    const a = Math.min(1, Math.abs(value) / scale);
-    return pack(value >= 0 ? this.colors.positive : this.colors.negative, this.colors.background, a);
-  }
-
-  /** Fills a rectangle (device pixels, rounded to whole pixels) of a packed image with one colour. */
-  private fill(image: PackedImage, x: number, y: number, w: number, h: number, color: number): void {
-    const x0 = Math.max(0, Math.round(x));
-    const x1 = Math.min(image.width, Math.round(x + w));
-    const y0 = Math.max(0, Math.round(y));
-    const y1 = Math.min(image.height, Math.round(y + h));
-    const { words, width } = image;
-    for (let py = y0; py < y1; py++) words.fill(color, py * width + x0, py * width + x1);
-  }
-
-  /** Paints the header (q and Σα·v) and the visible rows: lines, vector cells and scalar cells. */
-  private draw(): void {
-    const layout = this.layout;
-    const row = this.row;
-    const c = this.component;
-    if (!layout || !row || !c || this.error) return;
-    const dpr = window.devicePixelRatio || 1;
-    this.drawHeader(layout, row, dpr);
-    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('.body-canvas');
-    if (!canvas) return;
-    const viewHeight = this.viewHeight(layout);
-    const ctx = prepareCanvas(canvas, layout.width, viewHeight, dpr);
-    if (!ctx) return;
-    const h = canvas.height;
-    // Lines from the query shown to every key, weighted by the data's attention.
-    const src = {
+  private renderToolbar(c: AttentionComponent, cells: boolean): TemplateResult {
+    return renderToolbar({
       component: c,
       layerIndex: this.layerIndex,
-      heads: [this.headIndex],
-      layout: layout.tokens,
-      top: 0,
-      weightScale: 1,
+      headIndex: this.headIndex,
+      filters: this.parsed ? availableFilters(this.parsed) : [],
+      filter: this.currentFilter,
+      cells,
+      order: this.dimensionOrder,
+      neuron: this.neuronIndex,
+      onLayer: (layer) => {
+        this.layer = layer;
+        fire(this, 'attn-layer-change', { layer });
+      },
+      onHead: (head) => {
+        this.head = head;
+        fire(this, 'attn-heads-change', { heads: [head] });
+      },
+      onFilter: (filter) => {
+        this.filter = filter;
+        this.token = undefined;
+        fire(this, 'attn-filter-change', { filter });
+      },
+      onOrder: (order) => (this.dimensionOrder = order),
+      onClearNeuron: () => this.setNeuron(null),
+      onExport: (format) => void this.download(format),
+    });
+  }
+
+  private deriveComponent(data: AttentionData): void {
+    const filter = this.currentFilter;
+    const shown = applyFilter(data, filter);
+    const pair = filter === 'aa' || filter === 'bb' || filter === 'ab' || filter === 'ba';
+    this.component = shown;
+    this.source = pair ? applyFilter(data, 'all') : shown;
+    const left = (this.leftTokens = displayTokens(shown.queryTokens));
+    this.rightTokens = shown.keyTokens === shown.queryTokens ? left : displayTokens(shown.keyTokens);
+    this.hoveredQuery = null;
+    this.cell.reset();
+    this.keys.reset();
+  }
+
+  /** Index of the selected query: the `token` attribute (a model position), else the first ordinary token. */
+  private resolveToken(c: AttentionComponent): number {
+    const token = optionalIndex(this, 'token', this.token);
+    const ordinary = this.leftTokens.findIndex((t) => t.kind !== 'special');
+    if (token === undefined) return Math.max(0, ordinary);
+    const Q = c.shape[2];
+    if (token < c.queryStart || token >= c.queryStart + Q) {
+      const expected = `a query position from ${c.queryStart} to ${c.queryStart + Q - 1}`;
+      throw new AttentionDataError('token', expected, received(this, 'token', this.token));
+    }
+    return token - c.queryStart;
+  }
+
+  private readStyle(c: AttentionComponent): void {
+    const t = this.themeTokens;
+    this.drawStyle = {
+      colors: {
+        background: t.background,
+        foreground: t.foreground,
+        positive: t.color('--attn-positive', [0.04, 0.41, 0.85]),
+        negative: t.color('--attn-negative', [0.77, 0.36, 0]),
+        hidden: t.mix(t.color('--attn-border', [0.8, 0.8, 0.8]), 0.4),
+        muted: t.color('--attn-muted', [0.35, 0.39, 0.43]),
+        pinned: t.color('--attn-pinned', [1, 0.95, 0.76]),
+        accent: t.color('--attn-accent', [0.03, 0.34, 0.76]),
+        highlight: t.color('--attn-highlight', [0.74, 0.3, 0]),
+        special: t.color('--attn-special-token', [0.51, 0.31, 0.87]),
+      },
+      palette: t.palette(Math.max(...c.heads) + 1),
+      lineWidth: t.lineWidth,
+      font: t.font(),
+      smallFont: t.font(t.fontSize - 2),
+      numberFont: t.font(Math.max(9, t.fontSize - 2), true),
     };
-    focusLines(src, 'query', this.shownQuery, 'full', this.lines);
-    const band = {
-      lines: this.lines,
-      palette: this.palette,
-      lineWidth: this.lineWidth,
-      linesX0: layout.tokens.linesX0,
-      linesX1: layout.tokens.linesX1,
-    };
-    const image = this.linesRaster.draw(++this.draws, band, this.viewScroll, viewHeight, dpr);
-    ctx.putImageData(image, Math.round(layout.tokens.linesX0 * dpr), 0);
-    // Cells of the visible key rows.
-    const x0 = layout.columns[0]!.x;
-    const mw = Math.max(1, Math.ceil((layout.width - x0) * dpr));
-    const cells = this.packedImage('cells', mw, h);
-    const t = layout.tokens;
-    const [from, to] = visibleRows(t, this.viewScroll, this.viewScroll + viewHeight, c.shape[3]);
-    const { start } = this.keyRange();
-    const D = row.dim;
-    const texts: { x: number; y: number; text: string; ink: string }[] = [];
-    const hiddenColor = pack(this.colors.hidden, this.colors.hidden, 1);
-    for (let key = from; key < to; key++) {
-      const k = start + key;
-      const y = (t.padding + key * t.rowHeight - this.viewScroll) * dpr;
-      const rh = (t.rowHeight - 2) * dpr;
-      const hidden = row.hidden[k] === 1;
-      // Paint one pixel line of the row's cells, then copy it down the row's height.
-      const line = Math.round(y);
-      if (line >= h || line + rh <= 0) continue;
-      const paintLine = Math.max(0, line);
-      for (const col of layout.columns) {
-        const cx = (col.x - x0) * dpr;
-        if (col.vector) {
-          const cw = layout.cell * dpr;
-          for (let j = 0; j < D; j++) {
-            const dim = this.order[j]!;
-            const value =
-              col.id === 'k'
-                ? this.keyAt(k, dim)
-                : col.id === 'qk'
-                  ? row.products[k * D + dim]!
-                  : this.valueAt(k, dim);
-            const scale = col.id === 'k' ? this.scales.k : col.id === 'qk' ? this.scales.qk : this.scales.v;
-            const color = hidden && col.id === 'qk' ? hiddenColor : this.packed(value, scale);
-            this.fill(cells, cx + j * cw, paintLine, cw, 1, color);
-          }
-        } else {
-          const value =
-            col.id === 'dot'
-              ? row.dots[k]!
-              : col.id === 'softmax'
-                ? row.softmax[k]!
-                : this.mix!.weightedNorms[k]!;
-          const scale = col.id === 'dot' ? this.scales.dot : col.id === 'softmax' ? 1 : this.scales.norm;
-          const color = hidden ? hiddenColor : this.packed(value, scale);
-          this.fill(cells, cx, paintLine, col.width * dpr, 1, color);
-          if (!hidden) {
-            // Black or white text, whichever reads better on the cell's colour.
-            const rgb: Rgb = [(color & 255) / 255, ((color >>> 8) & 255) / 255, ((color >>> 16) & 255) / 255];
-            texts.push({
-              x: col.x + col.width - 4,
-              y: t.padding + (key + 0.5) * t.rowHeight - this.viewScroll,
-              text: value.toFixed(3),
-              ink: inkOn(rgb),
-            });
-          }
-        }
-      }
-      const { words, width } = cells;
-      const last = Math.min(h, Math.round(y + rh));
-      for (let py = paintLine + 1; py < last; py++)
-        words.copyWithin(py * width, paintLine * width, (paintLine + 1) * width);
-    }
-    ctx.putImageData(cells.image, Math.round(x0 * dpr), 0);
-    ctx.save();
-    ctx.scale(dpr, dpr);
-    ctx.font = this.colors.font;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    for (const text of texts) {
-      ctx.fillStyle = text.ink;
-      ctx.fillText(text.text, text.x, text.y);
-    }
-    this.outlineNeuronAndCursor(ctx, layout, from, to, false);
-    ctx.restore();
+    this.painter.reset();
   }
 
-  private drawHeader(layout: NeuronLayout, row: NeuronRow, dpr: number): void {
-    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('.header-canvas');
-    if (!canvas) return;
-    const ctx = prepareCanvas(canvas, layout.width, this.headerHeight(), dpr);
-    if (!ctx) return;
-    const image = this.packedImage('header', canvas.width, canvas.height);
-    const y = (HEADER_TITLE + 1) * dpr;
-    const rh = (this.rowHeight - 2) * dpr;
-    for (const col of layout.columns) {
-      if (col.id !== 'k' && col.id !== 'v') continue;
-      const cw = layout.cell * dpr;
-      for (let j = 0; j < row.dim; j++) {
-        const dim = this.order[j]!;
-        const value = col.id === 'k' ? row.q[dim]! : this.mix!.output[dim]!;
-        this.fill(
-          image,
-          col.x * dpr + j * cw,
-          y,
-          cw,
-          rh,
-          this.packed(value, col.id === 'k' ? this.scales.q : this.scales.v),
-        );
-      }
-    }
-    ctx.putImageData(image.image, 0, 0);
-    ctx.save();
-    ctx.scale(dpr, dpr);
-    ctx.font = this.colors.font;
-    ctx.textBaseline = 'middle';
-    ctx.fillStyle = this.colors.foreground;
-    ctx.textAlign = 'right';
-    const k = layout.columns.find((col) => col.id === 'k')!;
-    ctx.fillText('q', k.x - 3, HEADER_TITLE + this.rowHeight / 2);
-    const v = layout.columns.find((col) => col.id === 'v');
-    if (v) ctx.fillText('Σα·v', v.x - 3, HEADER_TITLE + this.rowHeight / 2);
-    this.outlineNeuronAndCursor(ctx, layout, 0, 0, true);
-    ctx.restore();
+  /** The query under the pointer, else the selected one. */
+  private get shownQuery(): number {
+    return this.hoveredQuery ?? this.queryIndex;
   }
 
-  /** Outlines the highlighted neuron's cells and the cell under the cursor (CSS pixels). */
-  private outlineNeuronAndCursor(
-    ctx: CanvasRenderingContext2D,
-    layout: NeuronLayout,
-    from: number,
-    to: number,
-    header: boolean,
-  ): void {
-    const t = layout.tokens;
-    const rowTop = (key: number) =>
-      header ? HEADER_TITLE + 1 : t.padding + key * t.rowHeight - this.viewScroll;
-    const rh = this.rowHeight - 2;
-    const slot = (dim: number) => this.order.indexOf(dim);
-    ctx.lineWidth = 1.5;
-    if (this.neuron !== undefined && this.neuron !== null) {
-      ctx.strokeStyle = this.colors.highlight;
-      const j = slot(this.neuron);
-      for (const col of layout.columns) {
-        if (!col.vector || (header && col.id === 'qk')) continue;
-        const x = col.x + j * layout.cell;
-        const top = header ? rowTop(0) : rowTop(from);
-        const bottom = header ? top + rh : rowTop(to);
-        ctx.strokeRect(x - 0.75, top - 0.75, layout.cell + 1.5, bottom - top + 1.5);
-      }
-    }
-    const cell = this.hoveredCell ?? this.cellCursor;
-    if (!cell || cell.row < 0 !== header) return;
-    const col = layout.columns.find((c) => c.id === cell.column);
-    if (!col) return;
-    const x = col.vector ? col.x + slot(cell.dim) * layout.cell : col.x;
-    const width = col.vector ? layout.cell : col.width;
-    ctx.strokeStyle = this.colors.accent;
-    ctx.strokeRect(x - 1, rowTop(Math.max(0, cell.row)) - 1, width + 2, rh + 2);
+  /** Runs the head's computation for the query shown. */
+  private compute(): void {
+    const c = this.component!;
+    const sort = this.dimensionOrder === 'contribution';
+    const query = this.shownQuery;
+    const r = computeNeuron(this.source!, c, this.layerIndex, this.headIndex, query, this.queryIndex, sort);
+    this.computed = { ...r, note: queryNote(r.cells, c, this.leftTokens, query) };
   }
 
-  /** A cleared image of this size, reused between frames (allocating megabytes per frame costs). */
-  private packedImage(name: 'cells' | 'header', width: number, height: number): PackedImage {
-    let image = this.images[name];
-    if (!image || image.width !== width || image.height !== height) {
-      const data = new ImageData(width, height);
-      image = { image: data, words: new Uint32Array(data.data.buffer), width, height };
-      this.images[name] = image;
-    } else {
-      image.words.fill(0);
-    }
-    return image;
+  /** What is drawn, or undefined when there is nothing (no data, no vectors). */
+  private get shown(): NeuronShown | undefined {
+    const { layout, component, drawStyle: style } = this;
+    const cells = this.computed?.cells;
+    if (!layout || !cells || !component || !style) return undefined;
+    const { layerIndex, headIndex, neuronIndex: neuron } = this;
+    return { layout, cells, component, layerIndex, headIndex, query: this.shownQuery, neuron, style };
   }
 
-  private images: Partial<Record<'cells' | 'header', PackedImage>> = {};
-
-  /** The cell under a point of the matrix (x from the first column, y in row coordinates). */
-  private cellAt(x: number, y: number, header: boolean): MatrixCell | null {
-    const layout = this.layout!;
-    const t = layout.tokens;
-    const row = header ? -1 : Math.floor((y - t.padding) / t.rowHeight);
-    if (!header && (row < 0 || row >= this.component!.shape[3])) return null;
-    for (const col of layout.columns) {
-      if (x < col.x || x >= col.x + col.width) continue;
-      if (header && col.id !== 'k' && col.id !== 'v') return null;
-      if (!col.vector) return { row, column: col.id, dim: -1 };
-      const j = Math.floor((x - col.x) / layout.cell);
-      return { row, column: col.id, dim: this.order[j] ?? 0 };
-    }
-    return null;
+  private readoutInput(shown: NeuronShown): ReadoutInput {
+    const { computed, cell } = this;
+    const key = typeof cell.current?.row === 'number' ? cell.current.row : this.keys.current;
+    const { reported, contributions } = computed!;
+    const [queryTokens, keyTokens] = [this.leftTokens, this.rightTokens];
+    return { shown, queryTokens, keyTokens, reported, contributions, cell: cell.current, key };
   }
 
-  private readonly handleMatrixPointer = (e: PointerEvent): void => {
-    const layout = this.layout!;
-    const x = layout.columns[0]!.x + e.offsetX;
-    const cell = this.cellAt(x, e.offsetY, false);
-    if (!sameCell(cell, this.hoveredCell)) this.hoveredCell = cell;
-  };
-
-  private readonly handleHeaderPointer = (e: PointerEvent): void => {
-    const cell = this.cellAt(e.offsetX, 0, true);
-    if (!sameCell(cell, this.hoveredCell)) this.hoveredCell = cell;
-  };
-
-  private readonly handleCellLeave = (): void => {
-    this.hoveredCell = null;
-  };
-
-  private readonly handleCellClick = (): void => {
-    const cell = this.hoveredCell;
-    if (cell && cell.dim >= 0) this.setNeuron(this.neuron === cell.dim ? null : cell.dim);
-  };
-
-  private readonly handleMatrixKey = (e: KeyboardEvent): void => {
-    const layout = this.layout;
-    const c = this.component;
-    if (!layout || !c) return;
-    const cursor = this.cellCursor ?? { row: 0, column: 'k' as NeuronColumnId, dim: this.order[0] ?? 0 };
-    // Flatten the columns into slots: every dimension of a vector column, one per scalar column.
-    const slots: { column: NeuronColumn; dim: number }[] = layout.columns.flatMap((col) =>
-      col.vector ? this.order.map((dim) => ({ column: col, dim })) : [{ column: col, dim: -1 }],
-    );
-    let i = slots.findIndex((s) => s.column.id === cursor.column && s.dim === cursor.dim);
-    if (i < 0) i = 0;
-    let row = cursor.row;
-    const K = c.shape[3];
-    if (e.key === 'ArrowRight') i = Math.min(slots.length - 1, i + 1);
-    else if (e.key === 'ArrowLeft') i = Math.max(0, i - 1);
-    else if (e.key === 'ArrowDown') row = Math.min(K - 1, row + 1);
-    else if (e.key === 'ArrowUp') {
-      // Above the first key: the header's q (over k) and Σα·v (over v).
-      const header = cursor.column === 'k' || cursor.column === 'v';
-      row = Math.max(header ? -1 : 0, row - 1);
-    } else if (e.key === 'Home') i = 0;
-    else if (e.key === 'End') i = slots.length - 1;
-    else if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      if (cursor.dim >= 0) this.setNeuron(this.neuron === cursor.dim ? null : cursor.dim);
-      return;
-    } else if (e.key === 'Escape' && this.neuron !== undefined && this.neuron !== null) {
-      e.preventDefault();
-      this.setNeuron(null);
-      return;
-    } else return;
-    e.preventDefault();
-    const slotAt = slots[i]!;
-    if (row < 0 && slotAt.column.id !== 'k' && slotAt.column.id !== 'v') row = 0;
-    this.cellCursor = { row, column: slotAt.column.id, dim: slotAt.dim };
-    if (row >= 0) this.scrollRowIntoView(row);
-  };
+  /** Paints the header band and the rows in view. */
+  private paint(): void {
+    const shown = this.shown;
+    const header = this.renderRoot.querySelector<HTMLCanvasElement>('.header-canvas');
+    const body = this.renderRoot.querySelector<HTMLCanvasElement>('.body-canvas');
+    if (!shown || !header || !body || this.error) return;
+    const [scroll, height] = [this.scroller.top, this.scroller.height(shown.layout)];
+    const view = { scroll, height, cursor: this.cell.current, dpr: window.devicePixelRatio || 1 };
+    this.painter.paintHeader(header, shown, view);
+    this.painter.paintBody(body, shown, view);
+    this.drawn();
+  }
 
   private handleQueryKey(e: KeyboardEvent): void {
-    const Q = this.component!.shape[2];
-    const page = Math.max(1, Math.floor(this.viewHeight(this.layout!) / this.layout!.tokens.rowHeight) - 1);
-    const moves: Record<string, number> = {
-      ArrowDown: this.queryIndex + 1,
-      ArrowUp: this.queryIndex - 1,
-      PageDown: this.queryIndex + page,
-      PageUp: this.queryIndex - page,
-      Home: 0,
-      End: Q - 1,
-    };
-    if (e.key in moves) {
+    const page = this.scroller.page(this.layout!);
+    const next = moveInList(e.key, this.queryIndex, this.component!.shape[2], page);
+    if (next !== null) {
       e.preventDefault();
-      const next = Math.max(0, Math.min(Q - 1, moves[e.key]!));
       this.selectQuery(next);
-      this.scrollRowIntoView(next);
+      this.reveal(next);
     } else if (e.key === 'ArrowRight') {
       e.preventDefault();
       this.renderRoot.querySelector<HTMLElement>('.column.key')?.focus();
     }
   }
 
-  private handleKeyListKey(e: KeyboardEvent): void {
-    const K = this.component!.shape[3];
-    const moves: Record<string, number> = {
-      ArrowDown: this.keyCursor + 1,
-      ArrowUp: this.keyCursor - 1,
-      Home: 0,
-      End: K - 1,
-    };
-    if (e.key in moves) {
-      e.preventDefault();
-      this.keyCursor = Math.max(0, Math.min(K - 1, moves[e.key]!));
-      this.scrollRowIntoView(this.keyCursor);
-    } else if (e.key === 'ArrowLeft') {
-      e.preventDefault();
-      this.renderRoot.querySelector<HTMLElement>('.column.query')?.focus();
-    } else if (e.key === 'ArrowRight') {
-      e.preventDefault();
-      const matrix = this.renderRoot.querySelector<HTMLElement>('.matrix');
-      this.cellCursor = { row: Math.max(0, this.keyCursor), column: 'k', dim: this.order[0] ?? 0 };
-      matrix?.focus();
-    }
-  }
-
+  /** Selects a query (reflected as `token`), and tells the page when it is another one. */
   private selectQuery(index: number): void {
-    const position = this.component!.queryStart + index;
-    this.hoveredQuery = -1;
-    if (this.token !== position || this.queryIndex !== index) this.token = position;
+    const c = this.component!;
+    const changed = index !== this.queryIndex;
+    this.hoveredQuery = null;
+    this.token = c.queryStart + index;
+    if (!changed) return;
+    const detail = { side: 'query', index, position: c.queryStart + index, pinned: true } as const;
+    fire(this, 'attn-token-focus', { ...detail, token: c.queryTokens[index]! });
   }
 
   private setNeuron(neuron: number | null): void {
@@ -1033,93 +391,7 @@ export class AttnNeuronView extends AttnView {
     fire(this, 'attn-neuron-change', { neuron });
   }
 
-  private fireQueryIfChanged(): void {
-    const c = this.component;
-    if (!c) return;
-    const key = `${c.queryStart + this.queryIndex}|${this.currentFilter}`;
-    if (key === this.lastQueryKey) return;
-    const first = this.lastQueryKey === '';
-    this.lastQueryKey = key;
-    if (first) return;
-    fire(this, 'attn-token-focus', {
-      side: 'query',
-      index: this.queryIndex,
-      position: c.queryStart + this.queryIndex,
-      token: c.queryTokens[this.queryIndex]!,
-      pinned: true,
-    });
+  private reveal(row: number): void {
+    if (this.layout) this.scroller.reveal(this.layout, row);
   }
-
-  private scrollRowIntoView(index: number): void {
-    const viewport = this.viewport;
-    const layout = this.layout;
-    if (!viewport || !layout) return;
-    const t = layout.tokens;
-    const header = this.headerHeight();
-    const top = t.padding + index * t.rowHeight;
-    const bottom = top + t.rowHeight;
-    const visible = viewport.clientHeight - header;
-    if (top < viewport.scrollTop) viewport.scrollTop = top - t.padding;
-    else if (bottom > viewport.scrollTop + visible) viewport.scrollTop = bottom - visible + t.padding;
-  }
-
-  private readonly handleScroll = (e: Event): void => {
-    this.viewScroll = (e.currentTarget as HTMLElement).scrollTop;
-    const layout = this.layout;
-    if (!layout) return;
-    const viewHeight = this.viewHeight(layout);
-    const rows = Math.max(this.component!.shape[2], this.component!.shape[3]);
-    const [first, last] = visibleRows(layout.tokens, this.viewScroll, this.viewScroll + viewHeight, rows);
-    const [from, to] = this.renderedRows;
-    if (first < from || last > Math.min(rows, to)) this.requestUpdate();
-    else this.draw();
-  };
-
-  private handleLayerChange(e: Event): void {
-    const layer = Number((e.target as HTMLSelectElement).value);
-    this.layer = layer;
-    fire(this, 'attn-layer-change', { layer });
-  }
-
-  private handleHeadChange(e: Event): void {
-    const head = Number((e.target as HTMLSelectElement).value);
-    this.head = head;
-    fire(this, 'attn-heads-change', { heads: [head] });
-  }
-
-  private handleFilterChange(e: Event): void {
-    const filter = (e.target as HTMLSelectElement).value as typeof this.filter & string;
-    this.filter = filter;
-    this.token = undefined;
-    fire(this, 'attn-filter-change', { filter });
-  }
-
-  private handleOrderChange(e: Event): void {
-    this.dimensionOrder = (e.target as HTMLSelectElement).value as DimensionOrder;
-  }
-}
-
-/** An `ImageData` with a 32-bit view of its pixels. */
-interface PackedImage {
-  readonly image: ImageData;
-  readonly words: Uint32Array;
-  readonly width: number;
-  readonly height: number;
-}
-
-/** `color` over `background` at opacity `a`, as one opaque RGBA word (little-endian byte order). */
-function pack(color: Rgb, background: Rgb, a: number): number {
-  const r = Math.round((color[0] * a + background[0] * (1 - a)) * 255);
-  const g = Math.round((color[1] * a + background[1] * (1 - a)) * 255);
-  const b = Math.round((color[2] * a + background[2] * (1 - a)) * 255);
-  return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
-}
-
-function indexOf(e: Event): number {
-  const el = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
-  return el ? Number(el.dataset['index']) : -1;
-}
-
-function sameCell(a: MatrixCell | null, b: MatrixCell | null): boolean {
-  return a === b || (!!a && !!b && a.row === b.row && a.column === b.column && a.dim === b.dim);
 }

@@ -120,7 +120,10 @@ export function sceneToSvg(scene: Scene): string {
     .attr('width', (r) => round(r.width))
     .attr('height', (r) => round(r.height))
     .attr('fill', (r) => r.color)
-    .attr('fill-opacity', (r) => round(Math.min(1, r.opacity), 4));
+    .attr('fill-opacity', (r) => round(Math.min(1, r.opacity), 4))
+    .filter((r) => r.title !== undefined)
+    .append('title')
+    .text((r) => r.title!);
   const { lines } = scene;
   const colors = scene.palette.map(toHex);
   const lineData = Array.from({ length: lines.count }, (_, i) => i).filter((i) => lines.alpha[i]! > 0);
