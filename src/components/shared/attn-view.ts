@@ -163,6 +163,8 @@ export abstract class AttnView extends LitElement {
       return;
     }
     try {
+      // Removing the attribute sets null: back to the default.
+      if (this.theme === null || this.theme === undefined) this.theme = 'auto';
       keyword(this, 'theme', this.theme, THEMES);
       // The attribute reflects only after this update; the theme's styles must apply now.
       if (changed.has('theme')) {
