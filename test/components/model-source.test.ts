@@ -6,11 +6,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/components/head-view/define.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
-import {
-  registerAttentionLoader,
-  type AttentionLoader,
-  type SourceRequest,
-} from '../../src/core/loader.js';
+import { registerAttentionLoader, type AttentionLoader, type SourceRequest } from '../../src/core/loader.js';
 import { parseAttention } from '../../src/core/parse/index.js';
 import { SELF } from './fixtures.js';
 

@@ -170,7 +170,7 @@ export class AttnHeadView extends AttnView {
       width: Math.floor(this.hostSize.width) || 640,
       queryCount: c.shape[2],
       keyCount: c.shape[3],
-      rowHeight: this.themeTokens.rowHeight,
+      rowHeight: this.themeTokens.pixels('--attn-row-height', 22),
       ...LAYOUT,
     });
     if (!this.layout || !sameLayout(layout, this.layout)) {
@@ -322,7 +322,12 @@ export class AttnHeadView extends AttnView {
     const theme = this.themeTokens;
     const palette = theme.palette(Math.max(...c.heads) + 1);
     const src = lineSource(c, this.layerIndex, this.headIndices, this.layout!);
-    this.picture = { src, palette, paletteCss: theme.paletteCss(palette.length), lineWidth: theme.lineWidth };
+    this.picture = {
+      src,
+      palette,
+      paletteCss: theme.paletteCss(palette.length),
+      lineWidth: theme.pixels('--attn-line-width', 2),
+    };
     this.note = noAttentionNote(c, this.layerIndex, this.headIndices, this.currentFilter);
   }
 
@@ -333,7 +338,10 @@ export class AttnHeadView extends AttnView {
   /** Height of the visible band: measured, or before the first layout the tallest it may grow. */
   private viewHeight(layout: HeadLayout): number {
     const h = this.viewportSize.height;
-    return Math.max(1, Math.min(layout.height, h > 0 ? h : this.themeTokens.maxHeight));
+    return Math.max(
+      1,
+      Math.min(layout.height, h > 0 ? h : this.themeTokens.pixels('--attn-max-height', 576, 16)),
+    );
   }
 
   private rowWindow(layout: HeadLayout, viewHeight: number): [number, number] {

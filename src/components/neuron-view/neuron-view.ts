@@ -119,7 +119,7 @@ export class AttnNeuronView extends AttnView {
   private readonly scroller = new RowScroller(
     this,
     () => this.renderRoot.querySelector<HTMLElement>('.viewport'),
-    () => this.themeTokens.maxHeight,
+    () => this.themeTokens.pixels('--attn-max-height', 576, 16),
     () => this.paint(),
     () => this.requestUpdate(),
   );
@@ -169,7 +169,7 @@ export class AttnNeuronView extends AttnView {
       queryCount: c.shape[2],
       keyCount: c.shape[3],
       dim: D,
-      rowHeight: this.themeTokens.rowHeight,
+      rowHeight: this.themeTokens.pixels('--attn-row-height', 22),
       values: this.source!.values !== undefined,
     });
   }
@@ -310,7 +310,7 @@ export class AttnNeuronView extends AttnView {
         special: t.color('--attn-special-token', [0.51, 0.31, 0.87]),
       },
       palette: t.palette(Math.max(...c.heads) + 1),
-      lineWidth: t.lineWidth,
+      lineWidth: t.pixels('--attn-line-width', 2),
       font: t.font(),
       smallFont: t.font(t.fontSize - 2),
       numberFont: t.font(Math.max(9, t.fontSize - 2), true),

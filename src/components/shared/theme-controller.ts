@@ -19,13 +19,11 @@ export class ThemeController implements ReactiveController {
   fontSize = 13;
   fontFamily = 'sans-serif';
   monoFontFamily = 'monospace';
-  rowHeight = 22;
-  lineWidth = 2;
-  maxHeight = 576;
   private dirty = true;
   private media: MediaQueryList | undefined;
   private style: CSSStyleDeclaration | undefined;
   private palettes = new Map<number, { rgb: Rgb[]; css: string[] }>();
+  private lengths = new Map<string, number>();
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
@@ -61,10 +59,8 @@ export class ThemeController implements ReactiveController {
     this.fontSize = readPixels(style, '--attn-font-size', 13);
     this.fontFamily = style.getPropertyValue('--attn-font-family').trim() || 'sans-serif';
     this.monoFontFamily = style.getPropertyValue('--attn-mono-font-family').trim() || 'monospace';
-    this.rowHeight = readPixels(style, '--attn-row-height', 22, this.fontSize);
-    this.lineWidth = readPixels(style, '--attn-line-width', 2);
-    this.maxHeight = readPixels(style, '--attn-max-height', 576, 16);
     this.palettes.clear();
+    this.lengths.clear();
     this.dirty = false;
     this.version++;
     return true;
@@ -75,6 +71,20 @@ export class ThemeController implements ReactiveController {
     const style = this.style ?? getComputedStyle(this.host);
     const root = this.host.shadowRoot ?? this.host;
     return resolveColor(root, style.getPropertyValue(token), fallback);
+  }
+
+  /**
+   * A length token in CSS pixels (`22px`, `1.5rem`; `em` and `rem` relative to `base`), as of
+   * the last `read`, or the fallback when it is not a length.
+   */
+  pixels(token: ThemeToken, fallback: number, base = this.fontSize): number {
+    const key = `${token}|${fallback}|${base}`;
+    let v = this.lengths.get(key);
+    if (v === undefined) {
+      v = readPixels(this.style ?? getComputedStyle(this.host), token, fallback, base);
+      this.lengths.set(key, v);
+    }
+    return v;
   }
 
   /** A colour between the background (0) and another colour (1), e.g. for hidden cells. */
