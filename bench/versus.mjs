@@ -60,9 +60,9 @@ export function bertvizDependencies() {
     }
     if (!found[key]) {
       throw new Error(
-        `bench: bertviz's views need ${dep.file} (${key} ${dep.major}.x), found in neither ${places
+        `bench: bertviz's views need ${dep.file} (${key} ${dep.major}.x), not found in ${places
           .map((p) => p.name)
-          .join(' nor ')}. Add the devDependencies "d3-v5": "npm:d3@^5.16.0" and "jquery": "^3.7.1", ` +
+          .join(' nor in ')}. Add the devDependencies "d3-v5": "npm:d3@^5.16.0" and "jquery": "^3.7.1", ` +
           'or run `npm i --prefix DIR d3-v5@npm:d3@^5.16.0 jquery@^3.7.1` and set BENCH_BERTVIZ_DEPS=DIR, ' +
           'or leave bertviz out with BENCH_VIEWS=head,model,neuron.',
       );
