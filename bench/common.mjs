@@ -18,6 +18,14 @@ export function launchChromium(options = {}) {
 /** The middle value (the upper one of an even count). */
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The smallest and largest value, as "min–max" (whole numbers from 100 up). */
+export function spread(xs) {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  const d = hi >= 100 ? 0 : 1;
+  return `${lo.toFixed(d)}–${hi.toFixed(d)}`;
+}
+
 /** The machine, for table captions: CPU count and model. */
 export function machine() {
   const cpu = os.cpus();

@@ -11,6 +11,7 @@ import type { AttnModelView, ThumbnailMode } from '../src/components/model-view/
 import { parseAttention } from '../src/core/parse/index.js';
 import { syntheticAttention, syntheticNeuron } from '../stories/data/synthetic.js';
 import { longBertTokens } from '../stories/data/texts.js';
+import { versusHead, versusModel } from './versus.js';
 
 export interface HeadViewFigures {
   tokens: number;
@@ -63,7 +64,7 @@ async function headView(tokens: number, layers: number, heads: number): Promise<
   const hoverTimes: number[] = [];
   let unhover = 0;
   for (let i = 0; i < 15; i++) {
-    const option = root.querySelector<HTMLElement>(`#query-${(i * 7) % 20}`)!;
+    const option = root.querySelector<HTMLElement>(`#query-${(i * 7) % Math.min(20, tokens)}`)!;
     t = performance.now();
     option.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
     await el.updateComplete;
@@ -276,4 +277,4 @@ async function neuronView(tokens: number, heads: number, dim: number): Promise<N
   };
 }
 
-Object.assign(window, { bench: { headView, modelView, neuronView } });
+Object.assign(window, { bench: { headView, modelView, neuronView, versusHead, versusModel } });

@@ -2,6 +2,7 @@
 // figures. Speed is measured here, never in tests.
 import { build } from 'esbuild';
 import { launchChromium, machine as cpus, median, printTable } from './common.mjs';
+import { runVersus } from './versus.mjs';
 
 const sizes = (process.env.BENCH_TOKENS ?? '64,256,512,1024').split(',').map(Number);
 const layers = Number(process.env.BENCH_LAYERS ?? 12);
@@ -18,6 +19,27 @@ const bundle = await build({
   conditions: ['production'],
   logLevel: 'warning',
 });
+
+// `bertviz` (or `bertviz-head`, `bertviz-model`): attnviz against bertviz's own views, with ratios
+// (bench/versus.mjs); `head`, `model`, `neuron`: attnviz's own figures, up to long inputs.
+const views = (process.env.BENCH_VIEWS ?? 'bertviz,head,model,neuron').split(',');
+const known = ['bertviz', 'bertviz-head', 'bertviz-model', 'head', 'model', 'neuron'];
+const unknown = views.filter((v) => !known.includes(v));
+if (unknown.length) {
+  throw new Error(
+    `BENCH_VIEWS: expected a comma-separated list of ${known.join(', ')}; received ${unknown.join(', ')}`,
+  );
+}
+const versus = ['head', 'model'].filter((v) => views.includes('bertviz') || views.includes(`bertviz-${v}`));
+if (versus.length) {
+  await runVersus({
+    views: versus,
+    bundle: bundle.outputFiles[0].text,
+    runs: Number(process.env.BENCH_RUNS ?? 5),
+  });
+  if (!views.some((v) => ['head', 'model', 'neuron'].includes(v))) process.exit(0);
+  console.log();
+}
 
 const browser = await launchChromium();
 
@@ -41,7 +63,6 @@ async function measure(n) {
   return figures;
 }
 
-const views = (process.env.BENCH_VIEWS ?? 'head,model,neuron').split(',');
 const neuronSizes = (process.env.BENCH_NEURON_TOKENS ?? '32,128,512').split(',').map(Number);
 
 async function measureModel(n, mode) {

@@ -1,0 +1,276 @@
+/**
+ * attnviz against bertviz's own head and model views (bench/bertviz/), in the same page setup on
+ * the same seeded data in bertviz's JSON format. bench/versus.mjs opens a fresh page per run,
+ * loads d3 5 and jQuery from npm into it and calls one of these functions with the view's source.
+ *
+ * Each run first renders a small input with other data, untimed, in the same page (JIT and
+ * caches warm, as for a user's second view in a notebook), removes it, then times one render and
+ * one interaction. "Painted" is two animation frames after the work: the first frame's callbacks
+ * run before that frame's style, layout and paint; the second's after them.
+ */
+import type { AttnHeadView } from '../src/components/head-view/head-view.js';
+import type { AttnModelView } from '../src/components/model-view/model-view.js';
+import type { BertvizViewParams } from '../src/core/parse.js';
+import { syntheticAttention } from '../stories/data/synthetic.js';
+import { longBertTokens } from '../stories/data/texts.js';
+
+export type Side = 'bertviz' | 'attnviz';
+
+export interface VersusOptions {
+  readonly side: Side;
+  readonly tokens: number;
+  readonly layers: number;
+  readonly heads: number;
+  /** bertviz's view script (head_view.js or model_view.js), for side `bertviz`. */
+  readonly source?: string;
+  /** Tokens of the untimed warm-up render. */
+  readonly warmTokens: number;
+}
+
+export interface VersusFigures {
+  /** Setting data / evaluating the script until every line or thumbnail is drawn and painted. */
+  readonly renderMs: number;
+  /** Head view: hovering a query token until painted. Model view: opening a head until painted. */
+  readonly actionMs: number;
+}
+
+/** The parameters bertviz's Python side writes in place of PYTHON_PARAMS. */
+type BertvizParams = BertvizViewParams & Record<string, unknown>;
+
+const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+const painted = async () => {
+  await frame();
+  await frame();
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Milliseconds since `start`, also recorded as a user-timing measure so that traces show it. */
+function since(start: number, name: string): number {
+  const end = performance.now();
+  performance.measure(name, { start, end });
+  return end - start;
+}
+/** The query token hovered in the head view, and the cell opened in the model view. */
+const HOVER_TOKEN = 3;
+const OPEN_LAYER = 2;
+const OPEN_HEAD = 3;
+/** Idle time before the interaction, as a user's hover comes after the view has settled. */
+const IDLE_MS = 1000;
+
+/**
+ * Seeded synthetic attention as bertviz's head_view/model_view write it: nested arrays
+ * `[layer][head][query][key]` of plain numbers (the float32 values, as `tensor.tolist()` gives).
+ */
+export function bertvizParams(
+  o: VersusOptions,
+  tokens: number,
+  seed: number,
+  view: 'head' | 'model',
+): BertvizParams {
+  const text = longBertTokens(tokens);
+  const input = syntheticAttention({ tokens: text, layers: o.layers, heads: o.heads, seed });
+  const data = (input.attention as { data: Float32Array }).data;
+  const n = text.length;
+  const attn = Array.from({ length: o.layers }, (_, l) =>
+    Array.from({ length: o.heads }, (_, h) =>
+      Array.from({ length: n }, (_, q) => {
+        const row = ((l * o.heads + h) * n + q) * n;
+        return Array.from(data.subarray(row, row + n));
+      }),
+    ),
+  );
+  const layers = Array.from({ length: o.layers }, (_, l) => l);
+  const common = {
+    attention: [{ name: null, attn, left_text: text, right_text: text }],
+    default_filter: '0',
+    root_div_id: `bertviz-${seed}`,
+    include_layers: layers,
+  };
+  return view === 'head'
+    ? { ...common, layer: null, heads: null }
+    : {
+        ...common,
+        display_mode: 'dark',
+        include_heads: Array.from({ length: o.heads }, (_, h) => h),
+        total_heads: o.heads,
+      };
+}
+
+interface BertvizWindow {
+  d3?: unknown;
+  jQuery?: unknown;
+  require?: { config(): void };
+  requirejs?: (deps: string[], callback: (...modules: unknown[]) => void) => void;
+  benchParams?: BertvizParams;
+}
+
+/** Runs bertviz's view script on `params` in a fresh root div, as its notebook output does. */
+function runBertviz(source: string, params: BertvizParams): HTMLElement {
+  const w = window as unknown as BertvizWindow;
+  if (!w.d3 || !w.jQuery)
+    throw new Error('bertviz needs window.d3 (d3 5) and window.jQuery: load them first');
+  w.require = { config: () => undefined };
+  w.requirejs = (_deps, callback) => callback(w.jQuery, w.d3);
+  w.benchParams = params;
+  const root = document.getElementById(params['root_div_id'] as string)!;
+  const script = document.createElement('script');
+  script.textContent = source.replace('PYTHON_PARAMS', 'window.benchParams');
+  let failure: ErrorEvent | undefined;
+  const onError = (e: ErrorEvent) => (failure = e);
+  window.addEventListener('error', onError);
+  document.body.append(script); // an inline script runs synchronously when inserted
+  window.removeEventListener('error', onError);
+  script.remove();
+  if (failure) throw new Error(`bertviz's script failed: ${failure.message}`);
+  return root;
+}
+
+function bertvizRoot(params: BertvizParams): HTMLElement {
+  const root = document.createElement('div');
+  root.id = params['root_div_id'] as string;
+  root.innerHTML = '<span><select id="layer"></select></span><div id="vis"></div>';
+  document.body.append(root);
+  return root;
+}
+
+function hoverBertviz(root: HTMLElement): void {
+  const text = root.querySelectorAll('#left text')[HOVER_TOKEN];
+  if (!text) throw new Error(`bertviz head view: no left token ${HOVER_TOKEN}`);
+  text.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+}
+
+function clickBertvizThumbnail(root: HTMLElement): void {
+  // The click region is the last rect of the thumbnail's group, after its background.
+  const background = root.querySelector(`#attn_background_${OPEN_LAYER}_${OPEN_HEAD}`);
+  const region = background?.parentElement?.lastElementChild;
+  if (!region) throw new Error(`bertviz model view: no thumbnail ${OPEN_LAYER}/${OPEN_HEAD}`);
+  region.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+}
+
+function hoverAttnviz(el: AttnHeadView): void {
+  const label = el.shadowRoot!.querySelector(`#query-${HOVER_TOKEN}`);
+  if (!label) throw new Error(`attn-head-view: no query token ${HOVER_TOKEN}`);
+  label.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+}
+
+async function openAttnviz(el: AttnModelView): Promise<AttnHeadView> {
+  const cell = el.shadowRoot!.querySelector<HTMLElement>(`#cell-${OPEN_LAYER}-${OPEN_HEAD}`);
+  if (!cell) throw new Error(`attn-model-view: no cell ${OPEN_LAYER}/${OPEN_HEAD}`);
+  cell.click();
+  await el.updateComplete;
+  const detail = el.shadowRoot!.querySelector<AttnHeadView>('.detail attn-head-view');
+  if (!detail) throw new Error('attn-model-view: no detail view after opening a cell');
+  await detail.updateComplete;
+  await detail.drawComplete;
+  return detail;
+}
+
+function newHeadView(): AttnHeadView {
+  const el = document.createElement('attn-head-view') as AttnHeadView;
+  el.style.width = '900px';
+  el.theme = 'light';
+  return el;
+}
+
+function newModelView(): AttnModelView {
+  const el = document.createElement('attn-model-view') as AttnModelView;
+  el.style.width = '1000px';
+  el.theme = 'dark';
+  return el;
+}
+
+/** One render and one hover of a head view (12 layers of data; the first layer shown). */
+export async function versusHead(o: VersusOptions): Promise<VersusFigures> {
+  document.body.innerHTML = '';
+  const warm = bertvizParams(o, o.warmTokens, 2, 'head');
+  const params = bertvizParams(o, o.tokens, 11, 'head');
+  let t = 0;
+  if (o.side === 'bertviz') {
+    const source = o.source!;
+    const warmRoot = bertvizRoot(warm);
+    runBertviz(source, warm);
+    hoverBertviz(warmRoot);
+    await painted();
+    warmRoot.remove();
+    const root = bertvizRoot(params);
+    await painted();
+    t = performance.now();
+    runBertviz(source, params);
+    await painted();
+    const renderMs = since(t, `${o.side} head render`);
+    await sleep(IDLE_MS);
+    t = performance.now();
+    hoverBertviz(root);
+    await painted();
+    return { renderMs, actionMs: since(t, `${o.side} head hover`) };
+  }
+  const warmEl = newHeadView();
+  warmEl.data = warm;
+  document.body.append(warmEl);
+  await warmEl.drawComplete;
+  await sleep(100);
+  hoverAttnviz(warmEl);
+  await warmEl.updateComplete;
+  await painted();
+  warmEl.remove();
+  const el = newHeadView();
+  await painted();
+  t = performance.now();
+  el.data = params;
+  document.body.append(el);
+  await el.drawComplete;
+  await painted();
+  const renderMs = since(t, `${o.side} head render`);
+  await sleep(IDLE_MS);
+  t = performance.now();
+  hoverAttnviz(el);
+  await el.updateComplete;
+  await painted();
+  return { renderMs, actionMs: since(t, `${o.side} head hover`) };
+}
+
+/** One render of the grid of 12 × 12 thumbnails and one opening of a head's detail view. */
+export async function versusModel(o: VersusOptions): Promise<VersusFigures> {
+  document.body.innerHTML = '';
+  const warm = bertvizParams(o, o.warmTokens, 2, 'model');
+  const params = bertvizParams(o, o.tokens, 11, 'model');
+  let t = 0;
+  if (o.side === 'bertviz') {
+    const source = o.source!;
+    const warmRoot = bertvizRoot(warm);
+    runBertviz(source, warm);
+    clickBertvizThumbnail(warmRoot);
+    await painted();
+    warmRoot.remove();
+    const root = bertvizRoot(params);
+    await painted();
+    t = performance.now();
+    runBertviz(source, params);
+    await painted();
+    const renderMs = since(t, `${o.side} model render`);
+    await sleep(IDLE_MS);
+    t = performance.now();
+    clickBertvizThumbnail(root);
+    await painted();
+    return { renderMs, actionMs: since(t, `${o.side} model open`) };
+  }
+  const warmEl = newModelView();
+  warmEl.data = warm;
+  document.body.append(warmEl);
+  await warmEl.drawComplete;
+  await openAttnviz(warmEl);
+  await painted();
+  warmEl.remove();
+  const el = newModelView();
+  await painted();
+  t = performance.now();
+  el.data = params;
+  document.body.append(el);
+  await el.drawComplete;
+  await painted();
+  const renderMs = since(t, `${o.side} model render`);
+  await sleep(IDLE_MS);
+  t = performance.now();
+  await openAttnviz(el);
+  await painted();
+  return { renderMs, actionMs: since(t, `${o.side} model open`) };
+}
