@@ -21,6 +21,8 @@ export interface TransformersEnv {
   useBrowserCache?: boolean;
   /** The Cache Storage name (transformers.js 3+; 2.x always uses `transformers-cache`). */
   cacheKey?: string;
+  /** Whether transformers.js caches downloads on disk in Node. */
+  useFSCache?: boolean;
 }
 
 export const isNode =
@@ -51,9 +53,22 @@ export function locate(model: string, env: TransformersEnv): ModelLocation {
     const slash = trimmed.lastIndexOf('/');
     const parent = slash >= 0 ? trimmed.slice(0, slash + 1) : './';
     const id = trimmed.slice(slash + 1);
+    const envPatch: Partial<TransformersEnv> = /^https?:/.test(model)
+      ? // An absolute URL is a remote host for transformers.js: as a "local" path it is not
+        // fetched by transformers.js 4's file checks (its tokenizer then finds no files). Its
+        // disk cache in Node would key the files by folder name alone, mixing two servers'
+        // folders of the same name: it is off for these loads.
+        {
+          remoteHost: parent,
+          remotePathTemplate: '{model}/',
+          allowRemoteModels: true,
+          allowLocalModels: false,
+          ...(isNode ? { useFSCache: false } : {}),
+        }
+      : { localModelPath: parent, allowLocalModels: true, allowRemoteModels: false };
     return {
       id,
-      envPatch: { localModelPath: parent, allowLocalModels: true, allowRemoteModels: false },
+      envPatch,
       base: absolute(`${trimmed}/`),
       local: isNode && !/^https?:/.test(model),
       cache,

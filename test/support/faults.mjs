@@ -1,7 +1,7 @@
 // A model server that misbehaves on purpose, for the adapter's fault tests (browser and Node).
 // It serves the real tiny models of test/fixtures/models under
 //
-//   /faults/<fault>/<session>/<model>/<file>
+//   /faults/<fault>/<session>/<model>/<file>   (<model>.<name>: a copy of <model>)
 //
 // answering the files a fault concerns wrongly (see FAULTS) and every other file as it is, until
 // the test heals the session: GET /faults/<fault>/<session>/_heal. GET …/_state answers
@@ -82,7 +82,9 @@ export function createFaultHandler() {
       return true;
     }
     const file = decodeURIComponent(rest);
-    const full = path.resolve(ROOT, file);
+    // <model>.<anything> is a copy of the fixture <model> under a name of its own (a name
+    // transformers.js has not seen in this page, which it remembers some answers by).
+    const full = path.resolve(ROOT, file.replace(/^([^/.]+)\.[^/]*\//, '$1/'));
     if (!full.startsWith(ROOT + path.sep) || !isFile(full)) {
       state.log.push({ file, answer: 'missing' });
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('not found');

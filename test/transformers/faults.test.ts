@@ -353,3 +353,30 @@ describe('the shared cache', function () {
     expect((await (await cache.match(server.url(ONNX)))!.arrayBuffer()).byteLength).to.equal(SIZE);
   });
 });
+
+describe('a folder at an absolute URL', function () {
+  this.timeout(60_000);
+
+  it('loads with transformers.js 4 when it caches nothing in the browser', async () => {
+    const ref = await reference();
+    const server = faultServer('500');
+    await server.heal();
+    const saved = hf.env.useBrowserCache;
+    hf.env.useBrowserCache = false;
+    try {
+      const data = await computeAttention({
+        // A folder name transformers.js has not seen in this page: it remembers whether a
+        // model's tokenizer_config.json exists by the folder's name.
+        model: new URL(`${server.model}.absolute`, location.href).href,
+        text: ref.text,
+        transformers,
+        dtype: 'fp32',
+        ort: ortModule,
+      });
+      expect(data.components[0]!.queryTokens).to.deep.equal(ref.tokens);
+      expect(await isCached(server.url(ONNX).replace('/tiny-gpt2/', '/tiny-gpt2.absolute/'))).to.equal(false);
+    } finally {
+      hf.env.useBrowserCache = saved;
+    }
+  });
+});
