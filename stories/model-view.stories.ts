@@ -13,6 +13,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/components/model-view/define.js';
 import type { SortOrder, ThumbnailMode } from '../src/components/model-view/model-view.js';
 import type { AttnHeadSelectDetail } from '../src/components/shared/events.js';
+import type { AttentionFilter } from '../src/core/filters.js';
 import type { AttentionSetInput } from '../src/core/parse/index.js';
 import { SUMMARY_NAMES, type SummaryName } from '../src/core/summaries.js';
 import {
@@ -41,11 +42,20 @@ interface Args {
   selectedLayer?: number;
   selectedHead?: number;
   noDetail?: boolean;
+  filter?: AttentionFilter;
 }
 
 // The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
 // and "The quick, brown fox jumps over the lazy dog." (figs. 1 and 5).
 const bertPair = demoData('bert', 0);
+const causalPair = syntheticAttention({
+  tokens: ['The', 'Ġcat', 'Ġsat', '.', 'ĠIt', 'Ġslept', '.'],
+  layers: 2,
+  heads: 4,
+  causal: true,
+  sentenceBStart: 4,
+  seed: 3,
+});
 const gptFox = demoData('gpt', 0);
 
 // Thresholds of scripts/demo-models/analyze.py: a previous-token head puts more than 0.4 of its
@@ -106,6 +116,7 @@ const view = (data: unknown, args: Partial<Args> = {}): TemplateResult =>
     include-heads=${ifDefined(args.includeHeads || undefined)}
     selected-layer=${ifDefined(args.selectedLayer)}
     selected-head=${ifDefined(args.selectedHead)}
+    filter=${ifDefined(args.filter)}
     ?no-detail=${args.noDetail ?? false}
   ></attn-model-view>`;
 
@@ -155,11 +166,30 @@ export const Light: Story = {
   render: (args) => view(bertPair, args),
 };
 
-/** Some layers and heads, labelled with the model's numbers: fewer columns, so the cells widen. */
+/**
+ * Some layers and heads, labelled with the model's numbers. Both views are 480px wide: with half
+ * of the heads, the cells (and their thumbnails) are wider.
+ */
 export const Subset: Story = {
   name: 'Layers 0 and 3 × heads 1–2 (attnviz-demo-bert)',
   args: { includeLayers: '0,3', includeHeads: '1,2' },
-  render: (args) => view(bertPair, args),
+  render: (args) =>
+    html`<div style="display: flex; flex-wrap: wrap; gap: 16px; align-items: start">
+      <div style="width: 480px">
+        ${view(bertPair, { ...args, includeLayers: undefined, includeHeads: undefined })}
+      </div>
+      <div style="width: 480px">${view(bertPair, args)}</div>
+    </div>`,
+};
+
+/**
+ * A filter without any weight says so: in a decoder, the first sentence never attends to the
+ * second, so its "A → B" block is all zeros.
+ */
+export const EmptyBlock: Story = {
+  name: 'Empty block: A → B of a causal sentence pair (synthetic)',
+  args: { filter: 'ab' },
+  render: (args) => view(causalPair, args),
 };
 
 /** A decoder: in heatmaps, the keys after each query (upper triangle) are greyed as masked. */

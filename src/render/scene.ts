@@ -41,6 +41,8 @@ export interface SceneImage {
   readonly pixels: Uint8ClampedArray;
   readonly pixelWidth: number;
   readonly pixelHeight: number;
+  /** What the picture shows, as text a reader can copy (an SVG `<title>`). */
+  readonly title?: string;
 }
 
 export interface Scene {

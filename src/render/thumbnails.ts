@@ -4,8 +4,11 @@
  * pooled opacities). Both cost a bounded amount per thumbnail once the matrix is pooled, whatever
  * the input length. Pure: no DOM. Sizes are in device pixels.
  */
+import { layerMax } from '../core/aggregate.js';
+import { headMatrix } from '../core/filters.js';
 import type { Rgb } from '../core/palette.js';
-import type { PooledMatrix } from './pooling.js';
+import type { AttentionComponent } from '../core/types.js';
+import { poolMax, poolMean, type PooledMatrix } from './pooling.js';
 import { MIN_VISIBLE_ALPHA } from './raster.js';
 
 export interface TileStyle {
@@ -128,4 +131,107 @@ export function linesTile(
       write(out, o, 1 - Math.exp(s), style, bg);
     }
   }
+}
+
+/** How a thumbnail draws a head: bertviz's lines, or the query × key matrix. */
+export type ThumbnailMode = 'lines' | 'heatmap';
+
+export const THUMBNAIL_MODES: readonly ThumbnailMode[] = ['lines', 'heatmap'];
+
+/** What every thumbnail of a grid shares. Sizes in device pixels. */
+export interface TileSpec {
+  readonly mode: ThumbnailMode;
+  readonly width: number;
+  readonly height: number;
+  /**
+   * Most query and key bins a line thumbnail draws: denser lines would not read apart, and the
+   * cost of a line thumbnail grows with the square of its lines.
+   */
+  readonly lineBins: number;
+  readonly background: Rgb;
+  /** Colour of the cells a causal mask hides in heatmaps. */
+  readonly masked: Rgb;
+}
+
+/** Buffers reused from one thumbnail to the next (they grow to the largest asked for). */
+export class TileScratch {
+  pooled = new Float32Array(0);
+  acc = new Float32Array(0);
+
+  fit(pooled: number, acc: number): this {
+    if (this.pooled.length < pooled) this.pooled = new Float32Array(pooled);
+    if (this.acc.length < acc) this.acc = new Float32Array(acc);
+    return this;
+  }
+}
+
+/**
+ * One head's thumbnail as `spec.width × spec.height` RGBA pixels: the whole matrix pooled to
+ * the tile (max pooling for heatmaps, mean pooling for lines; see pooling.ts), each weight an
+ * opacity of `color` over the background. Unnormalised data (scores, rollout) is scaled by the
+ * layer's largest weight, as the head view does.
+ */
+export function headTile(
+  c: AttentionComponent,
+  layerIndex: number,
+  headIndex: number,
+  color: Rgb,
+  spec: TileSpec,
+  scratch = new TileScratch(),
+): Uint8ClampedArray {
+  const [, , Q, K] = c.shape;
+  const { width: tw, height: th } = spec;
+  const m = headMatrix(c, layerIndex, headIndex);
+  const scale = c.normalized ? 1 : 1 / Math.max(layerMax(c, layerIndex), Number.MIN_VALUE);
+  const style: TileStyle = { color, background: spec.background, masked: spec.masked };
+  const out = new Uint8ClampedArray(tw * th * 4);
+  scratch.fit(tw * th, tw * (th + 2));
+  if (spec.mode === 'heatmap') {
+    const pooled = poolMax(m, Q, K, Math.min(Q, th), Math.min(K, tw), scratch.pooled);
+    heatmapTile(pooled, tw, th, scale, style, c, out);
+  } else {
+    const bins = Math.max(1, spec.lineBins);
+    const pooled = poolMean(m, Q, K, Math.min(Q, bins), Math.min(K, bins), scratch.pooled);
+    linesTile(pooled, tw, th, scale, style, out, scratch.acc);
+  }
+  return out;
+}
+
+/**
+ * Copies a `tw × th` tile into an RGBA image `width` pixels wide at pixel (x, y), clipped to the
+ * image.
+ */
+export function blitTile(
+  image: Uint8ClampedArray,
+  width: number,
+  tile: Uint8ClampedArray,
+  tw: number,
+  th: number,
+  x: number,
+  y: number,
+): void {
+  const height = image.length / (width * 4);
+  const w = Math.min(tw, width - x);
+  if (w <= 0 || x < 0 || y < 0) return;
+  for (let r = 0; r < th && y + r < height; r++) {
+    const src = r * tw * 4;
+    image.set(tile.subarray(src, src + w * 4), ((y + r) * width + x) * 4);
+  }
+}
+
+/**
+ * 1 for each head (`layer * heads + head`) whose weights are all 0, e.g. every head of a causal
+ * model's sentence A → B block, where no query sees a key: such a thumbnail would be blank.
+ */
+export function blankHeads(c: AttentionComponent): Uint8Array {
+  const [L, H, Q, K] = c.shape;
+  const out = new Uint8Array(L * H);
+  const n = Q * K;
+  for (let i = 0; i < L * H; i++) {
+    const m = c.weights.subarray(i * n, (i + 1) * n);
+    let k = 0;
+    while (k < n && m[k] === 0) k++;
+    out[i] = k === n ? 1 : 0;
+  }
+  return out;
 }

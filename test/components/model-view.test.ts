@@ -1,57 +1,11 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { emulateMedia, sendKeys } from '@web/test-runner-commands';
-import '../../src/components/model-view/define.js';
-import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
-import type { AttnModelView } from '../../src/components/model-view/model-view.js';
+import { emulateMedia, resetMouse, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import type { AttnFilterChangeDetail, AttnHeadSelectDetail } from '../../src/components/shared/events.js';
 import { headPalette, parseColor, type Rgb } from '../../src/core/palette.js';
 import { parseAttention } from '../../src/core/parse/index.js';
 import { headSummaries } from '../../src/core/summaries.js';
 import { ENC_DEC, PAIR, SELF } from './fixtures.js';
-
-const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
-
-async function mount(data: unknown, attrs: Record<string, string> = {}, width = 600): Promise<AttnModelView> {
-  const wrapper = await fixture<HTMLElement>(
-    html`<div style="width: ${width}px"><attn-model-view></attn-model-view></div>`,
-  );
-  const el = wrapper.querySelector('attn-model-view')!;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.data = data as AttnModelView['data'];
-  await el.updateComplete;
-  await frame();
-  await el.updateComplete;
-  await el.drawComplete;
-  return el;
-}
-
-const root = (el: AttnModelView) => el.shadowRoot!;
-const cells = (el: AttnModelView) => [...root(el).querySelectorAll<HTMLElement>('[role="gridcell"]')];
-const cell = (el: AttnModelView, row: number, col: number) =>
-  root(el).querySelector<HTMLElement>(`#cell-${row}-${col}`)!;
-const texts = (nodes: Iterable<Element>) => [...nodes].map((n) => n.textContent!.trim());
-const detail = (el: AttnModelView) => root(el).querySelector<AttnHeadView>('.detail attn-head-view');
-const select = (el: AttnModelView, part: string) =>
-  root(el).querySelector<HTMLSelectElement>(`[part="${part}"]`)!;
-
-async function choose(el: AttnModelView, part: string, value: string): Promise<void> {
-  const s = select(el, part);
-  s.value = value;
-  s.dispatchEvent(new Event('change', { bubbles: true }));
-  await el.updateComplete;
-  await el.drawComplete;
-}
-
-/** RGBA of the grid canvas at a point in CSS pixels relative to a cell's top-left corner. */
-function cellPixel(el: AttnModelView, row: number, col: number, x: number, y: number): number[] {
-  const canvas = root(el).querySelector('canvas')!;
-  const box = canvas.getBoundingClientRect();
-  const c = cell(el, row, col).getBoundingClientRect();
-  const scale = canvas.width / box.width;
-  const px = Math.floor((c.left - box.left + x) * scale);
-  const py = Math.floor((c.top - box.top + y) * scale);
-  return [...canvas.getContext('2d')!.getImageData(px, py, 1, 1).data];
-}
+import { frame, mountModelView as mount, type ModelViewHarness } from './model-view.harness.js';
 
 function mix(color: Rgb, background: Rgb, a: number): number[] {
   return [0, 1, 2].map((i) => Math.round((color[i]! * a + background[i]! * (1 - a)) * 255)).concat(255);
@@ -66,6 +20,30 @@ function expectPixel(actual: number[], expected: number[]): void {
 const DARK_BG = parseColor('#0d1117')!;
 const LIGHT_BG = parseColor('#ffffff')!;
 
+/**
+ * A causal sentence pair of `tokens` tokens (sentence B from the middle) and `layers × heads`
+ * heads, each of one of three kinds by `(layer × heads + head + variant) mod 3`: on itself, on the
+ * previous token (the first on itself), or evenly on every token so far. Rows sum to 1, and
+ * sentence A never sees sentence B.
+ */
+function causalPair(layers: number, heads: number, tokens: number, variant = 0) {
+  const data = new Float32Array(layers * heads * tokens * tokens);
+  for (let lh = 0; lh < layers * heads; lh++) {
+    const kind = (lh + variant) % 3;
+    for (let q = 0; q < tokens; q++) {
+      const row = (lh * tokens + q) * tokens;
+      if (kind === 0) data[row + q] = 1;
+      else if (kind === 1) data[row + Math.max(0, q - 1)] = 1;
+      else data.fill(1 / (q + 1), row, row + q + 1);
+    }
+  }
+  return {
+    tokens: Array.from({ length: tokens }, (_, i) => (i === tokens / 2 ? '[SEP]' : `t${i}`)),
+    sentenceBStart: tokens / 2,
+    attention: { dims: [layers, heads, tokens, tokens], data },
+  };
+}
+
 describe('attn-model-view', () => {
   afterEach(async () => {
     await emulateMedia({ colorScheme: 'light' });
@@ -73,63 +51,115 @@ describe('attn-model-view', () => {
 
   describe('grid', () => {
     it('has one row per layer and one cell per head, labelled with the model numbers', async () => {
-      const el = await mount(SELF);
-      expect(root(el).querySelector('[role="grid"]')!.getAttribute('aria-rowcount')).to.equal('3');
-      expect(cells(el)).to.have.length(6);
-      expect(texts(root(el).querySelectorAll('[role="rowheader"]'))).to.deep.equal(['Layer 0', 'Layer 1']);
-      expect(texts(root(el).querySelectorAll('.col-label'))).to.deep.equal(['0', '1', '2']);
-      expect(cell(el, 1, 2).getAttribute('aria-label')).to.equal('Layer 1, head 2');
+      const v = await mount(SELF);
+      expect(v.part('grid')!.getAttribute('aria-rowcount')).to.equal('3');
+      expect(v.cells()).to.have.length(6);
+      expect(v.rowLabels()).to.deep.equal(['Layer 0', 'Layer 1']);
+      expect(v.columnLabels()).to.deep.equal(['0', '1', '2']);
+      expect(v.cell(1, 2).getAttribute('aria-label')).to.equal('Layer 1, head 2');
     });
 
     it('shows subsets with their original numbers, and widens the cells to use the space', async () => {
-      const full = await mount(SELF, {}, 400);
-      const fullWidth = cell(full, 0, 0).getBoundingClientRect().width;
-      const el = await mount(SELF, { 'include-layers': '1', 'include-heads': '2,0' }, 400);
-      expect(cells(el)).to.have.length(2);
-      expect(texts(root(el).querySelectorAll('[role="rowheader"]'))).to.deep.equal(['Layer 1']);
-      expect(texts(root(el).querySelectorAll('.col-label'))).to.deep.equal(['2', '0']);
-      expect(cell(el, 0, 0).getAttribute('aria-label')).to.equal('Layer 1, head 2');
-      expect(cell(el, 0, 0).getBoundingClientRect().width).to.be.greaterThan(fullWidth);
+      const full = await mount(SELF, { width: 400 });
+      const fullWidth = full.cell(0, 0).getBoundingClientRect().width;
+      const v = await mount(SELF, { width: 400, attrs: { 'include-layers': '1', 'include-heads': '2,0' } });
+      expect(v.cells()).to.have.length(2);
+      expect(v.rowLabels()).to.deep.equal(['Layer 1']);
+      expect(v.columnLabels()).to.deep.equal(['2', '0']);
+      expect(v.cell(0, 0).getAttribute('aria-label')).to.equal('Layer 1, head 2');
+      expect(v.cell(0, 0).getBoundingClientRect().width).to.be.greaterThan(fullWidth);
+    });
+
+    it('draws the thumbnails as wide as the cells when include-heads leaves fewer heads', async () => {
+      const data = causalPair(2, 12, 8);
+      const v = await mount(data, { width: 600 });
+      // (600 − 16 − 64 − 12 × 4) / 12 = 39 px per cell for 12 heads.
+      expect(v.cell(0, 0).getBoundingClientRect().width).to.equal(39);
+      v.el.includeHeads = [0, 1, 2];
+      await v.settle();
+      // (600 − 16 − 64 − 3 × 4) / 3 = 169, at most 160.
+      const size = v.cell(0, 0).getBoundingClientRect().width;
+      expect(size).to.equal(160);
+      // Head 0 of layer 0 attends to itself only: lines run straight across the whole cell, so
+      // the thumbnail reaches the cell's right edge (a 39-px thumbnail would leave background).
+      const palette = headPalette(12, 'dark');
+      const y = ((7 + 0.5) * size) / 8;
+      expectPixel(v.cellPixel(0, 0, size - 1, y), mix(palette[0]!, DARK_BG, 1));
+      expectPixel(v.cellPixel(0, 0, size / 2, y), mix(palette[0]!, DARK_BG, 1));
     });
 
     it('reports a subset number the data does not have', async () => {
-      const el = await mount(SELF, { 'include-heads': '0,7' });
-      expect(root(el).querySelector('[role="alert"]')!.textContent).to.equal(
-        'invalid include-heads[1]: expected one of the heads 0–2, got 7',
-      );
+      const v = await mount(SELF, { attrs: { 'include-heads': '0,7' } });
+      expect(v.error()).to.equal('invalid include-heads[1]: expected one of the heads 0–2, got 7');
     });
 
-    it('reports bad attribute values by name', async () => {
-      const el = await mount(SELF, { thumbnail: 'pie' });
-      expect(root(el).querySelector('[role="alert"]')!.textContent).to.equal(
-        'invalid thumbnail: expected "lines" or "heatmap", got "pie"',
+    it('reports bad attribute values by name, quoting what the page wrote', async () => {
+      const v = await mount(SELF, { attrs: { thumbnail: 'pie' } });
+      expect(v.error()).to.equal('invalid thumbnail: expected "lines" or "heatmap", got "pie"');
+      v.el.thumbnail = 'heatmap';
+      v.el.summary = 'median' as never;
+      await v.el.updateComplete;
+      expect(v.error()).to.equal(
+        'invalid summary: expected "none", "entropy", "first", "previous", "self" or "delimiters", got "median"',
       );
-      el.thumbnail = 'heatmap';
-      el.summary = 'median' as never;
-      await el.updateComplete;
-      expect(root(el).querySelector('[role="alert"]')!.textContent).to.match(
-        /^invalid summary: expected "none" or one of/,
-      );
+      v.el.summary = 'first';
+      v.el.setAttribute('highlight-above', 'high');
+      await v.el.updateComplete;
+      expect(v.error()).to.equal('invalid highlight-above: expected a number, got "high"');
+      v.el.removeAttribute('highlight-above');
+      await v.settle();
+      expect(v.error()).to.equal(null);
+      v.el.setAttribute('include-heads', '0,x');
+      await v.el.updateComplete;
+      expect(v.error()).to.equal('invalid include-heads: expected comma-separated head numbers, got "0,x"');
+      // Still reported after an unrelated change (the subset is checked again, not cached).
+      v.el.thumbnail = 'lines';
+      await v.el.updateComplete;
+      expect(v.error()).to.equal('invalid include-heads: expected comma-separated head numbers, got "0,x"');
+      v.el.removeAttribute('include-heads');
+      await v.settle();
+      expect(v.error()).to.equal(null);
+      expect(v.cells()).to.have.length(6);
     });
 
     it('shows the parse error for bad data, and too large data with its size', async () => {
-      const el = await mount({ tokens: ['a'], attention: [[[[0.5]]]] });
-      expect(root(el).querySelector('[role="alert"]')!.textContent).to.match(/^invalid attention/);
-      el.data = { tokens: ['a'], attention: { dims: [12, 12, 8192, 8192], data: [] } };
-      await el.updateComplete;
-      expect(root(el).querySelector('[role="alert"]')!.textContent).to.equal(
+      const v = await mount({ tokens: ['a'], attention: [[[[0.5]]]] });
+      expect(v.error()).to.match(/^invalid attention/);
+      expect(v.part('error')!.querySelector('.error-heading')!.textContent).to.equal(
+        'Cannot show this attention',
+      );
+      v.el.data = { tokens: ['a'], attention: { dims: [12, 12, 8192, 8192], data: [] } };
+      await v.el.updateComplete;
+      expect(v.error()).to.equal(
         'invalid attention: expected at most 268,435,456 values (1 GiB as float32; fewer tokens, layers or heads), got shape [12, 12, 8192, 8192] = 9,663,676,416 values (36.0 GiB)',
       );
+    });
+
+    it('says there is no data in part="empty"', async () => {
+      const v = await mount(undefined);
+      expect(v.part('empty')!.textContent).to.include('No attention data');
+    });
+
+    it('says so when the filter leaves no weight, instead of drawing nothing', async () => {
+      const v = await mount(causalPair(1, 2, 4), { attrs: { filter: 'ab' } });
+      expect(v.part('notice')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+        'No attention in Sentence A → Sentence B: every weight is 0: in a causal model, no token attends to a later one.',
+      );
+      expect(v.cell(0, 1).getAttribute('aria-label')).to.equal('Layer 0, head 1, no weights');
+      expect(v.cell(0, 1).querySelector('.note')!.textContent).to.equal('no weights');
+      await v.choose('filter-select', 'ba');
+      expect(v.part('notice')?.textContent ?? null).to.equal(null);
+      expect(v.cell(0, 1).querySelector('.note')?.textContent ?? null).to.equal(null);
     });
   });
 
   describe('thumbnails', () => {
     it('draws a heatmap of queries (down) × keys (across) in the head colour over the background', async () => {
-      const el = await mount(SELF, { thumbnail: 'heatmap' });
+      const v = await mount(SELF, { attrs: { thumbnail: 'heatmap' } });
       const palette = headPalette(3, 'dark');
-      const size = cell(el, 0, 0).getBoundingClientRect().width;
+      const size = v.cell(0, 0).getBoundingClientRect().width;
       const at = (row: number, col: number, q: number, k: number) =>
-        cellPixel(el, row, col, ((k + 0.5) * size) / 4, ((q + 0.5) * size) / 4);
+        v.cellPixel(row, col, ((k + 0.5) * size) / 4, ((q + 0.5) * size) / 4);
       // Layer 1, head 0 is the identity: its diagonal is the head colour, the rest background.
       expectPixel(at(1, 0, 2, 2), mix(palette[0]!, DARK_BG, 1));
       expectPixel(at(1, 0, 2, 1), mix(palette[0]!, DARK_BG, 0));
@@ -138,192 +168,373 @@ describe('attn-model-view', () => {
     });
 
     it('draws lines from every query to the keys it attends to', async () => {
-      const el = await mount(SELF);
+      const v = await mount(SELF);
       const palette = headPalette(3, 'dark');
-      const size = cell(el, 0, 0).getBoundingClientRect().width;
+      const size = v.cell(0, 0).getBoundingClientRect().width;
       // Layer 1, head 2: every query attends to key 3, whose row is at 7/8 of the height.
-      expectPixel(cellPixel(el, 1, 2, size - 1, (7 * size) / 8), mix(palette[2]!, DARK_BG, 1));
-      expectPixel(cellPixel(el, 1, 2, size - 1, size / 8), mix(palette[2]!, DARK_BG, 0));
+      expectPixel(v.cellPixel(1, 2, size - 1, (7 * size) / 8), mix(palette[2]!, DARK_BG, 1));
+      expectPixel(v.cellPixel(1, 2, size - 1, size / 8), mix(palette[2]!, DARK_BG, 0));
       // Layer 1, head 0 (identity): horizontal lines, nothing between them at the middle.
-      expectPixel(cellPixel(el, 1, 0, size / 2, size / 8), mix(palette[0]!, DARK_BG, 1));
-      expectPixel(cellPixel(el, 1, 0, size / 2, size / 4), mix(palette[0]!, DARK_BG, 0));
+      expectPixel(v.cellPixel(1, 0, size / 2, size / 8), mix(palette[0]!, DARK_BG, 1));
+      expectPixel(v.cellPixel(1, 0, size / 2, size / 4), mix(palette[0]!, DARK_BG, 0));
     });
 
     it('greys the cells a causal mask hides in heatmaps', async () => {
-      const el = await mount(
-        {
-          tokens: ['a', 'b'],
-          attention: [
+      const causal = {
+        tokens: ['a', 'b'],
+        attention: [
+          [
             [
-              [
-                [1, 0],
-                [0.5, 0.5],
-              ],
+              [1, 0],
+              [0.5, 0.5],
             ],
           ],
-        },
-        { thumbnail: 'heatmap', theme: 'light' },
-      );
-      const size = cell(el, 0, 0).getBoundingClientRect().width;
-      const hidden = cellPixel(el, 0, 0, (3 * size) / 4, size / 4);
-      const open = cellPixel(el, 0, 0, (3 * size) / 4, (3 * size) / 4);
+        ],
+      };
+      const v = await mount(causal, { attrs: { thumbnail: 'heatmap', theme: 'light' } });
+      const size = v.cell(0, 0).getBoundingClientRect().width;
+      const hidden = v.cellPixel(0, 0, (3 * size) / 4, size / 4);
+      const open = v.cellPixel(0, 0, (3 * size) / 4, (3 * size) / 4);
       expect(hidden).to.not.deep.equal(mix([1, 1, 1], LIGHT_BG, 0));
       expectPixel(open, mix(headPalette(1, 'light')[0]!, LIGHT_BG, 0.5));
     });
   });
 
+  describe('reliability', () => {
+    it('survives data, filter, subset and mode changes and removal while a 12 × 12 × 256 grid is drawn', async function () {
+      this.timeout(120_000);
+      // Two shapes: a change of data also changes the number of layers and heads.
+      const datasets = [causalPair(12, 12, 256), causalPair(4, 6, 128), causalPair(12, 12, 256, 1)];
+      const problems: string[] = [];
+      const onError = (e: ErrorEvent) => problems.push(`uncaught: ${e.message}`);
+      const onRejection = (e: PromiseRejectionEvent) => problems.push(`unhandled: ${String(e.reason)}`);
+      window.addEventListener('error', onError);
+      window.addEventListener('unhandledrejection', onRejection);
+      // A wide host: 156-px line thumbnails take several frames to draw.
+      const wrapper = await fixture<HTMLElement>(html`<div style="width: 2000px"></div>`);
+      const el = document.createElement('attn-model-view');
+      wrapper.append(el);
+      // The small one first: what is derived for it (e.g. head colours) must not outlive it.
+      el.data = datasets[1];
+      await el.updateComplete;
+      el.data = datasets[0];
+      await el.updateComplete;
+      const status = () => el.shadowRoot!.querySelector('.status')?.textContent ?? '';
+      expect(status(), 'the first frame leaves thumbnails to draw').to.include('drawing thumbnails');
+      let seed = 7;
+      const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+      const waits: Promise<unknown>[] = [];
+      const watch = (what: string, p: Promise<unknown>) =>
+        waits.push(p.catch((e: unknown) => problems.push(`${what} rejected: ${String(e)}`)));
+      let midDraw = 0;
+      try {
+        for (let step = 0; step < 80; step++) {
+          if (status().includes('drawing')) midDraw++;
+          const action = pick(['data', 'filter', 'heads', 'mode', 'remove', 'summary'] as const);
+          if (action === 'data') el.data = pick(datasets);
+          else if (action === 'filter') el.filter = pick(['all', 'aa', 'ab', 'bb', 'ba'] as const);
+          else if (action === 'heads') el.includeHeads = pick([undefined, [0, 5], [3], [5, 2, 1]]);
+          else if (action === 'mode') el.thumbnail = pick(['lines', 'heatmap'] as const);
+          else if (action === 'summary') el.summary = pick(['none', 'entropy', 'previous'] as const);
+          else {
+            el.remove();
+            await frame();
+            wrapper.append(el);
+          }
+          watch('updateComplete', el.updateComplete);
+          watch('drawComplete', el.drawComplete);
+          if (random() < 0.5) await frame();
+          else await new Promise((r) => setTimeout(r, random() * 30));
+        }
+        // A subset the last data lacks shows its error; back to a valid state, all is drawn.
+        el.includeHeads = undefined;
+        el.filter = undefined;
+        await el.updateComplete;
+        await el.drawComplete;
+        await Promise.all(waits);
+      } finally {
+        window.removeEventListener('error', onError);
+        window.removeEventListener('unhandledrejection', onRejection);
+      }
+      expect(problems).to.deep.equal([]);
+      expect(midDraw, 'steps taken while thumbnails were still being drawn').to.be.at.least(5);
+      expect(status()).to.not.include('drawing');
+      const [L, H] = el.getSummaries()!.shape;
+      expect(el.shadowRoot!.querySelectorAll('[role="gridcell"]')).to.have.length(L * H);
+    });
+
+    it('finishes drawing after being removed and inserted again mid-draw', async () => {
+      const wrapper = await fixture<HTMLElement>(html`<div style="width: 2000px"></div>`);
+      const el = document.createElement('attn-model-view');
+      wrapper.append(el);
+      el.data = causalPair(12, 12, 256);
+      await el.updateComplete;
+      el.remove();
+      // Away from the page nothing is drawn, and nobody waits for it.
+      await el.drawComplete;
+      wrapper.append(el);
+      await el.updateComplete;
+      await el.drawComplete;
+      expect(el.shadowRoot!.querySelector('.status')!.textContent).to.not.include('drawing');
+    });
+  });
+
+  describe('tooltip', () => {
+    it('shows every summary of the hovered cell, follows the pointer and hides when it leaves', async () => {
+      const v = await mount(SELF);
+      await v.hover(0, 2);
+      expect(v.tooltipRows()).to.deep.equal([
+        'Entropy (bits) 2.00',
+        'On first token 0.25',
+        'On previous token 0.25',
+        'On itself 0.25',
+        'On delimiters 0.50',
+      ]);
+      const at = () => v.tooltip()!.getBoundingClientRect();
+      const cellBox = v.cell(0, 2).getBoundingClientRect();
+      expect(at().top).to.be.at.least(cellBox.bottom);
+      await v.hover(0, 0);
+      expect(v.tooltip()!.textContent).to.include('Layer 0 · head 0');
+      expect(at().left).to.be.closeTo(v.cell(0, 0).getBoundingClientRect().left, 1);
+      await v.leave();
+      expect(v.tooltipTitle()).to.equal(null);
+    });
+
+    it('hides when a click opens the detail, comes back on another cell and goes when the pointer leaves', async () => {
+      const v = await mount(SELF);
+      const centre = (row: number, col: number): [number, number] => {
+        const r = v.cell(row, col).getBoundingClientRect();
+        return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];
+      };
+      await sendMouse({ type: 'move', position: centre(0, 1) });
+      await v.el.updateComplete;
+      expect(v.tooltipTitle()).to.equal('Layer 0 · head 1');
+      await sendMouse({ type: 'click', position: centre(0, 1) });
+      await v.el.updateComplete;
+      expect(v.detailTitle()).to.equal('Layer 0, head 1');
+      expect(v.tooltipTitle(), 'hidden once the detail opens').to.equal(null);
+      await sendMouse({ type: 'move', position: centre(0, 2) });
+      await v.el.updateComplete;
+      expect(v.tooltipTitle(), 'on the cell now under the pointer').to.equal('Layer 0 · head 2');
+      await sendMouse({ type: 'move', position: [2, 2] });
+      await v.el.updateComplete;
+      expect(v.tooltipTitle(), 'gone with the pointer').to.equal(null);
+      // Closing with the mouse gives the grid's focus back to the cell, which shows no tooltip:
+      // that is for keyboard focus.
+      const close = v.root.querySelector('.detail-header button')!.getBoundingClientRect();
+      await sendMouse({ type: 'click', position: [Math.round(close.x + 5), Math.round(close.y + 5)] });
+      await v.el.updateComplete;
+      await v.el.updateComplete;
+      expect(v.detailTitle()).to.equal(null);
+      expect(v.root.activeElement?.id).to.equal('cell-0-1');
+      expect(v.tooltipTitle(), 'no tooltip on the cell the mouse left').to.equal(null);
+      await resetMouse();
+    });
+
+    it('goes above a bottom-row cell, clear of the detail below the grid', async () => {
+      const v = await mount(SELF, { attrs: { 'selected-layer': '0', 'selected-head': '0' } });
+      await v.detail()!.updateComplete;
+      await v.hover(1, 1);
+      const tip = v.tooltip()!.getBoundingClientRect();
+      const cellBox = v.cell(1, 1).getBoundingClientRect();
+      const detailBox = v.part('detail')!.getBoundingClientRect();
+      expect(v.tooltip()!.classList.contains('above')).to.equal(true);
+      expect(tip.bottom).to.be.at.most(cellBox.top);
+      expect(tip.bottom).to.be.at.most(detailBox.top);
+      // Nothing covers it: the topmost element at its centre is the tooltip.
+      v.tooltip()!.style.setProperty('pointer-events', 'auto');
+      const hit = v.root.elementFromPoint(tip.left + tip.width / 2, tip.top + tip.height / 2);
+      expect(hit?.closest('#tooltip')?.id).to.equal('tooltip');
+    });
+  });
+
   describe('detail view', () => {
     it('opens a clicked cell in a head view of that layer and head, and closes on a second click', async () => {
-      const el = await mount(SELF);
-      const opened = oneEvent(el, 'attn-head-select');
-      cell(el, 1, 2).click();
+      const v = await mount(SELF);
+      const opened = oneEvent(v.el, 'attn-head-select');
+      v.cell(1, 2).click();
       expect(((await opened) as CustomEvent<AttnHeadSelectDetail>).detail).to.deep.equal({
         layer: 1,
         head: 2,
       });
-      await el.updateComplete;
-      const view = detail(el)!;
+      await v.el.updateComplete;
+      const view = v.detail()!;
       await view.updateComplete;
       expect(view.layer).to.equal(1);
       expect(view.heads).to.deep.equal([2]);
-      expect(root(el).querySelector('#detail-title')!.textContent).to.equal('Layer 1, head 2');
-      expect(cell(el, 1, 2).classList.contains('selected')).to.equal(true);
-      expect(cell(el, 1, 2).getAttribute('aria-selected')).to.equal('true');
-      expect(el.getAttribute('selected-layer')).to.equal('1');
-      expect(el.getAttribute('selected-head')).to.equal('2');
+      expect(v.root.querySelector('#detail-title')!.textContent).to.equal('Layer 1, head 2');
+      expect(v.cell(1, 2).classList.contains('selected')).to.equal(true);
+      expect(v.cell(1, 2).getAttribute('aria-selected')).to.equal('true');
+      expect(v.el.getAttribute('selected-layer')).to.equal('1');
+      expect(v.el.getAttribute('selected-head')).to.equal('2');
       // The detail has the head view's tokens on both sides.
       expect(view.shadowRoot!.querySelectorAll('[role="option"]')).to.have.length(8);
 
-      const closed = oneEvent(el, 'attn-head-select');
-      cell(el, 1, 2).click();
+      const closed = oneEvent(v.el, 'attn-head-select');
+      v.cell(1, 2).click();
       expect(((await closed) as CustomEvent<AttnHeadSelectDetail>).detail).to.deep.equal({
         layer: null,
         head: null,
       });
+      await v.el.updateComplete;
+      expect(v.detailTitle()).to.equal(null);
+      expect(v.el.hasAttribute('selected-layer')).to.equal(false);
+    });
+
+    it('scrolls the detail into view when the user opens a head', async () => {
+      await setViewport({ width: 800, height: 600 });
+      const wrapper = await fixture<HTMLElement>(
+        html`<div>
+          <div style="height: 500px"></div>
+          <div style="width: 600px"><attn-model-view></attn-model-view></div>
+        </div>`,
+      );
+      const el = wrapper.querySelector('attn-model-view')!;
+      el.data = SELF;
       await el.updateComplete;
-      expect(detail(el)).to.equal(null);
-      expect(el.hasAttribute('selected-layer')).to.equal(false);
+      await frame();
+      await el.updateComplete;
+      window.scrollTo(0, 0);
+      el.shadowRoot!.querySelector<HTMLElement>('#cell-1-1')!.click();
+      await el.updateComplete;
+      const detail = el.shadowRoot!.querySelector('[part="detail"]')!.getBoundingClientRect();
+      expect(detail.top, 'the detail is scrolled into the viewport').to.be.below(window.innerHeight);
+      expect(window.scrollY).to.be.greaterThan(0);
+    });
+
+    it('goes beside the grid when the host is wide enough', async () => {
+      const wide = await mount(SELF, { width: 1200, attrs: { 'selected-layer': '0', 'selected-head': '1' } });
+      const grid = wide.part('grid')!.getBoundingClientRect();
+      const detail = wide.part('detail')!.getBoundingClientRect();
+      expect(detail.left).to.be.at.least(grid.right);
+      expect(detail.top).to.be.below(grid.bottom);
+      const narrow = await mount(SELF, {
+        width: 600,
+        attrs: { 'selected-layer': '0', 'selected-head': '1' },
+      });
+      const below = narrow.part('detail')!.getBoundingClientRect();
+      expect(below.top).to.be.at.least(narrow.part('grid')!.getBoundingClientRect().bottom);
     });
 
     it('opens from the selected-layer / selected-head attributes and closes with the button', async () => {
-      const el = await mount(SELF, { 'selected-layer': '0', 'selected-head': '1' });
-      expect(detail(el)!.layer).to.equal(0);
-      root(el).querySelector<HTMLButtonElement>('.detail-header button')!.click();
-      await el.updateComplete;
-      expect(detail(el)).to.equal(null);
+      const v = await mount(SELF, { attrs: { 'selected-layer': '0', 'selected-head': '1' } });
+      expect(v.detail()!.layer).to.equal(0);
+      v.root.querySelector<HTMLButtonElement>('.detail-header button')!.click();
+      await v.el.updateComplete;
+      expect(v.detailTitle()).to.equal(null);
     });
 
     it('follows the detail view when its layer selector moves', async () => {
-      const el = await mount(SELF);
-      cell(el, 0, 1).click();
-      await el.updateComplete;
-      const view = detail(el)!;
+      const v = await mount(SELF);
+      await v.click(0, 1);
+      const view = v.detail()!;
       await view.updateComplete;
       const layerSelect = view.shadowRoot!.querySelector<HTMLSelectElement>('[part="layer-select"]')!;
-      const moved = oneEvent(el, 'attn-head-select');
+      const moved = oneEvent(v.el, 'attn-head-select');
       layerSelect.value = '1';
       layerSelect.dispatchEvent(new Event('change', { bubbles: true }));
       expect(((await moved) as CustomEvent<AttnHeadSelectDetail>).detail).to.deep.equal({
         layer: 1,
         head: 1,
       });
-      await el.updateComplete;
-      expect(cell(el, 1, 1).classList.contains('selected')).to.equal(true);
+      await v.el.updateComplete;
+      expect(v.cell(1, 1).classList.contains('selected')).to.equal(true);
+      // The grid's keyboard cell moved along with it.
+      expect(v.cell(1, 1).tabIndex).to.equal(0);
     });
 
     it('with no-detail, outlines the opened cell and fires the event but shows no detail view', async () => {
-      const el = await mount(SELF, { 'no-detail': '' });
-      const opened = oneEvent(el, 'attn-head-select');
-      cell(el, 0, 1).click();
+      const v = await mount(SELF, { attrs: { 'no-detail': '' } });
+      const opened = oneEvent(v.el, 'attn-head-select');
+      v.cell(0, 1).click();
       expect(((await opened) as CustomEvent<AttnHeadSelectDetail>).detail).to.deep.equal({
         layer: 0,
         head: 1,
       });
-      await el.updateComplete;
-      expect(cell(el, 0, 1).classList.contains('selected')).to.equal(true);
-      expect(root(el).querySelector('.detail')).to.equal(null);
+      await v.el.updateComplete;
+      expect(v.cell(0, 1).classList.contains('selected')).to.equal(true);
+      expect(v.detailTitle()).to.equal(null);
     });
 
     it('reports a selected head the data does not have', async () => {
-      const el = await mount(SELF, { 'selected-layer': '0', 'selected-head': '5' });
-      expect(root(el).querySelector('[role="alert"]')!.textContent).to.equal(
-        'invalid selected-head: expected one of the heads shown [0, 1, 2], got 5',
-      );
+      const v = await mount(SELF, { attrs: { 'selected-layer': '0', 'selected-head': '5' } });
+      expect(v.error()).to.equal('invalid selected-head: expected one of the heads 0–2, got 5');
     });
   });
 
   describe('keyboard', () => {
     it('moves through the grid with arrow keys, opens with Enter and closes with Escape', async () => {
-      const el = await mount(SELF);
-      cell(el, 0, 0).focus();
+      const v = await mount(SELF);
+      v.cell(0, 0).focus();
       await sendKeys({ press: 'ArrowRight' });
       await sendKeys({ press: 'ArrowDown' });
-      await el.updateComplete;
-      expect(root(el).activeElement!.id).to.equal('cell-1-1');
-      expect(cell(el, 1, 1).tabIndex).to.equal(0);
-      expect(cell(el, 0, 0).tabIndex).to.equal(-1);
+      await v.el.updateComplete;
+      expect(v.root.activeElement!.id).to.equal('cell-1-1');
+      expect(v.cell(1, 1).tabIndex).to.equal(0);
+      expect(v.cell(0, 0).tabIndex).to.equal(-1);
       // The focused cell describes itself with the tooltip.
-      expect(cell(el, 1, 1).getAttribute('aria-describedby')).to.equal('tooltip');
-      expect(root(el).querySelector('#tooltip')!.textContent).to.include('Layer 1 · head 1');
+      expect(v.cell(1, 1).getAttribute('aria-describedby')).to.equal('tooltip');
+      expect(v.tooltip()!.textContent).to.include('Layer 1 · head 1');
       await sendKeys({ press: 'End' });
-      await el.updateComplete;
-      expect(root(el).activeElement!.id).to.equal('cell-1-2');
+      await v.el.updateComplete;
+      expect(v.root.activeElement!.id).to.equal('cell-1-2');
       await sendKeys({ press: 'Enter' });
-      await el.updateComplete;
-      expect(detail(el)!.heads).to.deep.equal([2]);
+      await v.el.updateComplete;
+      expect(v.detail()!.heads).to.deep.equal([2]);
+      expect(v.tooltipTitle(), 'the tooltip goes when the detail opens').to.equal(null);
       await sendKeys({ press: 'Escape' });
-      await el.updateComplete;
-      expect(detail(el)).to.equal(null);
-      expect(root(el).activeElement!.id).to.equal('cell-1-2');
+      await v.el.updateComplete;
+      expect(v.detailTitle()).to.equal(null);
+      expect(v.root.activeElement!.id).to.equal('cell-1-2');
     });
 
     it('closes the detail with Escape from inside it, after the head view unpins its token', async () => {
-      const el = await mount(SELF, { 'selected-layer': '0', 'selected-head': '0' });
-      const view = detail(el)!;
+      const v = await mount(SELF, { attrs: { 'selected-layer': '0', 'selected-head': '0' } });
+      const view = v.detail()!;
       await view.updateComplete;
       const list = view.shadowRoot!.querySelector<HTMLElement>('.column.query')!;
       list.focus();
       await sendKeys({ press: 'Enter' });
       await view.updateComplete;
       await sendKeys({ press: 'Escape' });
-      await el.updateComplete;
-      expect(detail(el), 'the first Escape unpins').to.not.equal(null);
+      await v.el.updateComplete;
+      expect(v.detailTitle(), 'the first Escape unpins').to.equal('Layer 0, head 0');
       await sendKeys({ press: 'Escape' });
-      await el.updateComplete;
-      expect(detail(el)).to.equal(null);
+      await v.el.updateComplete;
+      expect(v.detailTitle()).to.equal(null);
     });
   });
 
   describe('filters', () => {
     it('offers the sentence-pair blocks and shows the chosen one', async () => {
-      const el = await mount(PAIR);
-      expect([...select(el, 'filter-select').options].map((o) => o.value)).to.deep.equal([
+      const v = await mount(PAIR);
+      expect([...v.select('filter-select').options].map((o) => o.value)).to.deep.equal([
         'all',
         'aa',
         'bb',
         'ab',
         'ba',
       ]);
-      const changed = oneEvent(el, 'attn-filter-change');
-      await choose(el, 'filter-select', 'ab');
+      const changed = oneEvent(v.el, 'attn-filter-change');
+      await v.choose('filter-select', 'ab');
       expect(((await changed) as CustomEvent<AttnFilterChangeDetail>).detail).to.deep.equal({ filter: 'ab' });
-      expect(el.filter).to.equal('ab');
-      expect(root(el).querySelector('.status')!.textContent).to.include('4 queries × 3 keys');
-      cell(el, 0, 1).click();
-      await el.updateComplete;
-      expect(detail(el)!.filter).to.equal('ab');
+      expect(v.el.filter).to.equal('ab');
+      expect(v.status()).to.include('4 queries × 3 keys');
+      await v.click(0, 1);
+      expect(v.detail()!.filter).to.equal('ab');
     });
 
     it('switches between encoder, decoder and cross attention', async () => {
-      const el = await mount(ENC_DEC);
-      expect([...select(el, 'filter-select').options].map((o) => o.value)).to.deep.equal([
+      const v = await mount(ENC_DEC);
+      expect([...v.select('filter-select').options].map((o) => o.value)).to.deep.equal([
         'encoder',
         'decoder',
         'cross',
       ]);
-      expect(root(el).querySelector('.status')!.textContent).to.include('3 tokens');
-      await choose(el, 'filter-select', 'cross');
-      expect(root(el).querySelector('.status')!.textContent).to.include('4 queries × 3 keys');
+      expect(v.status()).to.include('3 tokens');
+      await v.choose('filter-select', 'cross');
+      expect(v.status()).to.include('4 queries × 3 keys');
       // Cross attention between sequences of equal length still names both sides.
       const same = await mount({
         ...ENC_DEC,
@@ -331,125 +542,168 @@ describe('attn-model-view', () => {
         decoder: ENC_DEC.encoder,
         cross: ENC_DEC.encoder,
       });
-      await choose(same, 'filter-select', 'cross');
-      expect(root(same).querySelector('.status')!.textContent).to.include('3 queries × 3 keys');
+      await same.choose('filter-select', 'cross');
+      expect(same.status()).to.include('3 queries × 3 keys');
+    });
+  });
+
+  describe('toolbar', () => {
+    it('takes at most two rows at 600px, with every control', async () => {
+      const v = await mount(PAIR, { width: 600, attrs: { summary: 'previous', sort: 'descending' } });
+      for (const part of ['mode-select', 'filter-select', 'summary-select', 'sort-select']) {
+        expect(!!v.part(part), part).to.equal(true);
+      }
+      expect(v.root.querySelectorAll('[part="highlight-input"]')).to.have.length(2);
+      expect(v.root.querySelectorAll('[part="export-button"]')).to.have.length(2);
+      expect(v.toolbarRows()).to.be.at.most(2);
+      const row = v.select('mode-select').getBoundingClientRect().height;
+      expect(v.part('toolbar')!.getBoundingClientRect().height).to.be.below(3 * row + 12);
     });
   });
 
   describe('summaries', () => {
     it('shows the chosen summary on every cell, with the exact core values', async () => {
-      const el = await mount(SELF, { summary: 'first' });
+      const v = await mount(SELF, { attrs: { summary: 'first' } });
       const values = headSummaries(parseAttention(SELF).components[0]!).values.first;
-      expect(texts(root(el).querySelectorAll('.badge'))).to.deep.equal([...values].map((v) => v.toFixed(2)));
+      expect(v.texts('.badge')).to.deep.equal([...values].map((x) => x.toFixed(2)));
       // Layer 0: heads 0 and 1 look at [CLS] from every / 2 of 4 queries, head 2 is uniform.
       expect([...values.subarray(0, 3)]).to.deep.equal([1, 0.5, 0.25]);
-      expect(cell(el, 0, 1).getAttribute('aria-label')).to.equal('Layer 0, head 1, on first token 0.50');
+      expect(v.cell(0, 1).getAttribute('aria-label')).to.equal('Layer 0, head 1, on first token 0.50');
     });
 
     it('sorts heads in each layer by the summary, keeping their numbers visible', async () => {
-      const el = await mount(SELF, { summary: 'first', sort: 'ascending' });
-      const labels = (row: number) => [0, 1, 2].map((c) => cell(el, row, c).getAttribute('aria-label'));
+      const v = await mount(SELF, { attrs: { summary: 'first', sort: 'ascending' } });
+      const labels = (row: number) => [0, 1, 2].map((c) => v.cell(row, c).getAttribute('aria-label'));
       expect(labels(0)).to.deep.equal([
         'Layer 0, head 2, on first token 0.25',
         'Layer 0, head 1, on first token 0.50',
         'Layer 0, head 0, on first token 1.00',
       ]);
-      expect(texts(root(el).querySelectorAll('.col-label'))).to.deep.equal(['#1', '#2', '#3']);
-      expect(texts(root(el).querySelectorAll('.badge.head')).slice(0, 3)).to.deep.equal(['2', '1', '0']);
+      expect(v.columnLabels()).to.deep.equal(['#1', '#2', '#3']);
+      expect(v.texts('.badge.head').slice(0, 3)).to.deep.equal(['2', '1', '0']);
     });
 
     it('highlights heads at or above a threshold and dims the others', async () => {
-      const el = await mount(SELF, { summary: 'previous', 'highlight-above': '0.5' });
-      const hits = cells(el).filter((c) => c.classList.contains('hit'));
+      const v = await mount(SELF, { attrs: { summary: 'previous', 'highlight-above': '0.5' } });
+      const hits = v.cells().filter((c) => c.classList.contains('hit'));
       // Only layer 0, head 1 attends to the previous token (every query that has one).
       expect(hits.map((c) => c.getAttribute('aria-label'))).to.deep.equal([
         'Layer 0, head 1, on previous token 1.00',
       ]);
-      expect(cells(el).filter((c) => c.classList.contains('dim'))).to.have.length(5);
-      expect(root(el).querySelector('.status')!.textContent).to.include('1 of 6 heads highlighted');
+      expect(v.cells().filter((c) => c.classList.contains('dim'))).to.have.length(5);
+      expect(v.status()).to.include('1 of 6 heads highlighted');
     });
 
     it('highlights heads at or below a threshold from the second input, and clears both', async () => {
-      const el = await mount(SELF, { summary: 'entropy' });
-      const [above, below] = root(el).querySelectorAll<HTMLInputElement>('[part="highlight-input"]');
+      const v = await mount(SELF, { attrs: { summary: 'entropy' } });
+      const [above, below] = v.root.querySelectorAll<HTMLInputElement>('[part="highlight-input"]');
       below!.value = '0';
       below!.dispatchEvent(new Event('change'));
-      await el.updateComplete;
-      expect(el.getAttribute('highlight-below')).to.equal('0');
+      await v.el.updateComplete;
+      expect(v.el.getAttribute('highlight-below')).to.equal('0');
       // One-hot rows have entropy 0: layer 0 heads 0 and 1, layer 1 heads 0 and 2.
-      const hits = cells(el).filter((c) => c.classList.contains('hit'));
+      const hits = v.cells().filter((c) => c.classList.contains('hit'));
       expect(hits.map((c) => c.id)).to.deep.equal(['cell-0-0', 'cell-0-1', 'cell-1-0', 'cell-1-2']);
-      el.removeAttribute('highlight-below');
-      await el.updateComplete;
+      v.el.removeAttribute('highlight-below');
+      await v.el.updateComplete;
       expect(below!.value).to.equal('');
       expect(above!.value).to.equal('');
-      expect(cells(el).some((c) => c.classList.contains('dim'))).to.equal(false);
+      expect(v.cells().some((c) => c.classList.contains('dim'))).to.equal(false);
+    });
+  });
+
+  describe('export', () => {
+    it('toSVG has the title, the labels, one image per cell with its summaries as text, and the outlines', async () => {
+      const v = await mount(SELF, {
+        attrs: {
+          summary: 'first',
+          'highlight-above': '0.5',
+          'include-heads': '0,2',
+          'selected-layer': '1',
+          'selected-head': '2',
+        },
+      });
+      const doc = new DOMParser().parseFromString(v.el.toSVG(), 'image/svg+xml');
+      const images = [...doc.querySelectorAll('image')];
+      expect(images).to.have.length(4);
+      // Each cell's summaries as text (up to 4 decimals), for a reader to copy.
+      expect(images.map((i) => i.querySelector('title')!.textContent)).to.deep.equal([
+        'Layer 0, head 0: entropy (bits) 0, on first token 1, on previous token 0.3333, on itself 0.25, on delimiters 1',
+        'Layer 0, head 2: entropy (bits) 2, on first token 0.25, on previous token 0.25, on itself 0.25, on delimiters 0.5',
+        'Layer 1, head 0: entropy (bits) 0, on first token 0.25, on previous token 0, on itself 1, on delimiters 0.5',
+        'Layer 1, head 2: entropy (bits) 0, on first token 0, on previous token 0, on itself 0.25, on delimiters 1',
+      ]);
+      expect(images.every((i) => i.getAttribute('href')!.startsWith('data:image/png;base64,'))).to.equal(
+        true,
+      );
+      const texts = [...doc.querySelectorAll('text')].map((t) => t.textContent);
+      expect(texts[0]).to.equal('2 layers × 2 heads · 4 tokens · All · lines thumbnails · On first token');
+      expect(texts).to.include.members(['Head', '0', '2', 'Layer 0', 'Layer 1', '1.00', '0.25', '0.00']);
+      // Highlighted: layer 0 head 0 (1.00) only; opened: layer 1 head 2. Their outlines are drawn.
+      const fills = [...doc.querySelectorAll('rect')].map((r) => r.getAttribute('fill'));
+      expect(fills.filter((f) => f === '#ffa657')).to.have.length(4);
+      expect(fills.filter((f) => f === '#6cb6ff')).to.have.length(4);
     });
 
-    it('shows every summary of a hovered cell in a tooltip', async () => {
-      const el = await mount(SELF);
-      cell(el, 0, 2).dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
-      await el.updateComplete;
-      const rows = [...root(el).querySelectorAll('#tooltip tr')].map((tr) =>
-        tr.textContent!.replace(/\s+/g, ' ').trim(),
-      );
-      expect(rows).to.deep.equal([
-        'Entropy (bits) 2.00',
-        'On first token 0.25',
-        'On previous token 0.25',
-        'On itself 0.25',
-        'On delimiters 0.50',
+    it('toPNG returns a PNG of the grid with its title and margins', async () => {
+      const v = await mount(SELF, { width: 400 });
+      const blob = await v.el.toPNG(2);
+      expect(blob.type).to.equal('image/png');
+      const bitmap = await createImageBitmap(blob);
+      const grid = v.part('grid')!.getBoundingClientRect();
+      expect([bitmap.width, bitmap.height]).to.deep.equal([
+        2 * (grid.width + 16),
+        2 * (grid.height + 24 + 8),
       ]);
-      root(el).querySelector('[role="grid"]')!.dispatchEvent(new PointerEvent('pointerleave'));
-      await el.updateComplete;
-      expect(root(el).querySelector('#tooltip')).to.equal(null);
     });
   });
 
   describe('theme', () => {
     it('is dark by default, light on request, and follows the system with auto', async () => {
-      const el = await mount(SELF);
-      expect(getComputedStyle(el).getPropertyValue('--attn-background').trim()).to.equal('#0d1117');
-      const size = cell(el, 0, 0).getBoundingClientRect().width;
-      expectPixel(cellPixel(el, 1, 0, size / 2, size / 4), mix([0, 0, 0], DARK_BG, 0));
-      el.theme = 'light';
-      await el.updateComplete;
-      await el.drawComplete;
-      expectPixel(cellPixel(el, 1, 0, size / 2, size / 4), mix([0, 0, 0], LIGHT_BG, 0));
-      el.theme = 'auto';
+      const v = await mount(SELF);
+      expect(getComputedStyle(v.el).getPropertyValue('--attn-background').trim()).to.equal('#0d1117');
+      const size = v.cell(0, 0).getBoundingClientRect().width;
+      expectPixel(v.cellPixel(1, 0, size / 2, size / 4), mix([0, 0, 0], DARK_BG, 0));
+      v.el.theme = 'light';
+      await v.settle();
+      expectPixel(v.cellPixel(1, 0, size / 2, size / 4), mix([0, 0, 0], LIGHT_BG, 0));
+      v.el.theme = 'auto';
       await emulateMedia({ colorScheme: 'dark' });
-      el.refreshTheme();
-      await el.updateComplete;
-      expect(getComputedStyle(el).getPropertyValue('--attn-background').trim()).to.equal('#0d1117');
+      v.el.refreshTheme();
+      await v.el.updateComplete;
+      expect(getComputedStyle(v.el).getPropertyValue('--attn-background').trim()).to.equal('#0d1117');
     });
 
     it('passes its theme tokens on to the detail view', async () => {
-      const el = await mount(SELF, { theme: 'light', 'selected-layer': '0', 'selected-head': '0' });
-      el.style.setProperty('--attn-accent', 'rgb(1, 2, 3)');
-      await el.updateComplete;
-      expect(getComputedStyle(detail(el)!).getPropertyValue('--attn-accent').trim()).to.equal('rgb(1, 2, 3)');
-      expect(getComputedStyle(detail(el)!).getPropertyValue('--attn-background').trim()).to.equal('#ffffff');
+      const v = await mount(SELF, { attrs: { theme: 'light', 'selected-layer': '0', 'selected-head': '0' } });
+      v.el.style.setProperty('--attn-accent', 'rgb(1, 2, 3)');
+      await v.el.updateComplete;
+      expect(getComputedStyle(v.detail()!).getPropertyValue('--attn-accent').trim()).to.equal('rgb(1, 2, 3)');
+      expect(getComputedStyle(v.detail()!).getPropertyValue('--attn-background').trim()).to.equal('#ffffff');
     });
   });
 
   describe('accessibility', () => {
     it('passes axe with a grid, summaries and a highlight', async () => {
-      const el = await mount(PAIR, { summary: 'delimiters', 'highlight-above': '0.3' });
-      await expect(el).to.be.accessible();
+      const v = await mount(PAIR, { attrs: { summary: 'delimiters', 'highlight-above': '0.3' } });
+      await expect(v.el).to.be.accessible();
     });
 
     it('passes axe with an open detail view and a tooltip', async () => {
-      const el = await mount(SELF, { theme: 'light' });
-      cell(el, 0, 0).focus();
+      const v = await mount(SELF, { attrs: { theme: 'light' } });
+      v.cell(0, 0).focus();
       await sendKeys({ press: 'Enter' });
-      await el.updateComplete;
-      await detail(el)!.updateComplete;
-      await expect(el).to.be.accessible();
+      await v.el.updateComplete;
+      await v.detail()!.updateComplete;
+      await sendKeys({ press: 'ArrowRight' });
+      await v.el.updateComplete;
+      expect(v.tooltipTitle()).to.equal('Layer 0 · head 1');
+      await expect(v.el).to.be.accessible();
     });
 
     it('passes axe in the error state', async () => {
-      const el = await mount({ tokens: ['a'], attention: [[[[0.5]]]] });
-      await expect(el).to.be.accessible();
+      const v: ModelViewHarness = await mount({ tokens: ['a'], attention: [[[[0.5]]]] });
+      await expect(v.el).to.be.accessible();
     });
   });
 });

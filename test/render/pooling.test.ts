@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
 import { binEdges, poolMax, poolMean } from '../../src/render/pooling.js';
-import { cellX, cellY, gridLayout } from '../../src/render/grid-layout.js';
 
 /** A row-major matrix from rows of numbers (all exact in float32). */
 const matrix = (rows: number[][]) => Float32Array.from(rows.flat());
@@ -68,36 +67,5 @@ describe('poolMean', () => {
       [0.5, 0.5],
     ]);
     expect([...poolMean(m, 2, 2, 4, 4).data]).to.deep.equal([1, 0, 0.5, 0.5]);
-  });
-});
-
-describe('gridLayout', () => {
-  const base = {
-    width: 500,
-    rows: 2,
-    columns: 4,
-    rowLabelWidth: 60,
-    columnLabelHeight: 20,
-    gap: 4,
-    minCell: 28,
-    maxCell: 160,
-    aspect: 1,
-  };
-
-  it('shares the width between the columns, within the cell bounds', () => {
-    const g = gridLayout(base);
-    // (500 − 60 − 4 × 4) / 4 = 106.
-    expect([g.cellWidth, g.cellHeight]).to.deep.equal([106, 106]);
-    expect(g.width).to.equal(60 + 4 * 110);
-    expect(g.height).to.equal(20 + 2 * 110);
-    expect(cellX(g, 2)).to.equal(64 + 2 * 110);
-    expect(cellY(g, 1)).to.equal(24 + 110);
-  });
-
-  it('widens cells for fewer columns up to the largest cell, and overflows at the smallest', () => {
-    expect(gridLayout({ ...base, columns: 1 }).cellWidth).to.equal(160);
-    const many = gridLayout({ ...base, columns: 40 });
-    expect(many.cellWidth).to.equal(28);
-    expect(many.width).to.be.greaterThan(500);
   });
 });

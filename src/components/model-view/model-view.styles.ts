@@ -3,6 +3,24 @@ import { css } from 'lit';
 export const modelViewStyles = css`
   :host {
     min-width: 240px;
+    /* No paint containment: the tooltip of an edge cell may reach past the host's box. */
+    contain: layout style;
+  }
+  .body.beside {
+    display: flex;
+    align-items: flex-start;
+  }
+  .body.beside .detail {
+    flex: 1 1 0;
+    min-width: 0;
+    border-top: none;
+    border-left: 1px solid var(--attn-border);
+    padding-top: 0;
+  }
+  .grid-frame {
+    position: relative;
+    flex: none;
+    min-width: 0;
   }
   .grid-area {
     position: relative;
@@ -95,7 +113,10 @@ export const modelViewStyles = css`
   }
   .tooltip {
     position: absolute;
-    z-index: 2;
+    /* Above the detail panel (its head view is positioned too). */
+    z-index: 3;
+    left: 0;
+    top: 0;
     pointer-events: none;
     padding: 6px 8px;
     border: 1px solid var(--attn-border);
@@ -124,9 +145,16 @@ export const modelViewStyles = css`
     color: var(--attn-muted);
     margin-top: 2px;
   }
+  .toolbar .highlight {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    color: var(--attn-muted);
+    white-space: nowrap;
+  }
   .toolbar input[type='number'] {
     font: inherit;
-    width: 5.5em;
+    width: 4.5em;
     color: var(--attn-foreground);
     background: var(--attn-background);
     border: 1px solid var(--attn-border);
@@ -156,6 +184,27 @@ export const modelViewStyles = css`
     margin: 0;
     font-size: inherit;
     font-weight: 600;
+  }
+  .note {
+    position: absolute;
+    inset: 0;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    color: var(--attn-muted);
+    font-size: 11px;
+    pointer-events: none;
+  }
+  .cell.blank:not(:focus-visible) {
+    outline: 1px dashed var(--attn-border);
+    outline-offset: -1px;
+  }
+  .notice {
+    margin: 0 8px 6px;
+    padding: 6px 8px;
+    border: 1px dashed var(--attn-border);
+    border-radius: 4px;
+    color: var(--attn-muted);
   }
   .status {
     padding: 0 8px 4px;

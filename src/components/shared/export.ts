@@ -3,7 +3,7 @@
  * scrolled into view) to a PNG at device-pixel resolution or to an SVG document. bertviz users
  * asked for this for years (its issues #13 and #33); every view uses this one helper.
  */
-import { create } from 'd3-selection';
+import { create, select } from 'd3-selection';
 import { toHex } from '../../core/palette.js';
 import { LinesRaster, paintRects, paintTexts, type Scene, type SceneImage } from '../../render/scene.js';
 
@@ -108,7 +108,10 @@ export function sceneToSvg(scene: Scene): string {
     .attr('height', (m) => round(m.height))
     .attr('preserveAspectRatio', 'none')
     .attr('image-rendering', 'pixelated')
-    .attr('href', (m) => imageCanvas(m).toDataURL('image/png'));
+    .attr('href', (m) => imageCanvas(m).toDataURL('image/png'))
+    .each(function (m) {
+      if (m.title) select(this).append('title').text(m.title);
+    });
   svg
     .append('g')
     .attr('class', 'rects')

@@ -1,0 +1,167 @@
+/**
+ * Paints the model view's grid of thumbnails on its canvas, a few at a time: thumbnails already
+ * drawn are kept; missing ones are drawn in display order until the frame's time budget is spent,
+ * so that 144 heads at 1,000 tokens never freeze the page. Each thumbnail is drawn whole, so the
+ * picture does not depend on how the work was sliced.
+ *
+ * What to draw comes as two objects the view replaces when their inputs change: a `TileSource`
+ * (new data, filter, subset, mode, size or colours: new thumbnails) and a `TilePlacement` (new
+ * layout or head order: the same thumbnails placed anew). Nothing is keyed on strings.
+ */
+import type { Rgb } from '../../core/palette.js';
+import type { AttentionComponent } from '../../core/types.js';
+import { cellX, cellY, type GridLayout } from '../../render/grid-layout.js';
+import {
+  blitTile,
+  headTile,
+  TileScratch,
+  type ThumbnailMode,
+  type TileSpec,
+} from '../../render/thumbnails.js';
+import type { ThemeController } from '../shared/theme-controller.js';
+
+/**
+ * Milliseconds of thumbnail drawing per frame: a 12 × 12 grid of 70-px thumbnails fits in one;
+ * 144 thumbnails of 160 px take ~6 (about 250 ms in all), while the page stays responsive.
+ */
+const FRAME_BUDGET = 40;
+
+/** What every thumbnail is drawn from. */
+export interface TileSource {
+  readonly component: AttentionComponent;
+  readonly spec: TileSpec;
+  /** Colour of each head index (the palette entry of the head's number). */
+  readonly colors: readonly Rgb[];
+}
+
+/** Where the thumbnails of a source go on the canvas. */
+export interface TilePlacement {
+  readonly source: TileSource;
+  readonly layout: GridLayout;
+  /** Per layer row, head indices in display order. */
+  readonly order: readonly (readonly number[])[];
+  /** Device pixels per CSS pixel (the tiles' sizes already include it). */
+  readonly dpr: number;
+}
+
+export class GridPainter {
+  /** Thumbnails of the last placement painted that are still to draw. */
+  pending = 0;
+  private source: TileSource | undefined;
+  /** Finished thumbnails of `source`, by `layer index × heads + head index`. */
+  private readonly tiles = new Map<number, Uint8ClampedArray>();
+  private placement: TilePlacement | undefined;
+  private image: ImageData | undefined;
+  /** Thumbnails already copied into `image` at their place. */
+  private readonly placed = new Set<number>();
+  private canvas: HTMLCanvasElement | undefined;
+  private readonly scratch = new TileScratch();
+
+  /** A head's thumbnail, drawn now if it is not yet (exports need every one). */
+  tile(source: TileSource, layerIndex: number, headIndex: number): Uint8ClampedArray {
+    this.use(source);
+    const index = layerIndex * source.component.shape[1] + headIndex;
+    let tile = this.tiles.get(index);
+    if (!tile) {
+      tile = headTile(
+        source.component,
+        layerIndex,
+        headIndex,
+        source.colors[headIndex]!,
+        source.spec,
+        this.scratch,
+      );
+      this.tiles.set(index, tile);
+    }
+    return tile;
+  }
+
+  /**
+   * Draws what the time budget allows of `placement`'s missing thumbnails, places them, and puts
+   * the picture on `canvas`. Returns how many are still to draw (call again in a later frame).
+   */
+  paint(canvas: HTMLCanvasElement, placement: TilePlacement): number {
+    const { source, layout: g, order, dpr } = placement;
+    const [L, H] = source.component.shape;
+    // The view derives placement and source together; a mismatch would draw heads that do not exist.
+    if (order.length !== L || order.some((row) => row.length !== H)) {
+      throw new Error(`model view: a head order of ${order.length} rows for ${L} layers × ${H} heads`);
+    }
+    this.use(source);
+    const w = Math.ceil(g.width * dpr);
+    const h = Math.ceil(g.height * dpr);
+    let dirty = false;
+    if (placement !== this.placement || !this.image) {
+      if (this.image?.width === w && this.image.height === h) this.image.data.fill(0);
+      else this.image = new ImageData(w, h);
+      this.placement = placement;
+      this.placed.clear();
+      dirty = true;
+    }
+    if (canvas !== this.canvas || canvas.width !== w || canvas.height !== h) {
+      // Resizing a canvas clears it: the whole picture goes on again.
+      canvas.width = w;
+      canvas.height = h;
+      canvas.style.width = `${g.width}px`;
+      canvas.style.height = `${g.height}px`;
+      this.canvas = canvas;
+      dirty = true;
+    }
+    const { width: tw, height: th } = source.spec;
+    const start = performance.now();
+    let pending = 0;
+    for (let row = 0; row < L; row++) {
+      for (let col = 0; col < H; col++) {
+        const head = order[row]![col]!;
+        const index = row * H + head;
+        if (this.placed.has(index)) continue;
+        if (!this.tiles.has(index) && performance.now() - start > FRAME_BUDGET) {
+          pending++;
+          continue;
+        }
+        const tile = this.tile(source, row, head);
+        const x = Math.round(cellX(g, col) * dpr);
+        const y = Math.round(cellY(g, row) * dpr);
+        blitTile(this.image.data, w, tile, tw, th, x, y);
+        this.placed.add(index);
+        dirty = true;
+      }
+    }
+    if (dirty) canvas.getContext('2d')?.putImageData(this.image, 0, 0);
+    this.pending = pending;
+    return pending;
+  }
+
+  /** Starts over with new thumbnails when the source changed. */
+  private use(source: TileSource): void {
+    if (source === this.source) return;
+    this.source = source;
+    this.tiles.clear();
+    this.placement = undefined;
+  }
+}
+
+/** The thumbnails' source for a component at a layout's cell size, in the theme's colours. */
+export function tileSource(
+  c: AttentionComponent,
+  mode: ThumbnailMode,
+  g: GridLayout,
+  dpr: number,
+  t: ThemeController,
+): TileSource {
+  const palette = t.palette(Math.max(...c.heads) + 1);
+  return {
+    component: c,
+    // A head keeps its palette colour (by its number) in every subset.
+    colors: c.heads.map((h) => palette[h]!),
+    spec: {
+      mode,
+      width: Math.max(1, Math.round(g.cellWidth * dpr)),
+      height: Math.max(1, Math.round(g.cellHeight * dpr)),
+      // One line per two CSS pixels of height at most: denser lines would not read apart.
+      lineBins: Math.ceil(g.cellHeight / 2),
+      background: t.background,
+      masked: t.mix(t.color('--attn-border', [0.3, 0.3, 0.3]), 0.45),
+    },
+  };
+}

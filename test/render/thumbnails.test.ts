@@ -1,0 +1,115 @@
+import { expect } from '@open-wc/testing';
+import type { Rgb } from '../../src/core/palette.js';
+import type { AttentionComponent } from '../../src/core/types.js';
+import { blankHeads, blitTile, headTile, TileScratch, type TileSpec } from '../../src/render/thumbnails.js';
+
+const RED: Rgb = [1, 0, 0];
+const BLACK: Rgb = [0, 0, 0];
+const GREY: Rgb = [0.5, 0.5, 0.5];
+
+/** A self-attention component of one layer from head matrices (rows of numbers). */
+function component(heads: number[][][], causal = false): AttentionComponent {
+  const n = heads[0]!.length;
+  const tokens = Array.from({ length: n }, (_, i) => `t${i}`);
+  return {
+    name: 'self',
+    queryTokens: tokens,
+    keyTokens: tokens,
+    weights: Float32Array.from(heads.flat(2)),
+    shape: [1, heads.length, n, n],
+    layers: [0],
+    heads: heads.map((_, i) => i),
+    causal,
+    normalized: true,
+    queryStart: 0,
+    keyStart: 0,
+  };
+}
+
+const IDENTITY = [
+  [1, 0, 0, 0],
+  [0, 1, 0, 0],
+  [0, 0, 1, 0],
+  [0, 0, 0, 1],
+];
+
+const spec = (mode: TileSpec['mode'], width: number, height: number): TileSpec => ({
+  mode,
+  width,
+  height,
+  lineBins: 4,
+  background: BLACK,
+  masked: GREY,
+});
+
+/** Red channel of pixel (x, y) of a tile `width` pixels wide. */
+const red = (tile: Uint8ClampedArray, width: number, x: number, y: number) => tile[(y * width + x) * 4];
+
+describe('headTile', () => {
+  it('draws a heatmap of queries (down) × keys (across), one bin per pixel', () => {
+    const tile = headTile(component([IDENTITY]), 0, 0, RED, spec('heatmap', 4, 4));
+    expect(tile.length).to.equal(4 * 4 * 4);
+    const rows = [0, 1, 2, 3].map((y) => [0, 1, 2, 3].map((x) => red(tile, 4, x, y)));
+    expect(rows).to.deep.equal([
+      [255, 0, 0, 0],
+      [0, 255, 0, 0],
+      [0, 0, 255, 0],
+      [0, 0, 0, 255],
+    ]);
+    expect(tile[3]).to.equal(255);
+  });
+
+  it('greys the keys a causal mask hides in heatmaps', () => {
+    const causal = [
+      [1, 0],
+      [0.5, 0.5],
+    ];
+    const tile = headTile(component([causal], true), 0, 0, RED, spec('heatmap', 2, 2));
+    expect([...tile.subarray(4, 8)]).to.deep.equal([128, 128, 128, 255]);
+    expect([...tile.subarray(12, 16)]).to.deep.equal([128, 0, 0, 255]);
+  });
+
+  it('draws lines from each query to its keys: the identity is horizontal lines', () => {
+    const tile = headTile(component([IDENTITY]), 0, 0, RED, spec('lines', 8, 16));
+    // Query q's line runs at y = 4q + 2 (between pixel rows 4q + 1 and 4q + 2), in every column.
+    for (const x of [0, 4, 7]) {
+      expect(
+        [0, 1, 2, 3, 4, 5].map((y) => red(tile, 8, x, y)),
+        `column ${x}`,
+      ).to.deep.equal([0, 255, 255, 0, 0, 255]);
+    }
+  });
+
+  it('draws each head of a component in its colour, reusing scratch buffers', () => {
+    const c = component([IDENTITY, IDENTITY.map((row) => [...row].reverse())]);
+    const scratch = new TileScratch();
+    headTile(c, 0, 0, RED, spec('heatmap', 4, 4), scratch);
+    const pooled = scratch.pooled;
+    const tile = headTile(c, 0, 1, [0, 1, 0], spec('heatmap', 4, 4), scratch);
+    expect(scratch.pooled).to.equal(pooled);
+    // Head 1 is the anti-diagonal, in green.
+    expect([...tile.subarray(12, 16)]).to.deep.equal([0, 255, 0, 255]);
+  });
+});
+
+describe('blitTile', () => {
+  it('copies a tile into an image at a pixel, clipped to the image', () => {
+    const image = new Uint8ClampedArray(3 * 3 * 4);
+    const tile = Uint8ClampedArray.from({ length: 2 * 2 * 4 }, (_, i) => i + 1);
+    blitTile(image, 3, tile, 2, 2, 1, 1);
+    expect([...image.subarray((1 * 3 + 1) * 4, (1 * 3 + 3) * 4)]).to.deep.equal([...tile.subarray(0, 8)]);
+    expect([...image.subarray((2 * 3 + 1) * 4, (2 * 3 + 3) * 4)]).to.deep.equal([...tile.subarray(8, 16)]);
+    expect([...image.subarray(0, 4)]).to.deep.equal([0, 0, 0, 0]);
+    const corner = new Uint8ClampedArray(3 * 3 * 4);
+    blitTile(corner, 3, tile, 2, 2, 2, 2);
+    expect([...corner.subarray(32, 36)]).to.deep.equal([1, 2, 3, 4]);
+    expect(corner.filter((v) => v !== 0)).to.have.length(4);
+  });
+});
+
+describe('blankHeads', () => {
+  it('marks the heads whose weights are all 0', () => {
+    const zero = IDENTITY.map((row) => row.map(() => 0));
+    expect([...blankHeads(component([IDENTITY, zero, IDENTITY]))]).to.deep.equal([0, 1, 0]);
+  });
+});
