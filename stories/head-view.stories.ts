@@ -36,8 +36,8 @@ const foxLabels = demoLabels('gpt', 0);
 /** Its share on the previous token in this sentence, as the model view's summary computes it. */
 const foxPrevious = demoSummary('gpt', 0, 'previous', PREVIOUS);
 
-// Styles go through styleMap (the CSSOM), never a style="…" string: pages under a strict CSP
-// refuse inline style attributes.
+// The stories' own page styles. (The elements never write a style attribute, which a strict CSP
+// refuses: they set positions through the CSSOM, see src/components/shared/css-props.ts.)
 const view = (data: unknown, args: Partial<Args> = {}, style: StyleInfo = {}): TemplateResult =>
   html`<attn-head-view
     .data=${data}

@@ -43,7 +43,7 @@ describe('model and text on an element', () => {
   it('says what to import when the adapter is not loaded', async () => {
     unregister();
     const el = await mount({ model: 'Xenova/gpt2', text: 'Hello' });
-    expect(text(el, '[role="alert"]')).to.match(
+    expect(text(el, '[role="alert"] .error-message')).to.match(
       /^model="Xenova\/gpt2" needs the transformers\.js adapter: import the module attnviz\/transformers once/,
     );
   });

@@ -3,7 +3,7 @@
  * weights and, with a pinned token and one hovered on the other side, the weight between them.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProps } from '../shared/css-props.js';
 import { focusWeights } from '../../core/focus-weights.js';
 import { formatExact, formatWeight } from '../../core/format.js';
 import type { DisplayToken } from '../../core/tokens.js';
@@ -76,9 +76,7 @@ export function renderReadout(o: ReadoutOptions): TemplateResult {
         ${rows.map((r) => {
           const head = c.heads[r.head]!;
           return html`<tr>
-            <th scope="row">
-              <span class="dot" style=${styleMap({ background: o.colors[head] })}></span>${head}
-            </th>
+            <th scope="row"><span class="dot" ${cssProps({ background: o.colors[head] })}></span>${head}</th>
             ${
               r.partner !== undefined
                 ? html`<td class="num" title=${formatExact(r.partner)}>${formatWeight(r.partner)}</td>`

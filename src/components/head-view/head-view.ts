@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProps } from '../shared/css-props.js';
 import {
   applyFilter,
   availableFilters,
@@ -269,10 +269,10 @@ export class AttnHeadView extends AttnView {
     const band = { left: `${layout.linesX0}px`, width: `${layout.linesX1 - layout.linesX0}px` };
     return html`<div
       class="content"
-      style=${styleMap({ height: `${layout.height}px`, width: `${layout.width}px` })}
+      ${cssProps({ height: `${layout.height}px`, width: `${layout.width}px` })}
     >
       <canvas aria-hidden="true"></canvas>
-      <div class="lines" style=${styleMap({ ...band, height: `${layout.height}px` })}>
+      <div class="lines" ${cssProps({ ...band, height: `${layout.height}px` })}>
         ${this.note.length ? html`<p class="note" part="note">${this.note.join(' ')}</p>` : nothing}
       </div>
       ${this.renderColumn('query', this.leftTokens, layout, first, last)}

@@ -6,7 +6,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProps } from '../shared/css-props.js';
 import { formatExact } from '../../core/format.js';
 import { toHex } from '../../core/palette.js';
 import {
@@ -100,7 +100,7 @@ export function renderGrid(v: GridView, store: SummaryStore, on: GridFocusContro
         aria-label="Attention of ${c.layers.length} layers × ${c.heads.length} heads: arrow keys move, Enter opens a head, Escape closes it"
         aria-rowcount=${c.layers.length + 1}
         aria-colcount=${c.heads.length + 1}
-        style=${styleMap({ width: `${g.width}px`, height: `${g.height}px` })}
+        ${cssProps({ width: `${g.width}px`, height: `${g.height}px` })}
         @keydown=${on.handleKeyDown}
         @pointerover=${on.handlePointerOver}
         @pointerleave=${on.handlePointerLeave}
@@ -121,13 +121,13 @@ function renderHeaderRow(v: GridView): TemplateResult {
   return html`<div
     role="row"
     aria-rowindex="1"
-    style=${styleMap({ top: '0px', height: `${g.y0}px`, width: `${g.width}px` })}
+    ${cssProps({ top: '0px', height: `${g.y0}px`, width: `${g.width}px` })}
   >
     <div
       class="corner"
       role="columnheader"
       aria-colindex="1"
-      style=${styleMap({ width: `${GRID.rowLabelWidth}px` })}
+      ${cssProps({ width: `${GRID.rowLabelWidth}px` })}
     >
       ${v.sorted ? 'Rank' : 'Head'}
     </div>
@@ -137,7 +137,7 @@ function renderHeaderRow(v: GridView): TemplateResult {
           class="col-label"
           role="columnheader"
           aria-colindex=${i + 2}
-          style=${styleMap({ left: `${cellX(g, i)}px`, width: `${g.cellWidth}px` })}
+          ${cssProps({ left: `${cellX(g, i)}px`, width: `${g.cellWidth}px` })}
         >
           ${v.sorted ? `#${i + 1}` : h}
         </div>`,
@@ -154,13 +154,13 @@ function renderRow(v: GridView, row: number): TemplateResult {
   return html`<div
     role="row"
     aria-rowindex=${row + 2}
-    style=${styleMap({ top: `${cellY(g, row)}px`, height: `${g.cellHeight}px`, width: `${g.width}px` })}
+    ${cssProps({ top: `${cellY(g, row)}px`, height: `${g.cellHeight}px`, width: `${g.width}px` })}
   >
     <div
       class="row-label"
       role="rowheader"
       aria-colindex="1"
-      style=${styleMap({ width: `${GRID.rowLabelWidth}px`, lineHeight: `${g.cellHeight}px` })}
+      ${cssProps({ width: `${GRID.rowLabelWidth}px`, lineHeight: `${g.cellHeight}px` })}
     >
       Layer ${layer}
     </div>
@@ -190,7 +190,7 @@ function renderRow(v: GridView, row: number): TemplateResult {
         tabindex=${isCursor ? 0 : -1}
         data-row=${row}
         data-col=${col}
-        style=${styleMap({
+        ${cssProps({
           left: `${cellX(g, col)}px`,
           top: '0px',
           width: `${g.cellWidth}px`,

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProps } from '../shared/css-props.js';
 import { FILTER_LABELS, type AttentionFilter } from '../../core/filters.js';
 import type { SoftmaxCheck } from '../../core/neuron.js';
 import type { DisplayToken } from '../../core/tokens.js';
@@ -159,9 +159,7 @@ export function renderColumnTitles(
 ): TemplateResult {
   const t = layout.tokens;
   const title = (x: number, width: number, text: string, textAlign = 'left') =>
-    html`<div class="title" style=${styleMap({ left: `${x}px`, width: `${width}px`, textAlign })}>
-      ${text}
-    </div>`;
+    html`<div class="title" ${cssProps({ left: `${x}px`, width: `${width}px`, textAlign })}>${text}</div>`;
   return html`${title(t.leftX, t.tokenWidth, 'Query', 'right')} ${title(t.rightX, t.tokenWidth, 'Key')}
   ${layout.columns.map((col) => title(col.x, col.width, titles[col.id]))}`;
 }
@@ -189,24 +187,20 @@ export function renderGrid(i: GridInput): TemplateResult {
   const band = { top: px(layout.headerRowTop), height: px(layout.headerHeight - layout.headerRowTop) };
   const matrix = { left: px(x0), width: px(layout.width - x0), height: px(layout.height) };
   return html`<div class="viewport" part="viewport" @scroll=${i.onScroll}>
-    <div class="content" style=${styleMap({ width })}>
-      <div class="header" style=${styleMap({ height: px(layout.headerHeight), width })}>
+    <div class="content" ${cssProps({ width })}>
+      <div class="header" ${cssProps({ height: px(layout.headerHeight), width })}>
         <canvas class="header-canvas" aria-hidden="true"></canvas>
         ${renderColumnTitles(layout, i.titles)}
         <div
           class="header-cells"
-          style=${styleMap(band)}
+          ${cssProps(band)}
           @pointermove=${cells.headerPointerMove}
           @pointerleave=${cells.pointerLeave}
           @click=${cells.headerClick}
         ></div>
       </div>
-      <div class="rows" style=${styleMap({ height: px(layout.height) })} @pointerdown=${i.keys.pointerDown}>
-        <canvas
-          class="body-canvas"
-          aria-hidden="true"
-          style=${styleMap({ top: px(layout.headerHeight) })}
-        ></canvas>
+      <div class="rows" ${cssProps({ height: px(layout.height) })} @pointerdown=${i.keys.pointerDown}>
+        <canvas class="body-canvas" aria-hidden="true" ${cssProps({ top: px(layout.headerHeight) })}></canvas>
         ${i.columns}
         <div
           class="matrix"
@@ -215,7 +209,7 @@ export function renderGrid(i: GridInput): TemplateResult {
           tabindex="0"
           aria-label="Vectors and scores of each key: arrow keys move a cell cursor, Enter highlights its dimension"
           aria-describedby="readout"
-          style=${styleMap(matrix)}
+          ${cssProps(matrix)}
           @pointermove=${cells.pointerMove}
           @pointerleave=${cells.pointerLeave}
           @pointerdown=${cells.pointerDown}

@@ -44,6 +44,9 @@ export class ResizeController implements ReactiveController {
   }
 
   private observe(): void {
+    // An update can still run after the element left the page (it was already queued, or a
+    // cancelled load asks for one): observing then would keep an observer alive for nothing.
+    if (!this.host.isConnected) return;
     const el = this.target();
     if (!el || el === this.observed) return;
     if (this.observed) this.observer.unobserve(this.observed);

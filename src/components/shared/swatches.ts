@@ -5,7 +5,7 @@
  */
 import { html, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProps } from './css-props.js';
 import type { Rgb } from '../../core/palette.js';
 import { toHex } from '../../core/palette.js';
 import { inkOn } from './colors.js';
@@ -67,7 +67,7 @@ export function renderSwatches(o: SwatchOptions): TemplateResult {
           title="Head ${head}: click toggles, double-click shows only this head"
           tabindex=${i === o.focusIndex ? 0 : -1}
           data-head=${head}
-          style=${styleMap({ '--swatch-color': toHex(color), '--swatch-ink': inkOn(color) })}
+          ${cssProps({ '--swatch-color': toHex(color), '--swatch-ink': inkOn(color) })}
           @click=${(e: MouseEvent) => {
             if (e.shiftKey) o.onSolo(head);
             else o.onToggle(head);

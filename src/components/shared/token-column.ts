@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProps } from './css-props.js';
 import type { DisplayToken } from '../../core/tokens.js';
 import { tokenLabel } from './token-label.js';
 
@@ -63,7 +63,7 @@ export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
     tabindex="0"
     aria-label=${o.label}
     aria-activedescendant=${o.cursor >= 0 ? `${o.name}-${o.cursor}` : nothing}
-    style=${styleMap({ left: `${o.left}px`, width: `${o.width}px`, height: `${o.height}px` })}
+    ${cssProps({ left: `${o.left}px`, width: `${o.width}px`, height: `${o.height}px` })}
     @pointerdown=${o.handlers.pointerdown}
     @pointerover=${o.handlers.pointerover}
     @pointerleave=${o.handlers.pointerleave}
@@ -92,7 +92,7 @@ export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
         aria-posinset=${i + 1}
         data-index=${i}
         title="${t.raw} (position ${o.start + i})"
-        style=${styleMap({ top: `${o.padding + i * o.rowHeight}px` })}
+        ${cssProps({ top: `${o.padding + i * o.rowHeight}px` })}
       >
         ${tokenLabel(t)}
       </div>`;
