@@ -19,7 +19,8 @@ export function resolveLayer(
   if (wanted === undefined || wanted === null) return 0;
   const index = c.layers.indexOf(wanted);
   if (index < 0 || !Number.isInteger(wanted)) {
-    const got = layer === wanted ? received(host, field, wanted) : describe(wanted);
+    // From the attribute (NaN is not equal to itself, so ask whether the attribute was the source).
+    const got = layer !== undefined && layer !== null ? received(host, field, wanted) : describe(wanted);
     throw new AttentionDataError(field, `one of the layers ${rangeText(c.layers)}`, got);
   }
   return index;
@@ -37,7 +38,7 @@ export function resolveHead(
   if (wanted === undefined || wanted === null) return 0;
   const index = c.heads.indexOf(wanted);
   if (index < 0 || !Number.isInteger(wanted)) {
-    const got = head === wanted ? received(host, field, wanted) : describe(wanted);
+    const got = head !== undefined && head !== null ? received(host, field, wanted) : describe(wanted);
     throw new AttentionDataError(field, `one of the heads ${rangeText(c.heads)}`, got);
   }
   return index;
