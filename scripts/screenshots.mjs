@@ -103,24 +103,74 @@ try {
     await page.close();
   }
   if (flag('--readme')) {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 900, height: 640, deviceScaleFactor: 1 });
-    await page.goto(`${base}/iframe.html?id=head-view--sentence-pair&viewMode=story`, { waitUntil: 'load' });
-    await page.waitForFunction(() =>
-      document.querySelector('attn-head-view')?.shadowRoot?.querySelector('canvas'),
-    );
-    await page.evaluate(async () => {
-      const view = document.querySelector('attn-head-view');
-      view.style.width = '860px';
-      await view.updateComplete;
-      const token = view.shadowRoot.querySelector('#query-4');
-      token.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
-      await view.drawComplete;
-    });
+    // The README's pictures, each of one element in one state, light unless named dark.
+    const pictures = [
+      { file: 'screenshot.png', story: 'head-view--sentence-pair', tag: 'attn-head-view', hover: '#query-4' },
+      {
+        file: 'head-view-dark.png',
+        story: 'head-view--sentence-pair',
+        tag: 'attn-head-view',
+        hover: '#query-4',
+        theme: 'dark',
+      },
+      {
+        file: 'model-view.png',
+        story: 'model-view--previous-token-heads',
+        tag: 'attn-model-view',
+        theme: 'light',
+      },
+      {
+        file: 'model-view-dark.png',
+        story: 'model-view--previous-token-heads',
+        tag: 'attn-model-view',
+        theme: 'dark',
+      },
+      {
+        file: 'neuron-view.png',
+        story: 'neuron-view--previous-token-head',
+        tag: 'attn-neuron-view',
+        theme: 'light',
+      },
+      {
+        file: 'live-model-view.png',
+        story: 'live-computed-in-the-browser--demo-gpt-model-view',
+        tag: 'attn-model-view',
+      },
+    ];
     mkdirSync('docs', { recursive: true });
-    const el = await page.$('attn-head-view');
-    await el.screenshot({ path: 'docs/screenshot.png' });
-    console.log('README picture → docs/screenshot.png');
+    for (const p of pictures) {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 900, height: 640, deviceScaleFactor: 1 });
+      await page.goto(`${base}/iframe.html?id=${p.story}&viewMode=story`, { waitUntil: 'load' });
+      await page.waitForFunction(
+        (tag) => {
+          const v = document.querySelector(tag);
+          return v?.shadowRoot?.querySelector('canvas') && !v.shadowRoot.querySelector('[part="loading"]');
+        },
+        { timeout: 120_000, polling: 200 },
+        p.tag,
+      );
+      await page.evaluate(async (p) => {
+        const view = document.querySelector(p.tag);
+        view.style.width = '860px';
+        if (p.theme) {
+          view.setAttribute('theme', p.theme);
+          document.body.style.background = p.theme === 'dark' ? '#0d1117' : '#ffffff';
+        }
+        await view.updateComplete;
+        await view.drawComplete;
+        if (p.hover) {
+          const token = view.shadowRoot.querySelector(p.hover);
+          token.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+          await view.drawComplete;
+        }
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      }, p);
+      const el = await page.$(p.tag);
+      await el.screenshot({ path: `docs/${p.file}` });
+      console.log(`README picture → docs/${p.file}`);
+      await page.close();
+    }
   }
 } finally {
   await browser.close();
