@@ -10,7 +10,7 @@
  */
 import type { AttnHeadView } from '../src/components/head-view/head-view.js';
 import type { AttnModelView } from '../src/components/model-view/model-view.js';
-import type { BertvizViewParams } from '../src/core/parse.js';
+import type { BertvizViewParams } from '../src/core/parse/index.js';
 import { syntheticAttention } from '../stories/data/synthetic.js';
 import { longBertTokens } from '../stories/data/texts.js';
 
