@@ -6,6 +6,7 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { frameworkBundlePlugin } from './test/support/framework-bundle-plugin.mjs';
 import { countReporter } from './test/support/count-reporter.mjs';
+import { faultMiddleware } from './test/support/faults.mjs';
 import { CSP_HEADER } from './test/csp/policy.js';
 
 // Source files are TypeScript: a request for src/**/x.js (a worker's `new URL('./x.js',
@@ -36,7 +37,8 @@ const fuzzSettings = async (ctx, next) => {
 export default {
   files: ['test/**/*.test.{ts,tsx}'],
   nodeResolve: true,
-  middleware: [tsForJs, strictCsp, fuzzSettings],
+  // /faults/…: the tiny models served wrongly on purpose, for the adapter's fault tests.
+  middleware: [tsForJs, strictCsp, fuzzSettings, faultMiddleware()],
   // One page at a time: Chromium does not run requestAnimationFrame in a page that is not
   // in front, and the views draw in animation frames, so concurrent pages could hang
   // (modernweb-dev/web#2588).
@@ -58,6 +60,9 @@ export default {
           '--disable-background-timer-throttling',
           '--disable-renderer-backgrounding',
           '--disable-backgrounding-occluded-windows',
+          // The leak test forces garbage collection and reads exact heap sizes.
+          '--js-flags=--expose-gc',
+          '--enable-precise-memory-info',
         ],
       },
     }),

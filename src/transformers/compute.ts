@@ -8,23 +8,30 @@
 import { AttentionDataError } from '../core/errors.js';
 import { parseAttention, type AttentionSetInput, type EncoderDecoderInput } from '../core/parse/index.js';
 import type { AttentionData } from '../core/types.js';
+import { halfToFloat } from '../core/tensor.js';
+import { abortable, AttentionComputeError, checkAborted } from './errors.js';
+import {
+  fetchJsonFile,
+  fetchModelFile,
+  forgetFile,
+  isNode,
+  locate,
+  onnxError,
+  withEnv,
+  type ModelLocation,
+  type TransformersEnv,
+} from './files.js';
 import { tapOffThread } from './off-thread.js';
+import { ProtoError } from './proto.js';
 import { UnsupportedModelError, type AttentionTap, type TappedModel } from './tap.js';
+
+export { AttentionComputeError, type ComputeErrorKind } from './errors.js';
 
 /** The parts of a transformers.js module (`@xenova/transformers` 2.x or `@huggingface/transformers` 3+) used here. */
 export interface TransformersModule {
   readonly env: TransformersEnv;
   readonly AutoTokenizer: { from_pretrained(model: string, options?: object): Promise<Tokenizer> };
   readonly AutoConfig: { from_pretrained(model: string, options?: object): Promise<ModelConfig> };
-}
-
-interface TransformersEnv {
-  version?: string;
-  remoteHost: string;
-  remotePathTemplate: string;
-  localModelPath: string;
-  allowLocalModels: boolean;
-  allowRemoteModels: boolean;
 }
 
 interface Encoded {
@@ -108,17 +115,6 @@ interface OrtSession {
   release?(): Promise<void>;
 }
 
-/** A failure with its cause named: unknown model, network, missing file, unsupported model, input too long, tokenizer mismatch. */
-export class AttentionComputeError extends Error {
-  override readonly name = 'AttentionComputeError';
-  constructor(
-    readonly kind: 'not-found' | 'network' | 'unsupported' | 'too-long' | 'tokenizer' | 'aborted' | 'runtime',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const DECODER_TYPES = new Set([
   'gpt2',
   'gpt_neo',
@@ -140,64 +136,6 @@ const DECODER_TYPES = new Set([
   'stablelm',
 ]);
 
-const isNode =
-  !!(globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node &&
-  typeof window === 'undefined';
-
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AttentionComputeError('aborted', 'computing attention was cancelled');
-}
-
-/** Where a model's files live: a Hub URL, a folder URL, or a local folder. */
-interface ModelLocation {
-  /** What to pass to transformers.js's from_pretrained, with `env` set as `envPatch` says. */
-  readonly id: string;
-  readonly envPatch: Partial<TransformersEnv>;
-  /** The URL or path of the folder, with a trailing separator. */
-  readonly base: string;
-  readonly local: boolean;
-}
-
-function locate(model: string, env: TransformersEnv): ModelLocation {
-  const trimmed = model.replace(/\/+$/, '');
-  const isUrl =
-    /^(https?:|blob:|data:)/.test(model) ||
-    model.startsWith('/') ||
-    model.startsWith('./') ||
-    model.startsWith('../');
-  if (isUrl || (isNode && /^[./~]|^[A-Za-z]:\\/.test(model))) {
-    const slash = trimmed.lastIndexOf('/');
-    const parent = slash >= 0 ? trimmed.slice(0, slash + 1) : './';
-    const id = trimmed.slice(slash + 1);
-    return {
-      id,
-      envPatch: { localModelPath: parent, allowLocalModels: true, allowRemoteModels: false },
-      base: `${trimmed}/`,
-      local: isNode && !/^https?:/.test(model),
-    };
-  }
-  const path = env.remotePathTemplate.replaceAll('{model}', trimmed).replaceAll('{revision}', 'main');
-  return { id: trimmed, envPatch: {}, base: `${env.remoteHost.replace(/\/?$/, '/')}${path}`, local: false };
-}
-
-/** Runs `fn` with transformers.js's env patched, restoring it afterwards. */
-async function withEnv<T>(
-  env: TransformersEnv,
-  patch: Partial<TransformersEnv>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const saved: Partial<TransformersEnv> = {};
-  for (const key of Object.keys(patch) as (keyof TransformersEnv)[]) {
-    (saved as Record<string, unknown>)[key] = env[key];
-    (env as unknown as Record<string, unknown>)[key] = patch[key];
-  }
-  try {
-    return await fn();
-  } finally {
-    Object.assign(env, saved);
-  }
-}
-
 function defaultDtype(t: TransformersModule): ModelDtype {
   const major = Number((t.env.version ?? '2').split('.')[0]);
   // transformers.js 2 loads quantized weights by default; 3+ loads fp32 in Node and q8 on wasm.
@@ -206,64 +144,6 @@ function defaultDtype(t: TransformersModule): ModelDtype {
 }
 
 const SUFFIX: Record<ModelDtype, string> = { fp32: '', q8: '_quantized', fp16: '_fp16' };
-
-/** Fetches a file of the model folder through the browser cache transformers.js uses, or reads it in Node. */
-async function fetchFile(
-  loc: ModelLocation,
-  file: string,
-  signal: AbortSignal | undefined,
-  onProgress: ((p: Progress) => void) | undefined,
-): Promise<Uint8Array | null> {
-  if (loc.local) {
-    const fsName = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(path: string): Promise<Uint8Array> };
-    try {
-      // A Buffer is a Uint8Array: used as it is, not copied (a model can be hundreds of MB).
-      return await fs.readFile(`${loc.base}${file}`);
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') return null;
-      throw new AttentionComputeError('network', `cannot read ${loc.base}${file}: ${(e as Error).message}`);
-    }
-  }
-  const url = `${loc.base}${file}`;
-  const cache =
-    typeof caches !== 'undefined'
-      ? await caches.open('transformers-cache').catch(() => undefined)
-      : undefined;
-  let response = await cache?.match(url);
-  if (!response) {
-    try {
-      response = await fetch(url, { signal: signal ?? null });
-    } catch (e) {
-      if (signal?.aborted) throw new AttentionComputeError('aborted', 'computing attention was cancelled');
-      throw new AttentionComputeError('network', `network failure fetching ${url}: ${(e as Error).message}`);
-    }
-    if (response.status === 404) return null;
-    if (!response.ok)
-      throw new AttentionComputeError('network', `fetching ${url} failed: HTTP ${response.status}`);
-    if (cache) await cache.put(url, response.clone()).catch(() => undefined);
-  }
-  const total = Number(response.headers.get('content-length')) || undefined;
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    checkAborted(signal);
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onProgress?.({ stage: 'download', file, loaded, ...(total ? { total } : {}) });
-  }
-  const out = new Uint8Array(loaded);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
-}
 
 function toNumbers(v: Encoded['input_ids'] | undefined): number[] | undefined {
   if (v === undefined) return undefined;
@@ -322,19 +202,10 @@ function floatData(t: OrtTensor): Float32Array {
   if (t.type === 'float16' && t.data instanceof Uint16Array) {
     const bits = t.data as ArrayLike<number>;
     const out = new Float32Array(bits.length);
-    for (let i = 0; i < bits.length; i++) out[i] = halfBitsToFloat(bits[i]!);
+    for (let i = 0; i < bits.length; i++) out[i] = halfToFloat(bits[i]!);
     return out;
   }
   return Float32Array.from(t.data as ArrayLike<number>);
-}
-
-function halfBitsToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
 /** Normalises a tapped tensor to `[heads, rows, cols]`, dropping a batch of 1 (or splitting `b·h`). */
@@ -371,30 +242,7 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   const loc = locate(o.model, t.env);
   checkAborted(o.signal);
   progress?.({ stage: 'tokenizer' });
-  // Checked here, the same way for both transformers.js packages (one of which fails obscurely).
-  if (!(await fetchFile(loc, 'config.json', o.signal, undefined))) {
-    throw new AttentionComputeError(
-      'not-found',
-      `model "${o.model}" not found: no config.json at ${loc.base}`,
-    );
-  }
-  const [tokenizer, config] = await withEnv(t.env, loc.envPatch, async () => {
-    try {
-      return await Promise.all([
-        t.AutoTokenizer.from_pretrained(loc.id),
-        t.AutoConfig.from_pretrained(loc.id),
-      ]);
-    } catch (e) {
-      const message = (e as Error).message ?? String(e);
-      const missing = /404|not found|could not locate|unable to load|ENOENT/i.test(message);
-      throw new AttentionComputeError(
-        missing ? 'not-found' : 'network',
-        missing
-          ? `model "${o.model}" not found: no config.json / tokenizer.json at ${loc.base} (${message})`
-          : `loading the tokenizer of "${o.model}" failed: ${message}`,
-      );
-    }
-  });
+  const [tokenizer, config] = await loadTokenizer(o, loc);
   checkAborted(o.signal);
   if (isEncoderDecoder(config)) return computeEncoderDecoder(o, loc, tokenizer, config);
   if (o.targetText !== undefined) {
@@ -466,6 +314,46 @@ async function onnxRuntime(o: ComputeOptions): Promise<OrtModule> {
   return ort;
 }
 
+/**
+ * The model's tokenizer and config through transformers.js, once config.json and the tokenizer's
+ * files are checked here: the same errors for both packages (one fails obscurely on a missing
+ * config), and a web page or broken file never reaches transformers.js, which would cache it. In
+ * the browser transformers.js then reads the checked files from the shared cache.
+ */
+async function loadTokenizer(o: ComputeOptions, loc: ModelLocation): Promise<[Tokenizer, ModelConfig]> {
+  const files = { signal: o.signal };
+  if (!(await fetchJsonFile(loc, 'config.json', files))) {
+    throw new AttentionComputeError(
+      'not-found',
+      `model "${o.model}" not found: no config.json at ${loc.base}: check the model's id or its folder's URL`,
+      `${loc.base}config.json`,
+    );
+  }
+  // Either may be missing (transformers.js says which it needs); a bad one fails in folder order.
+  const checked = await Promise.allSettled(
+    ['tokenizer.json', 'tokenizer_config.json'].map((file) => fetchJsonFile(loc, file, files)),
+  );
+  for (const c of checked) if (c.status === 'rejected') throw c.reason;
+  const t = o.transformers;
+  const loaded = withEnv(t.env, loc.envPatch, () =>
+    Promise.all([t.AutoTokenizer.from_pretrained(loc.id), t.AutoConfig.from_pretrained(loc.id)]),
+  );
+  try {
+    // transformers.js takes no signal: Cancel stops waiting for it.
+    return await abortable(loaded, o.signal);
+  } catch (e) {
+    if (e instanceof AttentionComputeError) throw e;
+    const message = (e as Error).message ?? String(e);
+    const missing = /404|not found|could not locate|unable to load|ENOENT/i.test(message);
+    throw new AttentionComputeError(
+      missing ? 'not-found' : 'tokenizer',
+      missing
+        ? `model "${o.model}" not found: no config.json / tokenizer.json at ${loc.base} (${message})`
+        : `transformers.js could not load the tokenizer of "${o.model}" from ${loc.base}: ${message}`,
+    );
+  }
+}
+
 /** The first of `candidates` that the model's folder holds, downloaded and tapped. */
 async function fetchTapped(
   o: ComputeOptions,
@@ -473,7 +361,9 @@ async function fetchTapped(
   candidates: readonly string[],
 ): Promise<{ file: string; tapped: TappedModel }> {
   for (const file of candidates) {
-    const bytes = await fetchFile(loc, file, o.signal, o.onProgress);
+    const onProgress = (loaded: number, total: number | undefined) =>
+      o.onProgress?.({ stage: 'download', file, loaded, ...(total ? { total } : {}) });
+    const bytes = await fetchModelFile(loc, file, { signal: o.signal, onProgress });
     if (!bytes) continue;
     checkAborted(o.signal);
     o.onProgress?.({ stage: 'preparing', file });
@@ -481,15 +371,23 @@ async function fetchTapped(
       return { file, tapped: await tapOffThread(bytes, `${o.model} (${file})`, o.signal) };
     } catch (e) {
       checkAborted(o.signal);
+      if (e instanceof ProtoError) {
+        // Whole, but damaged inside: the cached copy goes, so that Retry fetches it again.
+        await forgetFile(loc, file);
+        throw onnxError(e, `${loc.base}${file}`, file);
+      }
       throw new AttentionComputeError(
         e instanceof UnsupportedModelError ? 'unsupported' : 'runtime',
         (e as Error).message,
       );
     }
   }
+  const dtypes =
+    'or choose the weights file it has with the dtype option (fp32 model.onnx, q8 model_quantized.onnx, fp16 model_fp16.onnx)';
   throw new AttentionComputeError(
     'not-found',
-    `missing file: "${o.model}" has no ${candidates.join(' or ')} at ${loc.base}`,
+    `missing file: "${o.model}" has no ${candidates.join(' or ')} at ${loc.base}: check that the folder has ${candidates[0]}, ${dtypes}`,
+    `${loc.base}${candidates[0]}`,
   );
 }
 

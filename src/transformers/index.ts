@@ -23,6 +23,7 @@ export {
   computeAttention,
   AttentionComputeError,
   MAX_ATTENTION_BYTES,
+  type ComputeErrorKind,
   type ComputeOptions,
   type ModelDtype,
   type Progress,

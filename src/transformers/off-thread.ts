@@ -3,6 +3,7 @@
  * own worker (tap-worker.ts), and inference in onnxruntime-web's proxy worker. In Node, or where
  * a module worker cannot start, the rewrite runs in place (there is no page to freeze in Node).
  */
+import { ProtoError } from './proto.js';
 import { tapModel, UnsupportedModelError, type TappedModel } from './tap.js';
 
 /** Where the last rewrite ran: for tests and the benchmark. */
@@ -21,7 +22,7 @@ function startWorker(): Worker | null {
  * `tapModel` in a worker when the platform has one, else in place. `bytes` is transferred to the
  * worker (and so emptied here) once the worker has started; if it cannot start, the rewrite runs
  * in place.
- * @throws UnsupportedModelError as tapModel does; DOMException AbortError when `signal` aborts.
+ * @throws UnsupportedModelError or ProtoError as tapModel does; DOMException AbortError when `signal` aborts.
  */
 export async function tapOffThread(
   bytes: Uint8Array,
@@ -37,7 +38,10 @@ export async function tapOffThread(
       signal?.addEventListener('abort', abort, { once: true });
       const done = () => signal?.removeEventListener('abort', abort);
       worker.onmessage = (e: MessageEvent) => {
-        const data = e.data as TappedModel & { ready?: true; error?: { name: string; message: string } };
+        const data = e.data as TappedModel & {
+          ready?: true;
+          error?: { name: string; message: string; truncated?: boolean };
+        };
         if (data.ready) {
           started = true;
           worker.postMessage({ bytes, name }, [bytes.buffer]);
@@ -45,11 +49,7 @@ export async function tapOffThread(
         }
         done();
         if (data.error) {
-          reject(
-            data.error.name === 'UnsupportedModelError'
-              ? new UnsupportedModelError(data.error.message)
-              : new Error(data.error.message),
-          );
+          reject(rebuild(data.error));
           return;
         }
         lastTapThread = 'worker';
@@ -65,6 +65,13 @@ export async function tapOffThread(
   } finally {
     worker.terminate();
   }
+}
+
+/** The worker's error as the type tapModel threw, so that callers can tell a damaged file from an unsupported one. */
+function rebuild(error: { name: string; message: string; truncated?: boolean }): Error {
+  if (error.name === 'UnsupportedModelError') return new UnsupportedModelError(error.message);
+  if (error.name === 'ProtoError') return new ProtoError(error.message, error.truncated === true);
+  return new Error(error.message);
 }
 
 async function inPlace(bytes: Uint8Array, name: string): Promise<TappedModel> {

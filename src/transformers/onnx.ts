@@ -3,7 +3,7 @@
  * inputs, outputs and the names of its weights, each with the byte range it came from, so that a
  * rewrite can copy everything it does not change.
  */
-import { fieldString, readFields, type Field } from './proto.js';
+import { fieldString, ProtoError, readFields, type Field } from './proto.js';
 
 /** onnx.proto3 field numbers used here. */
 const MODEL_GRAPH = 7;
@@ -146,7 +146,7 @@ export function sparseName(buf: Uint8Array, f: Field): string {
 export function readModel(buf: Uint8Array): OnnxModel {
   const fields = readFields(buf);
   const graphField = fields.find((f) => f.number === MODEL_GRAPH && f.wireType === 2);
-  if (!graphField) throw new Error('not an ONNX model: no graph');
+  if (!graphField) throw new ProtoError('not an ONNX model: no graph (field 7)');
   return { buffer: buf, graph: readGraph(buf, graphField.valueStart, graphField.end), fields };
 }
 

@@ -29,13 +29,20 @@ export interface Field {
 
 export class ProtoError extends Error {
   override readonly name = 'ProtoError';
+  constructor(
+    message: string,
+    /** True when the bytes end before the field does: a cut-short file rather than a damaged one. */
+    readonly truncated = false,
+  ) {
+    super(message);
+  }
 }
 
 function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
   let value = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {
-    if (pos >= buf.length) throw new ProtoError(`truncated varint at byte ${pos}`);
+    if (pos >= buf.length) throw new ProtoError(`truncated varint at byte ${pos}`, true);
     const b = buf[pos++]!;
     value += (b & 0x7f) * scale;
     if (b < 0x80) return [value, pos];
@@ -69,7 +76,14 @@ export function readFields(buf: Uint8Array, start = 0, end = buf.length): Field[
     } else {
       throw new ProtoError(`unsupported wire type ${wireType} at byte ${fieldStart}`);
     }
-    if (pos > end) throw new ProtoError(`field ${number} at byte ${fieldStart} runs past its message`);
+    if (pos > end) {
+      throw new ProtoError(
+        pos > buf.length
+          ? `field ${number} at byte ${fieldStart} runs to byte ${pos}, past the end of the data (${buf.length} bytes)`
+          : `field ${number} at byte ${fieldStart} runs past its message`,
+        pos > buf.length,
+      );
+    }
     fields.push({ number, wireType, start: fieldStart, end: pos, valueStart, varint });
   }
   return fields;

@@ -5,7 +5,7 @@
  *
  * It first posts `{ ready: true }` (so the page keeps the bytes until the worker has surely
  * started). Message in: `{ bytes: Uint8Array, name: string }` (bytes transferred). Message out:
- * `{ bytes, taps }` (bytes transferred) or `{ error: { name, message } }`.
+ * `{ bytes, taps }` (bytes transferred) or `{ error: { name, message, truncated } }`.
  */
 import { tapModel } from './tap.js';
 
@@ -24,8 +24,10 @@ scope.onmessage = (e) => {
     const tapped = tapModel(e.data.bytes, e.data.name);
     scope.postMessage({ bytes: tapped.bytes, taps: tapped.taps }, [tapped.bytes.buffer]);
   } catch (err) {
-    const error = err as Error;
-    scope.postMessage({ error: { name: error.name, message: error.message } });
+    const error = err as Error & { truncated?: boolean };
+    scope.postMessage({
+      error: { name: error.name, message: error.message, truncated: error.truncated === true },
+    });
   }
 };
 

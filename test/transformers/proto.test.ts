@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { readModel } from '../../src/transformers/onnx.js';
-import { fieldString, readFields, Writer } from '../../src/transformers/proto.js';
+import { fieldString, ProtoError, readFields, Writer } from '../../src/transformers/proto.js';
 import { addGraphOutputs, findAttention, fusedOperators, tapModel } from '../../src/transformers/tap.js';
 
 /** An ONNX NodeProto. */
@@ -47,6 +47,17 @@ function attentionModel(extra: Writer[] = []): Uint8Array {
     .finish();
 }
 
+/** The ProtoError `fn` throws. */
+function caught(fn: () => unknown): ProtoError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ProtoError) return e;
+    throw e;
+  }
+  throw new Error('expected a ProtoError');
+}
+
 describe('protobuf wire format', () => {
   it('reads back what it writes: varints past 2³¹, strings and nested messages', () => {
     const bytes = new Writer()
@@ -62,10 +73,16 @@ describe('protobuf wire format', () => {
     expect(inner[0]!.varint).to.equal(300);
   });
 
-  it('names truncated input', () => {
-    expect(() => readFields(new Uint8Array([0x12, 0x05, 0x61]))).to.throw(
-      /field 2 at byte 0 runs past its message/,
-    );
+  it('names truncated input, and tells it from a damaged length inside the data', () => {
+    const cut = () => readFields(new Uint8Array([0x12, 0x05, 0x61]));
+    expect(cut).to.throw(/^field 2 at byte 0 runs to byte 7, past the end of the data \(3 bytes\)$/);
+    expect(caught(cut)).to.include({ name: 'ProtoError', truncated: true });
+    expect(caught(() => readFields(new Uint8Array([0x08]))).truncated).to.equal(true);
+    // A 3-byte message whose inner field claims 5: the data goes on, the message's length is wrong.
+    const inner = new Uint8Array([0x12, 0x05, 0x61, 0x62, 0x63, 0x64, 0x65]);
+    const nested = () => readFields(inner, 0, 3);
+    expect(nested).to.throw(/^field 2 at byte 0 runs past its message$/);
+    expect(caught(nested).truncated).to.equal(false);
   });
 });
 

@@ -211,9 +211,10 @@ export abstract class AttnView extends LitElement {
     }
     if (state.kind === 'error') {
       return renderErrorBox(
-        'Could not compute attention',
+        (state.reason && LOAD_HEADINGS[state.reason]) || 'Could not compute attention',
         state.message,
         html`<button type="button" @click=${() => this.retry()}>Retry</button>`,
+        state.reason,
       );
     }
     if (this.error) return renderErrorBox('Cannot show this attention', this.error);
@@ -230,9 +231,32 @@ export abstract class AttnView extends LitElement {
   }
 }
 
-/** One layout for every error the views show: a heading, the message, and optional actions. */
-export function renderErrorBox(heading: string, message: string, actions?: TemplateResult): TemplateResult {
-  return html`<div class="error" part="error" role="alert">
+/** The error box's heading for each cause a model load names (`AttentionComputeError.kind`). */
+const LOAD_HEADINGS: Readonly<Record<string, string>> = {
+  'not-found': 'Model not found',
+  network: 'Network failure',
+  http: 'The server answered with an error',
+  truncated: 'Download cut short',
+  'corrupt-model': 'The model file is damaged',
+  'not-json': 'A model file is not JSON',
+  'html-instead': 'A web page came instead of a model file',
+  unsupported: 'Model not supported',
+  'too-long': 'Input too long',
+  tokenizer: 'Tokenizer problem',
+  aborted: 'Cancelled',
+};
+
+/**
+ * One layout for every error the views show: a heading, the message, and optional actions;
+ * `reason` (a load error's cause) goes to `data-reason`, for pages that style or test by cause.
+ */
+export function renderErrorBox(
+  heading: string,
+  message: string,
+  actions?: TemplateResult,
+  reason?: string,
+): TemplateResult {
+  return html`<div class="error" part="error" role="alert" data-reason=${reason ?? nothing}>
     <strong class="error-heading">${heading}</strong>
     <p class="error-message">${message}</p>
     ${actions ? html`<div class="error-actions">${actions}</div>` : nothing}

@@ -6,7 +6,12 @@ import type { AttentionData } from '../../core/types.js';
 export type LoadState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'loading'; readonly progress: SourceProgress }
-  | { readonly kind: 'error'; readonly message: string };
+  | {
+      readonly kind: 'error';
+      readonly message: string;
+      /** The failure's cause as the loader names it (`AttentionComputeError.kind`: `network`, `http`, …), when it does. */
+      readonly reason?: string;
+    };
 
 /** What the controller needs of its element. */
 export interface LoadHost extends ReactiveControllerHost, HTMLElement {
@@ -89,7 +94,12 @@ export class LoadController implements ReactiveController {
       (e: unknown) => {
         if (this.current !== controller) return;
         this.current = undefined;
-        this.state = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+        const reason = (e as { kind?: unknown } | null)?.kind;
+        this.state = {
+          kind: 'error',
+          message: e instanceof Error ? e.message : String(e),
+          ...(typeof reason === 'string' ? { reason } : {}),
+        };
         this.host.requestUpdate();
       },
     );
@@ -111,7 +121,11 @@ export class LoadController implements ReactiveController {
     if (!this.current) return;
     this.current.abort();
     this.current = undefined;
-    this.state = { kind: 'error', message: `computing attention for ${this.host.model} was cancelled` };
+    this.state = {
+      kind: 'error',
+      message: `computing attention for ${this.host.model} was cancelled`,
+      reason: 'aborted',
+    };
     this.host.requestUpdate();
   }
 }
