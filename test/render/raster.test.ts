@@ -260,6 +260,21 @@ describe('LineList', () => {
     ]).to.deep.equal([1024, 1024, 1024, 1024, 1024, 1024]);
   });
 
+  it('append(other) adds every line of other after its own, growing past its storage', () => {
+    const list = new LineList();
+    for (let i = 0; i < 1000; i++) list.push(i, 0, i + 1, 0, 0.5, 1);
+    const other = new LineList();
+    for (let i = 0; i < 100; i++) other.push(-i, 1, -i - 1, 2, 0.25, 3);
+    list.append(other);
+    expect(list.count).to.equal(1100);
+    expect(list.alpha.length).to.be.at.least(1100);
+    const line = (i: number) => [list.x0[i], list.y0[i], list.x1[i], list.y1[i], list.alpha[i], list.color[i]];
+    expect(line(999)).to.deep.equal([999, 0, 1000, 0, 0.5, 1]);
+    expect(line(1000)).to.deep.equal([-0, 1, -1, 2, 0.25, 3]);
+    expect(line(1099)).to.deep.equal([-99, 1, -100, 2, 0.25, 3]);
+    expect(other.count, 'other is left as it was').to.equal(100);
+  });
+
   it('clear() forgets the lines but keeps the storage', () => {
     const list = new LineList();
     for (let i = 0; i < 1025; i++) list.push(i, 0, i + 1, 0, 1, 0);
