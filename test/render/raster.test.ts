@@ -268,7 +268,14 @@ describe('LineList', () => {
     list.append(other);
     expect(list.count).to.equal(1100);
     expect(list.alpha.length).to.be.at.least(1100);
-    const line = (i: number) => [list.x0[i], list.y0[i], list.x1[i], list.y1[i], list.alpha[i], list.color[i]];
+    const line = (i: number) => [
+      list.x0[i],
+      list.y0[i],
+      list.x1[i],
+      list.y1[i],
+      list.alpha[i],
+      list.color[i],
+    ];
     expect(line(999)).to.deep.equal([999, 0, 1000, 0, 0.5, 1]);
     expect(line(1000)).to.deep.equal([-0, 1, -1, 2, 0.25, 3]);
     expect(line(1099)).to.deep.equal([-99, 1, -100, 2, 0.25, 3]);
