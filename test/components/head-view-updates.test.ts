@@ -1,0 +1,65 @@
+/**
+ * What the head view redoes, and when: each update costs a render and a frame, so sizes that
+ * change nothing the view shows must not cause one.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/components/head-view/define.js';
+import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { SELF } from './fixtures.js';
+
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+async function frames(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await nextFrame();
+}
+
+/** A head view in a box `width` wide, counting its updates from the first. */
+function mount(width: number): { el: AttnHeadView; box: HTMLElement; updates: () => number } {
+  const box = document.createElement('div');
+  box.style.width = `${width}px`;
+  document.body.append(box);
+  const el = document.createElement('attn-head-view') as AttnHeadView;
+  let updates = 0;
+  el.addController({ hostUpdated: () => updates++ });
+  el.data = SELF;
+  box.append(el);
+  return { el, box, updates: () => updates };
+}
+
+describe('attn-head-view updates', () => {
+  it('draws its first picture in one update: the host height and the measured viewport change nothing', async () => {
+    const { el, box, updates } = mount(600);
+    await el.drawComplete;
+    await frames(4);
+    expect(updates()).to.equal(1);
+    box.remove();
+  });
+
+  it('updates once for a hover (the readout changing height does not resize the view)', async () => {
+    const { el, box, updates } = mount(600);
+    await el.drawComplete;
+    await frames(4);
+    const before = updates();
+    el.shadowRoot!.querySelector('#query-1')!.dispatchEvent(
+      new PointerEvent('pointerover', { bubbles: true, composed: true }),
+    );
+    await el.updateComplete;
+    await frames(4);
+    expect(updates() - before).to.equal(1);
+    box.remove();
+  });
+
+  it('lays out again when its width changes', async () => {
+    const { el, box, updates } = mount(600);
+    await el.drawComplete;
+    await frames(4);
+    const before = updates();
+    const lines = () => el.shadowRoot!.querySelector<HTMLElement>('.lines')!.getBoundingClientRect().left;
+    const left = lines();
+    box.style.width = '900px';
+    await frames(4);
+    await el.updateComplete;
+    expect(updates() - before).to.equal(1);
+    expect(lines()).to.be.greaterThan(left);
+    box.remove();
+  });
+});
