@@ -5,7 +5,7 @@
  */
 import type { Rgb } from '../../core/palette.js';
 import type { TokenSide } from '../../core/types.js';
-import { visibleRows } from '../../render/head-layout.js';
+import { drawingBand, visibleRows } from '../../render/head-layout.js';
 import {
   allLines,
   focusBoxes,
@@ -80,13 +80,15 @@ export class HeadPainter {
    */
   paint(canvas: HTMLCanvasElement, s: PaintState): boolean {
     const layout = s.picture.src.layout;
-    const ctx = prepareCanvas(canvas, layout.width, s.viewHeight, s.dpr);
+    const band = drawingBand(layout, s.dpr);
+    const ctx = prepareCanvas(canvas, band.width, s.viewHeight, s.dpr);
     if (!ctx) return true;
     const image = s.focus ? this.focusImage(s, s.focus) : this.fullImage(s);
-    ctx.putImageData(image, Math.round(layout.linesX0 * s.dpr), 0);
+    ctx.putImageData(image, Math.round((layout.linesX0 - band.x) * s.dpr), 0);
     if (!s.focus) return this.fullRaster.complete;
     ctx.save();
     ctx.scale(s.dpr, s.dpr);
+    ctx.translate(-band.x, 0);
     paintRects(ctx, this.boxes(s, s.focus), s.scroll, s.viewHeight);
     ctx.restore();
     return true;

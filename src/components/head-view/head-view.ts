@@ -12,7 +12,7 @@ import { soloHead, toggleHead } from '../../core/heads.js';
 import { toHex } from '../../core/palette.js';
 import { displayTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent, TokenSide } from '../../core/types.js';
-import { headLayout, sameLayout, type HeadLayout } from '../../render/head-layout.js';
+import { drawingBand, headLayout, sameLayout, type HeadLayout } from '../../render/head-layout.js';
 import { headScene, lineSource, noAttentionNote, type LineOpacity } from '../../render/head-scene.js';
 import type { Scene } from '../../render/scene.js';
 import { keyword, numberList, numberListConverter } from '../shared/attributes.js';
@@ -272,11 +272,13 @@ export class AttnHeadView extends AttnView {
     const c = this.component!;
     const [first, last] = this.rows.rows(layout, Math.max(c.shape[2], c.shape[3]));
     const band = { left: `${layout.linesX0}px`, width: `${layout.linesX1 - layout.linesX0}px` };
+    // The canvas covers the box bands and the lines only: a smaller canvas to clear, draw and commit.
+    const canvasX = drawingBand(layout, window.devicePixelRatio || 1).x;
     return html`<div
       class="content"
       style=${styleMap({ height: `${layout.height}px`, width: `${layout.width}px` })}
     >
-      <canvas aria-hidden="true"></canvas>
+      <canvas aria-hidden="true" style=${styleMap({ marginLeft: `${canvasX}px` })}></canvas>
       <div class="lines" style=${styleMap({ ...band, height: `${layout.height}px` })}>
         ${this.note.length ? html`<p class="note" part="note">${this.note.join(' ')}</p>` : nothing}
       </div>
