@@ -76,10 +76,10 @@ export class LineList {
  */
 export class RasterTarget {
   data: Float32Array;
-  /** Rows `[dirtyTop, dirtyBottom)` of each column changed since the last `updateRgba8` (empty: top ≥ bottom). */
+  /** Rows `[dirtyTop, dirtyBottom)` of each column drawn since the last `updateRgba8` (empty: top ≥ bottom). */
   readonly dirtyTop: Int32Array;
   readonly dirtyBottom: Int32Array;
-  /** Rows of each column that may hold paint, converted already (what `clear` zeroes besides the dirty rows). */
+  /** Rows of each column drawn and converted since the last `clear`. */
   private readonly usedTop: Int32Array;
   private readonly usedBottom: Int32Array;
 
@@ -94,10 +94,7 @@ export class RasterTarget {
     this.usedBottom = new Int32Array(width);
   }
 
-  /**
-   * Empties the image. Only rows drawn since the last clear are zeroed; they are marked dirty, so
-   * that the next `updateRgba8` writes them as empty too.
-   */
+  /** Empties the image, zeroing only the rows drawn since the last clear. */
   clear(): void {
     const { height, data, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
     for (let col = 0; col < this.width; col++) {
@@ -105,10 +102,8 @@ export class RasterTarget {
       const bottom = Math.max(dirtyBottom[col]!, usedBottom[col]!);
       if (top >= bottom) continue;
       data.fill(0, (col * height + top) * 4, (col * height + bottom) * 4);
-      dirtyTop[col] = top;
-      dirtyBottom[col] = bottom;
-      usedTop[col] = height;
-      usedBottom[col] = 0;
+      dirtyTop[col] = usedTop[col] = height;
+      dirtyBottom[col] = usedBottom[col] = 0;
     }
   }
 
@@ -118,24 +113,34 @@ export class RasterTarget {
    */
   toRgba8(out: Uint8ClampedArray): void {
     out.fill(0);
-    for (let col = 0; col < this.width; col++) convertColumn(this, out, col, 0, this.height);
+    for (let col = 0; col < this.width; col += CONVERT_BLOCK) {
+      convertBlock(this, out, col, Math.min(this.width, col + CONVERT_BLOCK), 0, this.height);
+    }
   }
 
   /**
-   * Writes the rows changed since the last call into `out`, which holds the image as it was then
-   * (a new, zeroed buffer for a new target). A picture drawn in slices converts each pixel once.
+   * Writes the pixels drawn since the last call into `out`, which holds the image as converted
+   * until then: zeroed by the caller after a `clear` (a sequential fill costs less than writing
+   * empty pixels across rows). A picture drawn in slices converts each drawn pixel once a slice.
    */
   updateRgba8(out: Uint8ClampedArray): void {
-    const { height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
-    for (let col = 0; col < this.width; col++) {
-      const top = dirtyTop[col]!;
-      const bottom = dirtyBottom[col]!;
-      if (top >= bottom) continue;
-      convertColumn(this, out, col, top, bottom);
-      if (top < usedTop[col]!) usedTop[col] = top;
-      if (bottom > usedBottom[col]!) usedBottom[col] = bottom;
-      dirtyTop[col] = height;
-      dirtyBottom[col] = 0;
+    const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
+    for (let from = 0; from < width; from += CONVERT_BLOCK) {
+      const to = Math.min(width, from + CONVERT_BLOCK);
+      let top = height;
+      let bottom = 0;
+      for (let col = from; col < to; col++) {
+        const t = dirtyTop[col]!;
+        const b = dirtyBottom[col]!;
+        if (t >= b) continue;
+        if (t < top) top = t;
+        if (b > bottom) bottom = b;
+        if (t < usedTop[col]!) usedTop[col] = t;
+        if (b > usedBottom[col]!) usedBottom[col] = b;
+        dirtyTop[col] = height;
+        dirtyBottom[col] = 0;
+      }
+      if (top < bottom) convertBlock(this, out, from, to, top, bottom);
     }
   }
 
@@ -148,36 +153,41 @@ export class RasterTarget {
 }
 
 /**
- * Rows `[top, bottom)` of one column to 8-bit straight alpha. A function of its own (called per
- * column) rather than a loop nested in another: V8 optimises a function called often as a whole,
- * where a hot inner loop alone is compiled on stack and thrown away at each of its exits.
+ * Columns converted together: the image is read down columns and written along rows, so a block
+ * of columns, row by row, writes whole cache lines (16 RGBA pixels = 64 bytes) instead of one
+ * line per pixel.
  */
-function convertColumn(
+const CONVERT_BLOCK = 16;
+
+/**
+ * The painted pixels of columns `[from, to)`, rows `[top, bottom)`, to 8-bit straight alpha;
+ * empty pixels are left as they are in `out`. A function of its own (called per block) rather
+ * than loops nested in the caller: V8 optimises a function called often as a whole, where a hot
+ * inner loop alone is compiled on stack and thrown away at each of its exits.
+ */
+function convertBlock(
   target: RasterTarget,
   out: Uint8ClampedArray,
-  col: number,
+  from: number,
+  to: number,
   top: number,
   bottom: number,
 ): void {
   const d = target.data;
   const width = target.width;
-  let i = (col * target.height + top) * 4;
-  let o = (top * width + col) * 4;
-  const step = width * 4;
-  for (let row = top; row < bottom; row++, i += 4, o += step) {
-    const a = d[i + 3]!;
-    if (a <= 0) {
-      out[o] = 0;
-      out[o + 1] = 0;
-      out[o + 2] = 0;
-      out[o + 3] = 0;
-      continue;
+  const columnStride = target.height * 4;
+  for (let row = top; row < bottom; row++) {
+    let i = (from * target.height + row) * 4;
+    let o = (row * width + from) * 4;
+    for (let col = from; col < to; col++, i += columnStride, o += 4) {
+      const a = d[i + 3]!;
+      if (a <= 0) continue;
+      const k = 255 / a;
+      out[o] = d[i]! * k;
+      out[o + 1] = d[i + 1]! * k;
+      out[o + 2] = d[i + 2]! * k;
+      out[o + 3] = a * 255;
     }
-    const k = 255 / a;
-    out[o] = d[i]! * k;
-    out[o + 1] = d[i + 1]! * k;
-    out[o + 2] = d[i + 2]! * k;
-    out[o + 3] = a * 255;
   }
 }
 

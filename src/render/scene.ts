@@ -145,6 +145,7 @@ export class LinesRaster {
         this.image = new ImageData(width, rows);
       } else {
         this.target.clear();
+        this.image!.data.fill(0);
       }
       this.key = key;
       this.next = 0;
