@@ -48,6 +48,30 @@ describe('attn-head-view updates', () => {
     box.remove();
   });
 
+  it('keeps its height when a token is hovered, so that nothing below it moves', async () => {
+    const { el, box } = mount(600);
+    await el.drawComplete;
+    const height = () => el.getBoundingClientRect().height;
+    const atRest = height();
+    const hover = (id: string) =>
+      el
+        .shadowRoot!.querySelector(id)!
+        .dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+    hover('#query-1');
+    await el.updateComplete;
+    expect(height()).to.equal(atRest);
+    hover('#key-3');
+    await el.updateComplete;
+    expect(height()).to.equal(atRest);
+    // A pinned query and a hovered key: the pair's weight gets a column.
+    el.shadowRoot!.querySelector<HTMLElement>('#query-1')!.click();
+    hover('#key-2');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('[part="readout"] thead th').length).to.equal(3);
+    expect(height()).to.equal(atRest);
+    box.remove();
+  });
+
   it('lays out again when its width changes', async () => {
     const { el, box, updates } = mount(600);
     await el.drawComplete;
