@@ -5,6 +5,8 @@
 import { expect } from '@open-wc/testing';
 import '../../src/components/head-view/define.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { syntheticAttention } from '../../stories/data/synthetic.js';
+import { longBertTokens } from '../../stories/data/texts.js';
 import { SELF } from './fixtures.js';
 
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
@@ -86,4 +88,35 @@ describe('attn-head-view updates', () => {
     expect(lines()).to.be.greaterThan(left);
     box.remove();
   });
+});
+
+describe('attn-head-view first frame', () => {
+  let dpr: PropertyDescriptor | undefined;
+  beforeEach(() => {
+    dpr = Object.getOwnPropertyDescriptor(window, 'devicePixelRatio');
+    Object.defineProperty(window, 'devicePixelRatio', { value: 2, configurable: true });
+  });
+  afterEach(() => {
+    if (dpr) Object.defineProperty(window, 'devicePixelRatio', dpr);
+    else delete (window as { devicePixelRatio?: number }).devicePixelRatio;
+  });
+
+  for (const tokens of [16, 32, 64]) {
+    it(`draws every line of 12 heads × ${tokens} tokens in its first frame at devicePixelRatio 2`, async () => {
+      const box = document.createElement('div');
+      box.style.width = '900px';
+      document.body.append(box);
+      const el = document.createElement('attn-head-view') as AttnHeadView;
+      el.data = syntheticAttention({ tokens: longBertTokens(tokens), layers: 1, heads: 12, seed: 11 });
+      box.append(el);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('canvas')!.width, 'device pixels').to.be.greaterThan(800);
+      const first = await Promise.race([
+        el.drawComplete.then(() => 'drawn'),
+        new Promise((r) => setTimeout(() => r('later'), 0)),
+      ]);
+      expect(first).to.equal('drawn');
+      box.remove();
+    });
+  }
 });
