@@ -165,45 +165,67 @@ function readNested(root: readonly unknown[], field: string): DenseTensor {
   }
   checkTensorSize(shape, field);
   const data = new Float32Array(size);
+  const last = shape.length - 1;
+  // Indices of the node being read; its path is spelled out only for an error message.
+  const at: number[] = [];
+  const path = (depth: number) => field + indexList(at.slice(0, depth));
   let offset = 0;
-  const walk = (node: unknown, depth: number, path: string): void => {
+  const walk = (node: unknown, depth: number): void => {
     const expected = shape[depth]!;
-    const last = depth === shape.length - 1;
-    if (last) {
+    if (depth === last) {
       if (!Array.isArray(node) && !isNumericArrayLike(node)) {
-        throw new AttentionDataError(path, `an array of ${count(expected, 'number')}`, describe(node));
+        throw new AttentionDataError(path(depth), `an array of ${count(expected, 'number')}`, describe(node));
       }
       const arr = node as ArrayLike<unknown>;
       if (arr.length !== expected) {
-        throw new AttentionDataError(path, `${count(expected, 'value')} (ragged array)`, `${arr.length}`);
+        throw new AttentionDataError(
+          path(depth),
+          `${count(expected, 'value')} (ragged array)`,
+          `${arr.length}`,
+        );
       }
-      for (let i = 0; i < expected; i++) {
-        const v = arr[i];
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new AttentionDataError(`${path}[${i}]`, 'a finite number', describe(v));
-        }
-        data[offset++] = v;
+      const bad = copyNumbers(arr, data, offset);
+      if (bad >= 0) {
+        throw new AttentionDataError(`${path(depth)}[${bad}]`, 'a finite number', describe(arr[bad]));
       }
+      offset += expected;
       return;
     }
     if (!Array.isArray(node)) {
       throw new AttentionDataError(
-        path,
+        path(depth),
         `an array of ${count(expected, 'entry', 'entries')}`,
         describe(node),
       );
     }
     if (node.length !== expected) {
       throw new AttentionDataError(
-        path,
+        path(depth),
         `${count(expected, 'entry', 'entries')} (ragged array)`,
         `${node.length}`,
       );
     }
-    for (let i = 0; i < expected; i++) walk(node[i], depth + 1, `${path}[${i}]`);
+    for (let i = 0; i < expected; i++) {
+      at[depth] = i;
+      walk(node[i], depth + 1);
+    }
   };
-  walk(root, 0, field);
+  walk(root, 0);
   return { data, shape, halfPrecision: false };
+}
+
+/**
+ * Copies an innermost array of plain numbers into `data` at `offset`; returns the index of the
+ * first value that is not a finite number, or -1. A function of its own, called once per row, so
+ * that V8 optimises it whole: it reads every value (590,000 bertviz weights at 64 tokens).
+ */
+function copyNumbers(source: ArrayLike<unknown>, data: Float32Array, offset: number): number {
+  for (let i = 0; i < source.length; i++) {
+    const v = source[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return i;
+    data[offset + i] = v;
+  }
+  return -1;
 }
 
 /** After converting a plain-array source, checks every value was a finite number. */
@@ -221,6 +243,11 @@ function checkNumbers(
   }
 }
 
+/** Indices as a path: `[a][b][c]`. */
+function indexList(indices: readonly number[]): string {
+  return indices.map((i) => `[${i}]`).join('');
+}
+
 /** The `[a][b][c]` path of a flat row-major index in a tensor of the given shape. */
 export function indexPath(flat: number, shape: readonly number[]): string {
   const parts: number[] = [];
@@ -229,7 +256,7 @@ export function indexPath(flat: number, shape: readonly number[]): string {
     parts.unshift(flat % n);
     flat = Math.floor(flat / n);
   }
-  return parts.map((p) => `[${p}]`).join('');
+  return indexList(parts);
 }
 
 const HALF_EXP_BIAS = 15;

@@ -82,6 +82,15 @@ export function headLayout(o: HeadLayoutOptions): HeadLayout {
   };
 }
 
+/**
+ * What the canvas must cover: the two box bands and the lines between them (the labels are DOM
+ * text), from `x`, which falls on a device pixel so that the canvas is not resampled.
+ */
+export function drawingBand(layout: HeadLayout, dpr: number): { readonly x: number; readonly width: number } {
+  const x = Math.floor(layout.leftBoxX * dpr) / dpr;
+  return { x, width: layout.rightBoxX + layout.boxWidth - x };
+}
+
 /** Vertical centre of row `i`. */
 export function rowCenter(layout: HeadLayout, i: number): number {
   return layout.padding + (i + 0.5) * layout.rowHeight;

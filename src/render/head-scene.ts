@@ -99,29 +99,57 @@ export function allLines(
   while (kTop < K && yk[kTop]! < top) kTop++;
   let kBottom = K;
   while (kBottom > 0 && yk[kBottom - 1]! > bottom) kBottom--;
-  // Two passes over the weights, faint lines then strong ones: cheaper than sorting the lines.
-  for (const strong of [false, true]) {
-    for (const h of heads) {
-      const m = headMatrix(c, src.layerIndex, h);
-      const color = c.heads[h]!;
-      for (let q = 0; q < Q; q++) {
-        const row = q * K;
-        const y0 = yq[q]!;
-        // Keys the causal mask leaves visible to this query, narrowed to those whose line crosses the band.
-        let end = c.causal ? Math.max(0, Math.min(K, c.queryStart + q - c.keyStart + 1)) : K;
-        let start = 0;
-        if (y0 < top) start = kTop;
-        else if (y0 > bottom) end = Math.min(end, kBottom);
-        for (let k = start; k < end; k++) {
-          const w = m[row + k]!;
-          if (w < threshold) continue;
-          const a = restAlpha(w * scale, heads.length);
-          if (a >= STRONG_ALPHA === strong) out.push(x0, y0, x1, yk[k]!, a, color);
-        }
-      }
+  // One pass over the weights: faint lines go straight to `out`, strong ones to a list appended
+  // after them (cheaper than sorting the lines, and each weight is read once).
+  const strong = strongLines;
+  strong.clear();
+  for (const h of heads) {
+    const m = headMatrix(c, src.layerIndex, h);
+    const color = c.heads[h]!;
+    for (let q = 0; q < Q; q++) {
+      const y0 = yq[q]!;
+      // Keys the causal mask leaves visible to this query, narrowed to those whose line crosses the band.
+      let end = c.causal ? Math.max(0, Math.min(K, c.queryStart + q - c.keyStart + 1)) : K;
+      let start = 0;
+      if (y0 < top) start = kTop;
+      else if (y0 > bottom) end = Math.min(end, kBottom);
+      rowLines(out, strong, m, q * K, start, end, threshold, scale, heads.length, x0, y0, x1, yk, color);
     }
   }
+  out.append(strong);
   return out;
+}
+
+/** The strong lines of `allLines`, kept between calls to avoid garbage. */
+const strongLines = new LineList();
+
+/**
+ * The rest lines of one query row, keys `[start, end)`. A function of its own, called once per
+ * row: V8 optimises it whole after a few rows, where loops nested in `allLines` (called once per
+ * picture) ran mostly unoptimised.
+ */
+function rowLines(
+  faint: LineList,
+  strong: LineList,
+  m: Float32Array,
+  row: number,
+  start: number,
+  end: number,
+  threshold: number,
+  scale: number,
+  heads: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  yk: Float32Array,
+  color: number,
+): void {
+  for (let k = start; k < end; k++) {
+    const w = m[row + k]!;
+    if (w < threshold) continue;
+    const a = restAlpha(w * scale, heads);
+    (a >= STRONG_ALPHA ? strong : faint).push(x0, y0, x1, yk[k]!, a, color);
+  }
 }
 
 /**

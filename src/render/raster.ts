@@ -39,6 +39,20 @@ export class LineList {
     this.color[i] = color;
   }
 
+  /** Appends every line of `other`. */
+  append(other: LineList): void {
+    const n = other.count;
+    if (this.count + n > this.alpha.length) this.grow(Math.max(1024, (this.count + n) * 2));
+    const at = this.count;
+    this.x0.set(other.x0.subarray(0, n), at);
+    this.y0.set(other.y0.subarray(0, n), at);
+    this.x1.set(other.x1.subarray(0, n), at);
+    this.y1.set(other.y1.subarray(0, n), at);
+    this.alpha.set(other.alpha.subarray(0, n), at);
+    this.color.set(other.color.subarray(0, n), at);
+    this.count += n;
+  }
+
   private grow(size: number): void {
     const copy = <T extends Float32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
       const b = make(size);
@@ -56,42 +70,77 @@ export class LineList {
 
 /**
  * A premultiplied RGBA float image, stored column by column: lines run mostly across, so each
- * column's few covered pixels sit next to each other in memory.
+ * column's few covered pixels sit next to each other in memory. It keeps, per column, the rows
+ * drawn since the last conversion (`dirty…`) and since the last clear (`used…`), so that clearing
+ * and converting cost what was drawn rather than the whole image.
  */
 export class RasterTarget {
   data: Float32Array;
+  /** Rows `[dirtyTop, dirtyBottom)` of each column drawn since the last `updateRgba8` (empty: top ≥ bottom). */
+  readonly dirtyTop: Int32Array;
+  readonly dirtyBottom: Int32Array;
+  /** Rows of each column drawn and converted since the last `clear`. */
+  private readonly usedTop: Int32Array;
+  private readonly usedBottom: Int32Array;
 
   constructor(
     readonly width: number,
     readonly height: number,
   ) {
     this.data = new Float32Array(width * height * 4);
+    this.dirtyTop = new Int32Array(width).fill(height);
+    this.dirtyBottom = new Int32Array(width);
+    this.usedTop = new Int32Array(width).fill(height);
+    this.usedBottom = new Int32Array(width);
   }
 
+  /** Empties the image, zeroing only the rows drawn since the last clear. */
   clear(): void {
-    this.data.fill(0);
+    const { height, data, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
+    for (let col = 0; col < this.width; col++) {
+      const top = Math.min(dirtyTop[col]!, usedTop[col]!);
+      const bottom = Math.max(dirtyBottom[col]!, usedBottom[col]!);
+      if (top >= bottom) continue;
+      data.fill(0, (col * height + top) * 4, (col * height + bottom) * 4);
+      dirtyTop[col] = usedTop[col] = height;
+      dirtyBottom[col] = usedBottom[col] = 0;
+    }
   }
 
   /**
-   * Writes the image as 8-bit straight-alpha RGBA, row by row: the layout of `ImageData`. Empty
-   * pixels (most of a band of lines) cost one comparison; channels round to nearest.
+   * Writes the whole image as 8-bit straight-alpha RGBA, row by row: the layout of `ImageData`.
+   * Channels round to nearest.
    */
   toRgba8(out: Uint8ClampedArray): void {
-    const d = this.data;
-    const { width, height } = this;
     out.fill(0);
-    for (let col = 0; col < width; col++) {
-      let i = col * height * 4;
-      for (let row = 0; row < height; row++, i += 4) {
-        const a = d[i + 3]!;
-        if (a <= 0) continue;
-        const k = 255 / a;
-        const o = (row * width + col) * 4;
-        out[o] = d[i]! * k;
-        out[o + 1] = d[i + 1]! * k;
-        out[o + 2] = d[i + 2]! * k;
-        out[o + 3] = a * 255;
+    for (let col = 0; col < this.width; col += CONVERT_BLOCK) {
+      convertBlock(this, out, col, Math.min(this.width, col + CONVERT_BLOCK), 0, this.height);
+    }
+  }
+
+  /**
+   * Writes the pixels drawn since the last call into `out`, which holds the image as converted
+   * until then: zeroed by the caller after a `clear` (a sequential fill costs less than writing
+   * empty pixels across rows). A picture drawn in slices converts each drawn pixel once a slice.
+   */
+  updateRgba8(out: Uint8ClampedArray): void {
+    const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
+    for (let from = 0; from < width; from += CONVERT_BLOCK) {
+      const to = Math.min(width, from + CONVERT_BLOCK);
+      let top = height;
+      let bottom = 0;
+      for (let col = from; col < to; col++) {
+        const t = dirtyTop[col]!;
+        const b = dirtyBottom[col]!;
+        if (t >= b) continue;
+        if (t < top) top = t;
+        if (b > bottom) bottom = b;
+        if (t < usedTop[col]!) usedTop[col] = t;
+        if (b > usedBottom[col]!) usedBottom[col] = b;
+        dirtyTop[col] = height;
+        dirtyBottom[col] = 0;
       }
+      if (top < bottom) convertBlock(this, out, from, to, top, bottom);
     }
   }
 
@@ -100,6 +149,45 @@ export class RasterTarget {
     const p = (x * this.height + y) * 4;
     const d = this.data;
     return [d[p]!, d[p + 1]!, d[p + 2]!, d[p + 3]!];
+  }
+}
+
+/**
+ * Columns converted together: the image is read down columns and written along rows, so a block
+ * of columns, row by row, writes whole cache lines (16 RGBA pixels = 64 bytes) instead of one
+ * line per pixel.
+ */
+const CONVERT_BLOCK = 16;
+
+/**
+ * The painted pixels of columns `[from, to)`, rows `[top, bottom)`, to 8-bit straight alpha;
+ * empty pixels are left as they are in `out`. A function of its own (called per block) rather
+ * than loops nested in the caller: V8 optimises a function called often as a whole, where a hot
+ * inner loop alone is compiled on stack and thrown away at each of its exits.
+ */
+function convertBlock(
+  target: RasterTarget,
+  out: Uint8ClampedArray,
+  from: number,
+  to: number,
+  top: number,
+  bottom: number,
+): void {
+  const d = target.data;
+  const width = target.width;
+  const columnStride = target.height * 4;
+  for (let row = top; row < bottom; row++) {
+    let i = (from * target.height + row) * 4;
+    let o = (row * width + from) * 4;
+    for (let col = from; col < to; col++, i += columnStride, o += 4) {
+      const a = d[i + 3]!;
+      if (a <= 0) continue;
+      const k = 255 / a;
+      out[o] = d[i]! * k;
+      out[o + 1] = d[i + 1]! * k;
+      out[o + 2] = d[i + 2]! * k;
+      out[o + 3] = a * 255;
+    }
   }
 }
 
@@ -121,7 +209,8 @@ export interface RasterTransform {
  * spent; returns the index of the first line not drawn (`lines.count` when all are). Drawing a
  * list in several calls gives exactly the pixels of one call, so a long list can be drawn over
  * several frames. Coverage is distance-based anti-aliasing: a pixel whose centre lies within
- * half the line width of the centre line is fully covered, fading to 0 over one more pixel.
+ * half the line width of the centre line is fully covered, fading to 0 over one more pixel; only
+ * pixels with some coverage are visited.
  */
 export function rasterizeLines(
   target: RasterTarget,
@@ -132,12 +221,16 @@ export function rasterizeLines(
   start = 0,
   budget = Infinity,
 ): number {
-  const { width, height, data } = target;
-  const { scale, originX, originY } = transform;
+  const width = target.width;
+  const height = target.height;
+  const scale = transform.scale;
+  const originX = transform.originX;
+  const originY = transform.originY;
   const half = (lineWidth * scale) / 2 + 0.5;
   const { x0, y0, x1, y1, alpha: alphas, color } = lines;
+  const count = lines.count;
   let spent = 0;
-  for (let i = start; i < lines.count; i++) {
+  for (let i = start; i < count; i++) {
     if (spent >= budget) return i;
     const alpha = alphas[i]!;
     if (alpha < MIN_VISIBLE_ALPHA) continue;
@@ -155,17 +248,10 @@ export function rasterizeLines(
     }
     const dx = xb - xa;
     if (dx < 1e-6) continue;
-    const rgb = colors[color[i]!]!;
-    const r = rgb[0];
-    const g = rgb[1];
-    const b = rgb[2];
     const slope = (yb - ya) / dx;
     const norm = Math.sqrt(1 + slope * slope);
-    const inv = 1 / norm;
-    // Vertical reach of the covered band from the centre line, in one column, and of its fully
-    // covered core.
+    // Vertical reach of the covered band from the centre line, in one column.
     const reach = half * norm;
-    const core = (half - 1) * norm;
     // Columns whose centre lies on the segment, narrowed to where the band meets the target.
     let left = xa;
     let right = xb;
@@ -181,30 +267,78 @@ export function rasterizeLines(
     if (colStart < 0) colStart = 0;
     let colEnd = Math.floor(right - 0.5) + 1;
     if (colEnd > width) colEnd = width;
-    for (let col = colStart; col < colEnd; col++) {
-      const cy = ya + slope * (col + 0.5 - xa);
-      let rowStart = Math.floor(cy - reach);
-      let rowEnd = Math.ceil(cy + reach);
-      if (rowStart < 0) rowStart = 0;
-      if (rowEnd > height) rowEnd = height;
-      spent += rowEnd - rowStart;
-      let p = (col * height + rowStart) * 4;
-      for (let row = rowStart; row < rowEnd; row++, p += 4) {
-        const d = row + 0.5 - cy;
-        const dist = d < 0 ? -d : d;
-        let a = alpha;
-        if (dist > core) {
-          const cov = half - dist * inv;
-          if (cov <= 0) continue;
-          a = alpha * cov;
-        }
+    if (colEnd <= colStart) continue;
+    const rgb = colors[color[i]!]!;
+    spent += drawLine(target, colStart, colEnd, xa, ya, slope, half, norm, alpha, rgb[0], rgb[1], rgb[2]);
+  }
+  return count;
+}
+
+/**
+ * One line's columns `[colStart, colEnd)`; returns the pixels visited. A function of its own,
+ * called once per line: V8 then optimises it whole after a few lines, where the same loops nested
+ * in `rasterizeLines` (called once per frame) ran mostly unoptimised, compiled on stack and
+ * dropped at every exit of an inner loop.
+ */
+function drawLine(
+  target: RasterTarget,
+  colStart: number,
+  colEnd: number,
+  xa: number,
+  ya: number,
+  slope: number,
+  half: number,
+  norm: number,
+  alpha: number,
+  r: number,
+  g: number,
+  b: number,
+): number {
+  const data = target.data;
+  const height = target.height;
+  const dirtyTop = target.dirtyTop;
+  const dirtyBottom = target.dirtyBottom;
+  const inv = 1 / norm;
+  const reach = half * norm;
+  // Rows this close to the centre line, vertically, are fully covered.
+  const core = (half - 1) * norm;
+  // Premultiplied colour of a fully covered pixel, and what it keeps of the pixel under it.
+  const rc = r * alpha;
+  const gc = g * alpha;
+  const bc = b * alpha;
+  const keepCore = 1 - alpha;
+  let spent = 0;
+  for (let col = colStart; col < colEnd; col++) {
+    const cy = ya + slope * (col + 0.5 - xa);
+    // Rows whose centre lies less than `reach` from the centre line: some coverage.
+    let rowStart = Math.floor(cy - reach - 0.5) + 1;
+    let rowEnd = Math.ceil(cy + reach - 0.5);
+    if (rowStart < 0) rowStart = 0;
+    if (rowEnd > height) rowEnd = height;
+    if (rowEnd <= rowStart) continue;
+    spent += rowEnd - rowStart;
+    if (rowStart < dirtyTop[col]!) dirtyTop[col] = rowStart;
+    if (rowEnd > dirtyBottom[col]!) dirtyBottom[col] = rowEnd;
+    let p = (col * height + rowStart) * 4;
+    for (let row = rowStart; row < rowEnd; row++, p += 4) {
+      const d = row + 0.5 - cy;
+      const dist = d < 0 ? -d : d;
+      if (dist > core) {
+        const cov = half - dist * inv;
+        if (cov <= 0) continue;
+        const a = alpha * cov;
         const keep = 1 - a;
         data[p] = r * a + data[p]! * keep;
         data[p + 1] = g * a + data[p + 1]! * keep;
         data[p + 2] = b * a + data[p + 2]! * keep;
         data[p + 3] = a + data[p + 3]! * keep;
+      } else {
+        data[p] = rc + data[p]! * keepCore;
+        data[p + 1] = gc + data[p + 1]! * keepCore;
+        data[p + 2] = bc + data[p + 2]! * keepCore;
+        data[p + 3] = alpha + data[p + 3]! * keepCore;
       }
     }
   }
-  return lines.count;
+  return spent;
 }

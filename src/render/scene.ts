@@ -115,8 +115,8 @@ export type LineBand = Pick<Scene, 'lines' | 'palette' | 'lineWidth' | 'linesX0'
  * The raster of a band of lines, for the rows `[originY, originY + height)`, as an image as wide
  * as the band (to be placed at `x = linesX0 * scale`). It can be drawn in slices: each `draw`
  * with the same key continues where the last stopped, up to a budget of pixel visits, and the
- * finished picture is exactly that of one pass. A new key starts a new picture; buffers are
- * reused when the size allows.
+ * finished picture is exactly that of one pass, and each slice converts only the pixels it
+ * changed. A new key starts a new picture; buffers are reused when the size allows.
  */
 export class LinesRaster {
   private target: RasterTarget | undefined;
@@ -147,6 +147,7 @@ export class LinesRaster {
         this.image = new ImageData(width, rows);
       } else {
         this.target.clear();
+        this.image!.data.fill(0);
       }
       this.key = key;
       this.next = 0;
@@ -164,7 +165,7 @@ export class LinesRaster {
         this.next,
         budget,
       );
-      this.target.toRgba8(this.image!.data);
+      this.target.updateRgba8(this.image!.data);
     }
     return this.image!;
   }

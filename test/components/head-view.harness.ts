@@ -164,15 +164,16 @@ export class HeadViewHarness {
     };
   }
 
-  /** Canvas pixels (RGBA rows) inside a rectangle given in client coordinates. */
+  /** Canvas pixels (RGBA rows) inside a rectangle given in client coordinates (none where the canvas does not reach). */
   pixelsIn(rect: DOMRect): Uint8ClampedArray {
     const c = this.canvas();
     const box = c.getBoundingClientRect();
     const scale = c.width / box.width;
     const x = Math.max(0, Math.floor((rect.left - box.left) * scale));
     const y = Math.max(0, Math.floor((rect.top - box.top) * scale));
-    const w = Math.min(c.width - x, Math.ceil(rect.width * scale));
-    const h = Math.min(c.height - y, Math.ceil(rect.height * scale));
+    const w = Math.min(c.width, Math.ceil((rect.right - box.left) * scale)) - x;
+    const h = Math.min(c.height, Math.ceil((rect.bottom - box.top) * scale)) - y;
+    if (w <= 0 || h <= 0) return new Uint8ClampedArray(0);
     return c.getContext('2d')!.getImageData(x, y, w, h).data;
   }
 

@@ -158,6 +158,17 @@ describe('readTensor', () => {
     expectDataError(() => readTensor([[1, null]], 'x'), 'x[0][1]', 'a finite number', 'null');
     expectDataError(() => readTensor([[1], [NaN]], 'x'), 'x[1][0]', 'a finite number', 'NaN');
     expectDataError(() => readTensor([[Infinity]], 'x'), 'x[0][0]', 'a finite number', 'Infinity');
+    const deep = [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 'x'],
+      ],
+    ];
+    expectDataError(() => readTensor(deep, 'x'), 'x[1][1][1]', 'a finite number', '"x"');
     expectDataError(() => readTensor([[1, [2]]], 'x'), 'x[0][1]', 'a finite number', 'an array of length 1');
   });
 

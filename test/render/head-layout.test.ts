@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import {
+  drawingBand,
   headLayout,
   rowAt,
   rowCenter,
@@ -132,5 +133,18 @@ describe('rowCenter / rowAt / visibleRows', () => {
     expect(scrollToRow(layout, 3, 0, 50)).to.equal(90 - 50 + 10);
     expect(scrollToRow(layout, 0, 40, 50)).to.equal(0);
     expect(scrollToRow(layout, 2, 40, 50)).to.equal(40);
+  });
+});
+
+describe('drawingBand', () => {
+  it('drawingBand(layout, dpr) spans the box bands and the lines, from a device pixel', () => {
+    // Tokens 150, box bands 20, gaps 8, lines 501 − 300 − 56 = 145: boxes at 150 and 331.
+    const layout = headLayout({ ...OPTIONS, width: 501, boxWidth: 20 });
+    expect([layout.leftBoxX, layout.rightBoxX, layout.boxWidth]).to.deep.equal([150, 331, 20]);
+    expect(drawingBand(layout, 1)).to.deep.equal({ x: 150, width: 201 });
+    const odd = { ...layout, leftBoxX: 150.25, rightBoxX: 331.25 };
+    expect(drawingBand(odd, 1)).to.deep.equal({ x: 150, width: 201.25 });
+    expect(drawingBand(odd, 2)).to.deep.equal({ x: 150, width: 201.25 });
+    expect(drawingBand({ ...odd, leftBoxX: 150.75 }, 2)).to.deep.equal({ x: 150.5, width: 200.75 });
   });
 });

@@ -222,6 +222,32 @@ describe('RasterTarget', () => {
     ]);
   });
 
+  it('updateRgba8(out) after each slice gives the image toRgba8 gives; after clear() and a zeroed out, only the new picture', () => {
+    const list = lines(
+      [0, 1, 40, 30, 0.5, 0],
+      [0, 30, 40, 2, 0.75, 1],
+      [0, 12.25, 40, 12.25, 0.25, 0],
+      [0, 0, 40, 31, 1, 1],
+    );
+    const target = new RasterTarget(40, 32);
+    const out = new Uint8ClampedArray(40 * 32 * 4);
+    for (let i = 0; i < list.count;) {
+      i = rasterizeLines(target, list, COLORS, 1.5, IDENTITY, i, 10);
+      target.updateRgba8(out);
+    }
+    const whole = new Uint8ClampedArray(out.length);
+    target.toRgba8(whole);
+    expect(out.some((v) => v > 0)).to.equal(true);
+    expect(out).to.deep.equal(whole);
+    target.clear();
+    out.fill(0);
+    rasterizeLines(target, lines([0, 20, 40, 22, 1, 0]), COLORS, 2, IDENTITY);
+    target.updateRgba8(out);
+    target.toRgba8(whole);
+    expect(out).to.deep.equal(whole);
+    expect(out[(0 * 40 + 0) * 4 + 3], 'the first picture is gone').to.equal(0);
+  });
+
   it('clear() empties the image', () => {
     const target = new RasterTarget(2, 2);
     rasterizeLines(target, lines([0, 1, 2, 1, 1, 0]), COLORS, 2, IDENTITY);
@@ -258,6 +284,28 @@ describe('LineList', () => {
       list.alpha.length,
       list.color.length,
     ]).to.deep.equal([1024, 1024, 1024, 1024, 1024, 1024]);
+  });
+
+  it('append(other) adds every line of other after its own, growing past its storage', () => {
+    const list = new LineList();
+    for (let i = 0; i < 1000; i++) list.push(i, 0, i + 1, 0, 0.5, 1);
+    const other = new LineList();
+    for (let i = 0; i < 100; i++) other.push(-i, 1, -i - 1, 2, 0.25, 3);
+    list.append(other);
+    expect(list.count).to.equal(1100);
+    expect(list.alpha.length).to.be.at.least(1100);
+    const line = (i: number) => [
+      list.x0[i],
+      list.y0[i],
+      list.x1[i],
+      list.y1[i],
+      list.alpha[i],
+      list.color[i],
+    ];
+    expect(line(999)).to.deep.equal([999, 0, 1000, 0, 0.5, 1]);
+    expect(line(1000)).to.deep.equal([-0, 1, -1, 2, 0.25, 3]);
+    expect(line(1099)).to.deep.equal([-99, 1, -100, 2, 0.25, 3]);
+    expect(other.count, 'other is left as it was').to.equal(100);
   });
 
   it('clear() forgets the lines but keeps the storage', () => {

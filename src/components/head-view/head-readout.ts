@@ -4,7 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { cssProps } from '../shared/css-props.js';
-import { focusWeights } from '../../core/focus-weights.js';
+import { focusWeights, type HeadFocusWeights } from '../../core/focus-weights.js';
 import { formatExact, formatWeight } from '../../core/format.js';
 import type { DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent, TokenSide } from '../../core/types.js';
@@ -32,22 +32,34 @@ export interface ReadoutOptions {
 
 const quote = (t: DisplayToken) => `“${t.kind === 'continuation' ? '##' : ''}${t.text}”`;
 
+/**
+ * The readout, in the same shape at rest and for a focused token: a heading line and a table with
+ * one row per active head, hidden at rest. A hover therefore changes text only: the view below
+ * does not move, and no DOM is built.
+ */
 export function renderReadout(o: ReadoutOptions): TemplateResult {
   const c = o.component;
   const layerNumber = c.layers[o.layerIndex]!;
   const focus = o.focus;
   if (!focus) {
     return html`<div class="readout" part="readout" aria-live="polite">
-      <span class="hint"
-        >Layer ${layerNumber} · ${o.heads.length} of ${c.heads.length} heads.
-        ${o.note ?? 'Hover, click or use arrow keys on a token to see its weights.'}</span
-      >
+      <div>
+        <span class="hint"
+          >Layer ${layerNumber} · ${o.heads.length} of ${c.heads.length} heads.
+          ${o.note ?? 'Hover, click or use arrow keys on a token to see its weights.'}</span
+        >
+      </div>
+      ${renderTable(
+        o,
+        o.heads.map((head) => ({ head, strongest: [], partner: undefined })),
+        null,
+        [],
+      )}
     </div>`;
   }
   const tokensOf = (side: TokenSide) => (side === 'query' ? o.left : o.right);
   const positionOf = (side: TokenSide, i: number) => (side === 'query' ? c.queryStart : c.keyStart) + i;
   const other: TokenSide = focus.side === 'query' ? 'key' : 'query';
-  const otherTokens = tokensOf(other);
   const partner = o.partner;
   const rows = focusWeights(c, o.layerIndex, o.heads, focus.side, focus.index, READOUT_TOP, partner?.index);
   const token = quote(tokensOf(focus.side)[focus.index]!);
@@ -55,42 +67,52 @@ export function renderReadout(o: ReadoutOptions): TemplateResult {
     focus.side === 'query'
       ? html`Query ${positionOf('query', focus.index)} <strong>${token}</strong> attends to`
       : html`Key ${positionOf('key', focus.index)} <strong>${token}</strong> is attended by`;
+  const partnerHeading = partner
+    ? html`${focus.side === 'query' ? '→' : '←'} ${positionOf(other, partner.index)}
+      ${quote(tokensOf(other)[partner.index]!)}`
+    : null;
   return html`<div class="readout" part="readout" aria-live="polite">
     <div>${heading} · layer ${layerNumber}${o.pinned ? ' · pinned' : ''}</div>
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Head</th>
+    ${renderTable(o, rows, partnerHeading, tokensOf(other), (i) => positionOf(other, i))}
+  </div>`;
+}
+
+/** The table of weights; at rest (no rows' weights and no `other` tokens) a hidden one that keeps its place. */
+function renderTable(
+  o: ReadoutOptions,
+  rows: readonly HeadFocusWeights[],
+  partnerHeading: TemplateResult | null,
+  otherTokens: readonly DisplayToken[],
+  positionOf: (i: number) => number = (i) => i,
+): TemplateResult {
+  const c = o.component;
+  const rest = !o.focus;
+  return html`<table class=${rest ? 'rest' : ''} aria-hidden=${rest ? 'true' : nothing}>
+    <thead>
+      <tr>
+        <th scope="col">Head</th>
+        ${partnerHeading ? html`<th scope="col">${partnerHeading}</th>` : nothing}
+        <th scope="col" colspan=${READOUT_TOP}>Strongest</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map((r) => {
+        const head = c.heads[r.head]!;
+        return html`<tr>
+          <th scope="row"><span class="dot" ${cssProps({ background: o.colors[head] })}></span>${head}</th>
           ${
-            partner
-              ? html`<th scope="col">
-                  ${focus.side === 'query' ? '→' : '←'} ${positionOf(other, partner.index)}
-                  ${quote(otherTokens[partner.index]!)}
-                </th>`
+            r.partner !== undefined
+              ? html`<td class="num" title=${formatExact(r.partner)}>${formatWeight(r.partner)}</td>`
               : nothing
           }
-          <th scope="col" colspan=${READOUT_TOP}>Strongest</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map((r) => {
-          const head = c.heads[r.head]!;
-          return html`<tr>
-            <th scope="row"><span class="dot" ${cssProps({ background: o.colors[head] })}></span>${head}</th>
-            ${
-              r.partner !== undefined
-                ? html`<td class="num" title=${formatExact(r.partner)}>${formatWeight(r.partner)}</td>`
-                : nothing
-            }
-            ${r.strongest.map(
-              ([i, w]) =>
-                html`<td title="${formatExact(w)} (${otherTokens[i]!.raw}, position ${positionOf(other, i)})">
-                  ${quote(otherTokens[i]!)} <span class="num">${formatWeight(w)}</span>
-                </td>`,
-            )}
-          </tr>`;
-        })}
-      </tbody>
-    </table>
-  </div>`;
+          ${r.strongest.map(
+            ([i, w]) =>
+              html`<td title="${formatExact(w)} (${otherTokens[i]!.raw}, position ${positionOf(i)})">
+                ${quote(otherTokens[i]!)} <span class="num">${formatWeight(w)}</span>
+              </td>`,
+          )}
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
 }

@@ -15,6 +15,14 @@ export const headViewStyles = css`
     top: 0;
     pointer-events: none;
   }
+  /* At rest the readout keeps the table's place, so that a hover moves nothing below it. */
+  .readout table.rest {
+    visibility: hidden;
+  }
+  /* The monospace numbers' taller font must not make a row taller than at rest. */
+  .readout .num {
+    line-height: 1;
+  }
   .note {
     position: sticky;
     top: 0;

@@ -12,13 +12,7 @@ import { soloHead, toggleHead } from '../../core/heads.js';
 import { toHex } from '../../core/palette.js';
 import { displayTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent, TokenSide } from '../../core/types.js';
-import {
-  headLayout,
-  sameLayout,
-  scrollToRow,
-  visibleRows,
-  type HeadLayout,
-} from '../../render/head-layout.js';
+import { drawingBand, headLayout, sameLayout, type HeadLayout } from '../../render/head-layout.js';
 import { headScene, lineSource, noAttentionNote, type LineOpacity } from '../../render/head-scene.js';
 import type { Scene } from '../../render/scene.js';
 import { keyword, numberList, numberListConverter } from '../shared/attributes.js';
@@ -30,14 +24,15 @@ import { scrollViewStyles, swatchStyles, tokenStyles, viewStyles } from '../shar
 import { themeStyles } from '../shared/theme.js';
 import { renderTokenColumn } from '../shared/token-column.js';
 import { renderReadout } from './head-readout.js';
+import { HeadRows } from './head-rows.js';
 import { HeadPainter, type HeadPicture, type TokenRef } from './head-view-painter.js';
 import { TokenFocus } from './token-focus.js';
 import { renderToolbar } from './head-toolbar.js';
 import { headViewStyles } from './head-view.styles.js';
 
 const LINE_OPACITIES: readonly LineOpacity[] = ['shared', 'full'];
-/** Rows rendered beyond the visible ones, so that scrolling a little needs no re-render. */
-const OVERSCAN_ROWS = 6;
+/** The width a layout is made for: the host's, or a default before the host has one. */
+const layoutWidth = (hostWidth: number) => Math.floor(hostWidth) || 640;
 /** Height of the title band of exported images. */
 const EXPORT_HEADER = 30;
 const LAYOUT = {
@@ -128,15 +123,24 @@ export class AttnHeadView extends AttnView {
   /** Said in the band of lines when the active heads have no attention to draw, else empty. */
   private note: readonly string[] = [];
   private readonly painter = new HeadPainter();
-  private viewScroll = 0;
-  private renderedRows: [number, number] = [0, 0];
-  private readonly hostSize = new ResizeController(this);
-  private readonly viewportSize = new ResizeController(this, () => this.viewport);
+  /** The width the layout was made for. */
+  private layoutWidth = 0;
+  // The host's width only: its height changes with the readout, which changes nothing above it.
+  private readonly hostSize = new ResizeController(
+    this,
+    undefined,
+    (width) => layoutWidth(width) !== this.layoutWidth,
+  );
+  private readonly rows: HeadRows = new HeadRows(this, {
+    viewport: () => this.renderRoot.querySelector<HTMLElement>('.viewport'),
+    layout: () => this.layout,
+    maxHeight: () => this.themeTokens.pixels('--attn-max-height', 576, 16),
+    repaint: () => this.frames.request(() => this.draw()),
+  });
   private readonly tokens = new TokenFocus(this, {
     component: () => this.component,
-    page: () =>
-      this.layout ? Math.max(1, Math.floor(this.viewHeight(this.layout) / this.layout.rowHeight) - 1) : 1,
-    reveal: (index) => this.scrollRowIntoView(index),
+    page: () => (this.layout ? this.rows.page(this.layout) : 1),
+    reveal: (index) => this.layout && this.rows.reveal(this.layout, index),
     column: (side) => this.renderRoot.querySelector<HTMLElement>(`.column.${side}`),
   });
 
@@ -166,8 +170,9 @@ export class AttnHeadView extends AttnView {
     fresh ||= changed.has('layer') || changed.has('heads');
     this.layerIndex = layerIndex;
     this.headIndices = heads;
+    this.layoutWidth = layoutWidth(this.hostSize.width);
     const layout = headLayout({
-      width: Math.floor(this.hostSize.width) || 640,
+      width: this.layoutWidth,
       queryCount: c.shape[2],
       keyCount: c.shape[3],
       rowHeight: this.themeTokens.pixels('--attn-row-height', 22),
@@ -264,14 +269,16 @@ export class AttnHeadView extends AttnView {
   }
 
   private renderContent(layout: HeadLayout): TemplateResult {
-    const [first, last] = this.rowWindow(layout, this.viewHeight(layout));
-    this.renderedRows = [first, last];
+    const c = this.component!;
+    const [first, last] = this.rows.rows(layout, Math.max(c.shape[2], c.shape[3]));
     const band = { left: `${layout.linesX0}px`, width: `${layout.linesX1 - layout.linesX0}px` };
+    // The canvas covers the box bands and the lines only: a smaller canvas to clear, draw and commit.
+    const canvasX = drawingBand(layout, window.devicePixelRatio || 1).x;
     return html`<div
       class="content"
       ${cssProps({ height: `${layout.height}px`, width: `${layout.width}px` })}
     >
-      <canvas aria-hidden="true"></canvas>
+      <canvas aria-hidden="true" ${cssProps({ marginLeft: `${canvasX}px` })}></canvas>
       <div class="lines" ${cssProps({ ...band, height: `${layout.height}px` })}>
         ${this.note.length ? html`<p class="note" part="note">${this.note.join(' ')}</p>` : nothing}
       </div>
@@ -331,25 +338,6 @@ export class AttnHeadView extends AttnView {
     this.note = noAttentionNote(c, this.layerIndex, this.headIndices, this.currentFilter);
   }
 
-  private get viewport(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.viewport');
-  }
-
-  /** Height of the visible band: measured, or before the first layout the tallest it may grow. */
-  private viewHeight(layout: HeadLayout): number {
-    const h = this.viewportSize.height;
-    return Math.max(
-      1,
-      Math.min(layout.height, h > 0 ? h : this.themeTokens.pixels('--attn-max-height', 576, 16)),
-    );
-  }
-
-  private rowWindow(layout: HeadLayout, viewHeight: number): [number, number] {
-    const rows = Math.max(this.component!.shape[2], this.component!.shape[3]);
-    const [first, last] = visibleRows(layout, this.viewScroll, this.viewScroll + viewHeight, rows);
-    return [Math.max(0, first - OVERSCAN_ROWS), Math.min(rows, last + OVERSCAN_ROWS)];
-  }
-
   /** Paints the visible band; a large picture continues in later frames, then warms up hovering. */
   private draw(): void {
     const canvas = this.renderRoot.querySelector('canvas');
@@ -359,8 +347,8 @@ export class AttnHeadView extends AttnView {
       picture,
       focus: this.tokens.focus,
       lineOpacity: this.lineOpacity,
-      scroll: this.viewScroll,
-      viewHeight: this.viewHeight(picture.src.layout),
+      scroll: this.rows.scroll,
+      viewHeight: this.rows.height(picture.src.layout),
       dpr: window.devicePixelRatio || 1,
     };
     if (!this.painter.paint(canvas, paint)) this.frames.request(() => this.draw());
@@ -378,19 +366,9 @@ export class AttnHeadView extends AttnView {
     fire(this, 'attn-heads-change', { heads: [...heads] });
   }
 
-  private scrollRowIntoView(index: number): void {
-    const v = this.viewport;
-    if (v && this.layout) v.scrollTop = scrollToRow(this.layout, index, v.scrollTop, v.clientHeight);
-  }
-
   private readonly handleScroll = (e: Event): void => {
-    this.viewScroll = (e.currentTarget as HTMLElement).scrollTop;
-    const layout = this.layout;
-    if (!layout) return;
-    const [first, last] = this.rowWindow(layout, this.viewHeight(layout));
-    const [from, to] = this.renderedRows;
-    if (first < from || last > to) this.requestUpdate();
-    this.frames.request(() => this.draw());
+    const c = this.component;
+    if (c) this.rows.scrolled(e, Math.max(c.shape[2], c.shape[3]));
   };
 
   private readonly handleLayerChange = (e: Event): void => {

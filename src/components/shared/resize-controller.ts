@@ -2,7 +2,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /**
  * Tracks an element's content-box size and asks the host to update when it changes. Observes the
- * host unless `target` returns another element (re-read after each update).
+ * host unless `target` returns another element (re-read after each update). `affects` says whether
+ * a new size changes what the host shows (default: any change of width or height): a view that
+ * uses one dimension, or already drew for the size it turns out to have, is not updated for
+ * nothing (each update costs a render and a frame).
  */
 export class ResizeController implements ReactiveController {
   width = 0;
@@ -14,13 +17,15 @@ export class ResizeController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
     private readonly target: () => Element | null | undefined = () => host,
+    affects: (width: number, height: number) => boolean = (w, h) => w !== this.width || h !== this.height,
   ) {
     host.addController(this);
     this.observer = new ResizeObserver((entries) => {
       const box = entries[entries.length - 1]!.contentRect;
-      if (box.width !== this.width || box.height !== this.height) {
-        this.width = box.width;
-        this.height = box.height;
+      const update = affects(box.width, box.height);
+      this.width = box.width;
+      this.height = box.height;
+      if (update) {
         // Update in the next frame: re-rendering inside the observer's callback can resize
         // what it observes and trip the browser's "ResizeObserver loop" error.
         cancelAnimationFrame(this.frame);

@@ -1,0 +1,122 @@
+/**
+ * What the head view redoes, and when: each update costs a render and a frame, so sizes that
+ * change nothing the view shows must not cause one.
+ */
+import { expect } from '@open-wc/testing';
+import '../../src/components/head-view/define.js';
+import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { syntheticAttention } from '../../stories/data/synthetic.js';
+import { longBertTokens } from '../../stories/data/texts.js';
+import { SELF } from './fixtures.js';
+
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+async function frames(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await nextFrame();
+}
+
+/** A head view in a box `width` wide, counting its updates from the first. */
+function mount(width: number): { el: AttnHeadView; box: HTMLElement; updates: () => number } {
+  const box = document.createElement('div');
+  box.style.width = `${width}px`;
+  document.body.append(box);
+  const el = document.createElement('attn-head-view') as AttnHeadView;
+  let updates = 0;
+  el.addController({ hostUpdated: () => updates++ });
+  el.data = SELF;
+  box.append(el);
+  return { el, box, updates: () => updates };
+}
+
+describe('attn-head-view updates', () => {
+  it('draws its first picture in one update: the host height and the measured viewport change nothing', async () => {
+    const { el, box, updates } = mount(600);
+    await el.drawComplete;
+    await frames(4);
+    expect(updates()).to.equal(1);
+    box.remove();
+  });
+
+  it('updates once for a hover (the readout changing height does not resize the view)', async () => {
+    const { el, box, updates } = mount(600);
+    await el.drawComplete;
+    await frames(4);
+    const before = updates();
+    el.shadowRoot!.querySelector('#query-1')!.dispatchEvent(
+      new PointerEvent('pointerover', { bubbles: true, composed: true }),
+    );
+    await el.updateComplete;
+    await frames(4);
+    expect(updates() - before).to.equal(1);
+    box.remove();
+  });
+
+  it('keeps its height when a token is hovered, so that nothing below it moves', async () => {
+    const { el, box } = mount(600);
+    await el.drawComplete;
+    const height = () => el.getBoundingClientRect().height;
+    const atRest = height();
+    const hover = (id: string) =>
+      el
+        .shadowRoot!.querySelector(id)!
+        .dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+    hover('#query-1');
+    await el.updateComplete;
+    expect(height()).to.equal(atRest);
+    hover('#key-3');
+    await el.updateComplete;
+    expect(height()).to.equal(atRest);
+    // A pinned query and a hovered key: the pair's weight gets a column.
+    el.shadowRoot!.querySelector<HTMLElement>('#query-1')!.click();
+    hover('#key-2');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('[part="readout"] thead th').length).to.equal(3);
+    expect(height()).to.equal(atRest);
+    box.remove();
+  });
+
+  it('lays out again when its width changes', async () => {
+    const { el, box, updates } = mount(600);
+    await el.drawComplete;
+    await frames(4);
+    const before = updates();
+    const lines = () => el.shadowRoot!.querySelector<HTMLElement>('.lines')!.getBoundingClientRect().left;
+    const left = lines();
+    box.style.width = '900px';
+    await frames(4);
+    await el.updateComplete;
+    expect(updates() - before).to.equal(1);
+    expect(lines()).to.be.greaterThan(left);
+    box.remove();
+  });
+});
+
+describe('attn-head-view first frame', () => {
+  let dpr: PropertyDescriptor | undefined;
+  beforeEach(() => {
+    dpr = Object.getOwnPropertyDescriptor(window, 'devicePixelRatio');
+    Object.defineProperty(window, 'devicePixelRatio', { value: 2, configurable: true });
+  });
+  afterEach(() => {
+    if (dpr) Object.defineProperty(window, 'devicePixelRatio', dpr);
+    else delete (window as { devicePixelRatio?: number }).devicePixelRatio;
+  });
+
+  for (const tokens of [16, 32, 64]) {
+    it(`draws every line of 12 heads × ${tokens} tokens in its first frame at devicePixelRatio 2`, async () => {
+      const box = document.createElement('div');
+      box.style.width = '900px';
+      document.body.append(box);
+      const el = document.createElement('attn-head-view') as AttnHeadView;
+      el.data = syntheticAttention({ tokens: longBertTokens(tokens), layers: 1, heads: 12, seed: 11 });
+      box.append(el);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('canvas')!.width, 'device pixels').to.be.greaterThan(800);
+      const first = await Promise.race([
+        el.drawComplete.then(() => 'drawn'),
+        new Promise((r) => setTimeout(() => r('later'), 0)),
+      ]);
+      expect(first).to.equal('drawn');
+      box.remove();
+    });
+  }
+});
