@@ -12,6 +12,8 @@ export default tseslint.config(
       'custom-elements.json',
       'coverage/',
       'bench/bertviz/',
+      // Generated: the README's blocks as files for tsc (test/readme/types.test.mjs), bench models.
+      '.cache/',
     ],
   },
   js.configs.recommended,
@@ -32,8 +34,8 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Plain scripts of test pages, run in the browser as they are.
-    files: ['test/**/*.js'],
+    // Plain scripts of test pages and of the examples, run in the browser as they are.
+    files: ['test/**/*.js', 'examples/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {

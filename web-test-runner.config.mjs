@@ -7,6 +7,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { frameworkBundlePlugin } from './test/support/framework-bundle-plugin.mjs';
 import { countReporter } from './test/support/count-reporter.mjs';
 import { faultMiddleware } from './test/support/faults.mjs';
+import { readmeMiddleware, readmeSnippetsPlugin } from './test/readme/readme-plugin.mjs';
+import { examplesPlugin } from './test/examples/examples-plugin.mjs';
 import { CSP_HEADER } from './test/csp/policy.js';
 
 // Source files are TypeScript: a request for src/**/x.js (a worker's `new URL('./x.js',
@@ -38,7 +40,9 @@ export default {
   files: ['test/**/*.test.{ts,tsx}'],
   nodeResolve: true,
   // /faults/…: the tiny models served wrongly on purpose, for the adapter's fault tests.
-  middleware: [tsForJs, strictCsp, fuzzSettings, faultMiddleware()],
+  // /node_modules/attnviz/… and /models/…: where the README's pages find the package and the
+  // demo models.
+  middleware: [tsForJs, strictCsp, fuzzSettings, faultMiddleware(), readmeMiddleware()],
   // One page at a time: Chromium does not run requestAnimationFrame in a page that is not
   // in front, and the views draw in animation frames, so concurrent pages could hang
   // (modernweb-dev/web#2588).
@@ -48,6 +52,8 @@ export default {
   testFramework: { config: { timeout: 20_000 } },
   plugins: [
     frameworkBundlePlugin(),
+    readmeSnippetsPlugin(),
+    examplesPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
   ],
   browsers: [

@@ -42,5 +42,8 @@ export async function serveStatic(folder, port = 0) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [folder = '.', port = '6006'] = process.argv.slice(2);
   const { base } = await serveStatic(folder, Number(port));
-  console.log(`Serving ${folder} at ${base.replace('127.0.0.1', 'localhost')} (Ctrl+C stops)`);
+  const url = base.replace('127.0.0.1', 'localhost');
+  console.log(`Serving ${folder} at ${url} (Ctrl+C stops)`);
+  // `npm start` builds the examples beside the demos (scripts/examples.mjs).
+  if (existsSync(path.join(folder, 'examples', 'index.html'))) console.log(`Examples: ${url}/examples/`);
 }

@@ -9,10 +9,16 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../src/define.js';
-import { useTransformers, type TransformersModule } from '../src/transformers/index.js';
-import { bertNeighbourHead } from './data/demo.js';
+import type { AttnNeuronView } from '../src/components/neuron-view/neuron-view.js';
+import { layerIndexOf } from '../src/core/filters.js';
+import { parseAttention } from '../src/core/parse/index.js';
+import { useTransformers } from '../src/transformers/index.js';
+import { bertNeighbourHead, bestHead, headName } from './data/demo.js';
 
-useTransformers(transformers as unknown as TransformersModule, { dtype: 'fp32' });
+useTransformers(transformers, { dtype: 'fp32' });
+
+/** The views' own font (their --attn-font-family and --attn-font-size), for the page around them. */
+const FONT = "13px system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
 type View = 'attn-head-view' | 'attn-model-view' | 'attn-neuron-view';
 
@@ -21,8 +27,33 @@ interface Args {
   text: string;
   textPair: string;
   view: View;
-  /** The head view's layer (by default its first). */
+  /** The head or neuron view's layer (by default its first). */
   layer?: number;
+  /** The neuron view's head (by default the layer's first). */
+  head?: number;
+}
+
+/**
+ * Each time the neuron view has computed attention for a text, select the query on which its
+ * head shows its pattern most: the largest weight on the previous token, relative to a uniform
+ * row over the keys the query sees (so that the second token, with two keys, does not win by
+ * default). Never the first token, which has one key and a softmax of 1.000 whatever the head.
+ */
+function selectPeakedQuery(e: Event): void {
+  const view = e.target as AttnNeuronView;
+  if (view.data === undefined) return;
+  const c = parseAttention(view.data).components[0]!;
+  const [, H, Q, K] = c.shape;
+  const l = Math.max(0, view.layer === undefined ? 0 : layerIndexOf(c, view.layer));
+  const h = Math.max(0, view.head === undefined ? 0 : c.heads.indexOf(view.head));
+  let best = Q - 1;
+  let bestScore = -1;
+  for (let q = 1; q < Q; q++) {
+    const previous = c.weights[((l * H + h) * Q + q) * K + q - 1]!;
+    const score = previous * (c.causal ? q + 1 : K);
+    if (score > bestScore) [best, bestScore] = [q, score];
+  }
+  view.token = c.queryStart + best;
 }
 
 const MODELS: Record<string, string> = {
@@ -54,18 +85,37 @@ function live(args: Args) {
         ></attn-head-view>`
       : args.view === 'attn-model-view'
         ? html`<attn-model-view model=${args.model} text=${args.text}></attn-model-view>`
-        : html`<attn-neuron-view model=${args.model} text=${args.text}></attn-neuron-view>`;
+        : html`<attn-neuron-view
+            model=${args.model}
+            text=${args.text}
+            layer=${ifDefined(args.layer)}
+            head=${ifDefined(args.head)}
+            @attn-load=${selectPeakedQuery}
+          ></attn-neuron-view>`;
+  // The text boxes take the page's font (font: inherit), which is the views'.
   return html`<div class="live">
     <form
       @submit=${(e: Event) => e.preventDefault()}
       @change=${onText}
-      style="display:grid;gap:.5rem;max-width:48rem;margin-bottom:1rem"
+      style="display:grid;gap:.5rem;max-width:48rem;margin-bottom:1rem;font:${FONT}"
     >
-      <label>Text <textarea name="text" rows="2" style="width:100%">${args.text}</textarea></label>
+      <label
+        >Text
+        <textarea
+          name="text"
+          rows="2"
+          style="width:100%;font:inherit;box-sizing:border-box"
+          .value=${args.text}
+        ></textarea>
+      </label>
       ${
         isBert
           ? html`<label
-              >Second text (sentence B) <input name="pair" style="width:100%" .value=${args.textPair}
+              >Second text (sentence B)
+              <input
+                name="pair"
+                style="width:100%;font:inherit;box-sizing:border-box"
+                .value=${args.textPair}
             /></label>`
           : ''
       }
@@ -87,6 +137,7 @@ const meta: Meta<Args> = {
     text: { control: 'text' },
     textPair: { control: 'text' },
     layer: { control: { type: 'number', min: 0 } },
+    head: { control: { type: 'number', min: 0 } },
   },
 };
 export default meta;
@@ -129,9 +180,29 @@ export const DemoGptModelView: Story = {
   args: { ...DemoGptHeadView.args, view: 'attn-model-view' } as Args,
 };
 
+/** attnviz-demo-gpt's previous-token head, as analyze.py measured it on held-out text. */
+const PREVIOUS_TOKEN_HEAD = bestHead('gpt', 'previous');
+
 export const DemoGptNeuronView: Story = {
   name: 'attnviz-demo-gpt: neuron view',
-  args: { ...DemoGptHeadView.args, view: 'attn-neuron-view' } as Args,
+  args: {
+    ...DemoGptHeadView.args,
+    view: 'attn-neuron-view',
+    layer: PREVIOUS_TOKEN_HEAD.layer,
+    head: PREVIOUS_TOKEN_HEAD.head,
+  } as Args,
+  parameters: {
+    docs: {
+      description: {
+        story:
+          `${headName(PREVIOUS_TOKEN_HEAD)}, attnviz-demo-gpt's previous-token head ` +
+          `(${PREVIOUS_TOKEN_HEAD.value.toFixed(2)} of its attention on the previous token over held-out text, ` +
+          `analyze.py). It opens on the query where that head puts most weight on the previous token ` +
+          `(relative to a uniform row over the keys the query sees), and moves to it again when the text ` +
+          `is edited; the first token, with one key and a softmax of 1.000, is never chosen.`,
+      },
+    },
+  },
 };
 
 export const TinyGpt2: Story = {

@@ -18,8 +18,8 @@ import type { AttentionSetInput } from '../src/core/parse/index.js';
 import { SUMMARY_NAMES, type SummaryName } from '../src/core/summaries.js';
 import {
   bertNeighbourHead,
+  bestHead,
   demoData,
-  demoLabels,
   demoSummaries,
   described,
   headFigures,
@@ -58,10 +58,15 @@ const causalPair = syntheticAttention({
 });
 const gptFox = demoData('gpt', 0);
 
-// Thresholds of scripts/demo-models/analyze.py: a previous-token head puts more than 0.4 of its
-// attention on the previous token, a sink ("null attention") head more than 0.5 on one token.
+// analyze.py's threshold: a previous-token (or next-token) head puts more than 0.4 of its
+// attention on that neighbour.
 const PREVIOUS_TOKEN = 0.4;
-const SINK = 0.5;
+
+/** attnviz-demo-bert's head with the largest share on [CLS] (analyze.py's `first`). */
+const FIRST = bestHead('bert', 'first');
+
+/** Two decimals. */
+const fixed = (x: number): string => x.toFixed(2);
 
 /** Heads whose analyze.py figure (mean over held-out text) is above `threshold`, best first. */
 function headsAbove(model: DemoModel, figure: string, threshold: number): (HeadRef & { value: number })[] {
@@ -219,18 +224,22 @@ export const PreviousTokenHeads: Story = {
   render: (args) => view(gptFox, args),
 };
 
-export const FirstToken: Story = {
-  name: 'Null attention to the first token, "The quick, brown fox…" (attnviz-demo-gpt)',
+export const NeighbourHeads: Story = {
+  name: 'Previous- and next-token heads, "the cat sat on the mat" (attnviz-demo-bert)',
   parameters: described(
-    `"Null attention" (Vig 2019, section 2.2 and fig. 5): heads whose pattern does not occur in the ` +
-      `text park their attention on the first token, "${demoLabels('gpt', 0)[0]}"; their thumbnails are ` +
-      `fans of lines converging on the top right. The badges give each head's share on the first token ` +
-      `and heads with at least ${SINK} are outlined: on this sentence, ` +
-      `${listing(summaryHeads('gpt', 0, 'first', (v) => v >= SINK))}. Over held-out text, heads with more ` +
-      `than ${SINK} on the window's first token (analyze.py): ${listing(headsAbove('gpt', 'first', SINK))}.`,
+    `What attnviz-demo-bert learned: heads that look at a neighbouring token. (It has no "null ` +
+      `attention" head parking its weight on [CLS] or [SEP], as the paper finds in BERT: its largest ` +
+      `share on [CLS] over held-out text is ${fixed(FIRST.value)}, by ${headName(FIRST)}.) The "On previous ` +
+      `token" summary badges every head with its share on the token just before the query, and outlines ` +
+      `those with at least ${PREVIOUS_TOKEN}; their thumbnails are parallel lines, each rising one row. ` +
+      `Outlined on this pair: ${listing(summaryHeads('bert', 0, 'previous', (v) => v >= PREVIOUS_TOKEN))}. ` +
+      `Over held-out text (analyze.py), previous-token heads: ` +
+      `${listing(headsAbove('bert', 'previous', PREVIOUS_TOKEN))}; next-token heads, whose lines fall one row ` +
+      `(the model view has no summary for the next token, so they are not outlined): ` +
+      `${listing(headsAbove('bert', 'next', PREVIOUS_TOKEN))}.`,
   ),
-  args: { summary: 'first', highlightAbove: SINK },
-  render: (args) => view(gptFox, args),
+  args: { summary: 'previous', highlightAbove: PREVIOUS_TOKEN },
+  render: (args) => view(bertPair, args),
 };
 
 export const LowEntropy: Story = {

@@ -6,8 +6,14 @@ import type { AttnHeadView } from '../components/head-view/head-view.js';
 import type { AttnModelView } from '../components/model-view/model-view.js';
 import type { AttnNeuronView } from '../components/neuron-view/neuron-view.js';
 
+/** What every view computes attention from, with the transformers.js adapter. */
+type ModelProperty = 'model' | 'text' | 'textPair' | 'targetText';
+
 export type AttnHeadViewProperties = Partial<
-  Pick<AttnHeadView, 'data' | 'layer' | 'heads' | 'filter' | 'theme' | 'lineOpacity' | 'includeLayers'>
+  Pick<
+    AttnHeadView,
+    'data' | 'layer' | 'heads' | 'filter' | 'theme' | 'lineOpacity' | 'includeLayers' | ModelProperty
+  >
 >;
 
 export type AttnModelViewProperties = Partial<
@@ -26,9 +32,13 @@ export type AttnModelViewProperties = Partial<
     | 'includeLayers'
     | 'includeHeads'
     | 'noDetail'
+    | ModelProperty
   >
 >;
 
 export type AttnNeuronViewProperties = Partial<
-  Pick<AttnNeuronView, 'data' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | 'neuron' | 'dimensionOrder'>
+  Pick<
+    AttnNeuronView,
+    'data' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | 'neuron' | 'dimensionOrder' | ModelProperty
+  >
 >;

@@ -22,6 +22,7 @@ import type {
   AttnNeuronChangeDetail,
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
+  AttnLoadDetail,
 } from '../components/shared/events.js';
 
 /** Listeners React 19 attaches with `addEventListener` (the prop name is `on` + the event name). */
@@ -32,6 +33,13 @@ export interface AttnViewEventProps {
   'onattn-token-focus'?: (event: CustomEvent<AttnTokenFocusDetail>) => void;
   'onattn-head-select'?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
   'onattn-neuron-change'?: (event: CustomEvent<AttnNeuronChangeDetail>) => void;
+  'onattn-load'?: (event: CustomEvent<AttnLoadDetail>) => void;
+}
+
+/** The adapter's attributes under their HTML names (React sets unknown names as attributes). */
+interface ModelAttributes {
+  'text-pair'?: string;
+  'target-text'?: string;
 }
 
 type ElementProps<E extends HTMLElement> = Omit<HTMLAttributes<E>, 'children'> &
@@ -39,6 +47,7 @@ type ElementProps<E extends HTMLElement> = Omit<HTMLAttributes<E>, 'children'> &
 
 export type AttnHeadViewProps = ElementProps<AttnHeadView> &
   AttnViewEventProps &
+  ModelAttributes &
   AttnHeadViewProperties & {
     'line-opacity'?: AttnHeadView['lineOpacity'];
     'include-layers'?: string;
@@ -46,6 +55,7 @@ export type AttnHeadViewProps = ElementProps<AttnHeadView> &
 
 export type AttnModelViewProps = ElementProps<AttnModelView> &
   AttnViewEventProps &
+  ModelAttributes &
   AttnModelViewProperties & {
     'include-layers'?: string;
     'include-heads'?: string;
@@ -58,6 +68,7 @@ export type AttnModelViewProps = ElementProps<AttnModelView> &
 
 export type AttnNeuronViewProps = ElementProps<AttnNeuronView> &
   AttnViewEventProps &
+  ModelAttributes &
   AttnNeuronViewProperties & { 'dimension-order'?: AttnNeuronView['dimensionOrder'] };
 
 declare module 'react' {

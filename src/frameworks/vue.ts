@@ -17,6 +17,7 @@ import type {
   AttnNeuronChangeDetail,
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
+  AttnLoadDetail,
 } from '../components/shared/events.js';
 
 /** Vue's names for the `attn-*` events' listeners. */
@@ -27,6 +28,7 @@ export interface AttnViewEventProps {
   onAttnTokenFocus?: (event: CustomEvent<AttnTokenFocusDetail>) => void;
   onAttnHeadSelect?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
   onAttnNeuronChange?: (event: CustomEvent<AttnNeuronChangeDetail>) => void;
+  onAttnLoad?: (event: CustomEvent<AttnLoadDetail>) => void;
 }
 
 export type AttnHeadViewVueProps = AttnViewEventProps & AttnHeadViewProperties;

@@ -31,7 +31,9 @@ export { AttentionComputeError, type ComputeErrorKind } from './errors.js';
 export interface TransformersModule {
   readonly env: TransformersEnv;
   readonly AutoTokenizer: { from_pretrained(model: string, options?: object): Promise<Tokenizer> };
-  readonly AutoConfig: { from_pretrained(model: string, options?: object): Promise<ModelConfig> };
+  // Promise<object>: transformers.js 3+ types its config as a class without an index signature,
+  // which a Record type would refuse, so that the module imported as is would not type-check.
+  readonly AutoConfig: { from_pretrained(model: string, options?: object): Promise<object> };
 }
 
 interface Encoded {
@@ -340,7 +342,9 @@ async function loadTokenizer(o: ComputeOptions, loc: ModelLocation): Promise<[To
   );
   try {
     // transformers.js takes no signal: Cancel stops waiting for it.
-    return await abortable(loaded, o.signal);
+    const [tokenizer, config] = await abortable(loaded, o.signal);
+    // config.json, as transformers.js parsed it: a JSON object, read field by field below.
+    return [tokenizer, config as ModelConfig];
   } catch (e) {
     if (e instanceof AttentionComputeError) throw e;
     const message = (e as Error).message ?? String(e);

@@ -3,7 +3,7 @@
  * text; see docs/demo-models.md) by scripts/demo-models/export.py: for each demo text, the tokens
  * and PyTorch's attention, queries, keys and values, stored as base64 float32. What the stories
  * show where a real model's patterns matter; and the per-head figures of analyze.py, which name
- * the heads worth showing (a previous-token head, the first-token sinks, …).
+ * the heads worth showing (a previous-token head, neighbour heads, …).
  */
 import { applyFilter } from '../../src/core/filters.js';
 import { parseAttention, type AttentionSetInput } from '../../src/core/parse/index.js';
