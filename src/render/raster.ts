@@ -161,9 +161,9 @@ const CONVERT_BLOCK = 16;
 
 /**
  * The painted pixels of columns `[from, to)`, rows `[top, bottom)`, to 8-bit straight alpha;
- * empty pixels are left as they are in `out`. A function of its own (called per block) rather
- * than loops nested in the caller: V8 optimises a function called often as a whole, where a hot
- * inner loop alone is compiled on stack and thrown away at each of its exits.
+ * empty pixels are left as they are in `out`. A function of its own, with one loop (rows and
+ * columns advanced together): V8 compiles a long loop on stack, and a nested loop's every exit
+ * would throw that code away.
  */
 function convertBlock(
   target: RasterTarget,
@@ -175,18 +175,29 @@ function convertBlock(
 ): void {
   const d = target.data;
   const width = target.width;
-  const columnStride = target.height * 4;
-  for (let row = top; row < bottom; row++) {
-    let i = (from * target.height + row) * 4;
-    let o = (row * width + from) * 4;
-    for (let col = from; col < to; col++, i += columnStride, o += 4) {
-      const a = d[i + 3]!;
-      if (a <= 0) continue;
+  const height = target.height;
+  const columnStride = height * 4;
+  let row = top;
+  let col = from;
+  let i = (from * height + row) * 4;
+  let o = (row * width + from) * 4;
+  while (row < bottom) {
+    const a = d[i + 3]!;
+    if (a > 0) {
       const k = 255 / a;
       out[o] = d[i]! * k;
       out[o + 1] = d[i + 1]! * k;
       out[o + 2] = d[i + 2]! * k;
       out[o + 3] = a * 255;
+    }
+    if (++col < to) {
+      i += columnStride;
+      o += 4;
+    } else {
+      col = from;
+      row++;
+      i = (from * height + row) * 4;
+      o = (row * width + from) * 4;
     }
   }
 }
