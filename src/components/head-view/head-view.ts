@@ -33,6 +33,11 @@ import { headViewStyles } from './head-view.styles.js';
 const LINE_OPACITIES: readonly LineOpacity[] = ['shared', 'full'];
 /** The width a layout is made for: the host's, or a default before the host has one. */
 const layoutWidth = (hostWidth: number) => Math.floor(hostWidth) || 640;
+/**
+ * Wait after a picture is drawn before warming up hovering (ms): long enough for the frames that
+ * show the picture, short before a user's first hover.
+ */
+const WARM_UP_DELAY = 250;
 /** Height of the title band of exported images. */
 const EXPORT_HEADER = 30;
 const LAYOUT = {
@@ -353,7 +358,7 @@ export class AttnHeadView extends AttnView {
     };
     if (!this.painter.paint(canvas, paint)) this.frames.request(() => this.draw());
     else if (!paint.focus && this.painter.cold(paint)) {
-      this.frames.idle(() => this.tokens.focus || this.painter.warmUp(paint));
+      this.frames.idle(() => this.tokens.focus || this.painter.warmUp(paint), WARM_UP_DELAY);
     }
     this.drawn();
   }
