@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import {
   applyFilter,
@@ -198,7 +199,13 @@ export class AttnHeadView extends AttnView {
     if (!c || !layout) return nothing;
     const focus = this.tokens.focus;
     return html`
-      ${this.renderToolbar(c)}
+      ${
+        // A hover does not re-render the swatches and their listeners: only these change them.
+        guard(
+          [c, this.layerIndex, this.headIndices.join(), this.currentFilter, this.picture, this.swatchFocus],
+          () => this.renderToolbar(c),
+        )
+      }
       <div class="viewport" part="viewport" @scroll=${this.handleScroll}>${this.renderContent(layout)}</div>
       ${renderReadout({
         component: c,
