@@ -109,15 +109,15 @@ function renderTable(
               : nothing
           }
           ${STRONGEST_CELLS.map((k) => {
-            // Always READOUT_TOP cells of one template (empty where a head has fewer weights),
-            // so that a hover fills in text instead of building cells.
+            // Always READOUT_TOP cells of one template (blank where a head has fewer weights), so
+            // that a hover changes text in place: a space, as Lit removes the text node of ''.
             const entry = r.strongest[k];
             const token = entry ? otherTokens[entry[0]]! : undefined;
             const title = entry
               ? `${formatExact(entry[1])} (${token!.raw}, position ${positionOf(entry[0])})`
               : nothing;
             return html`<td title=${title}>
-              ${token ? quote(token) : ''} <span class="num">${entry ? formatWeight(entry[1]) : ''}</span>
+              ${token ? quote(token) : ' '} <span class="num">${entry ? formatWeight(entry[1]) : ' '}</span>
             </td>`;
           })}
         </tr>`;
