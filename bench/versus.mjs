@@ -181,8 +181,11 @@ export async function runVersus({ views, bundle, runs }) {
     }
     console.log(
       `attnviz against bertviz 1.4.1's own views (d3 5, jQuery 3), ${layers} layers × ${heads} heads, the same seeded ` +
-        `synthetic attention in bertviz's JSON format; medians of ${runs} fresh pages, each after an untimed warm-up ` +
-        `render at ${warmTokens} tokens in the same page; "painted" = two animation frames after the work ` +
+        `synthetic attention in bertviz's JSON format; medians of ${runs} fresh pages, ` +
+        (warmTokens > 0
+          ? `each after an untimed warm-up render at ${warmTokens} tokens in the same page`
+          : 'each the first render of its page (BENCH_WARMUP_TOKENS=0: code not yet compiled)') +
+        `; "painted" = two animation frames after the work ` +
         `(${vsync ? '60 Hz frames' : 'frame rate unlimited'}: the least it takes is ${floor.toFixed(1)} ms); ` +
         `Chromium ${await browser.version()}; ${machine()}`,
     );

@@ -23,7 +23,7 @@ export interface VersusOptions {
   readonly heads: number;
   /** bertviz's view script (head_view.js or model_view.js), for side `bertviz`. */
   readonly source?: string;
-  /** Tokens of the untimed warm-up render. */
+  /** Tokens of the untimed warm-up render; 0 for none (a page's first render: code not yet compiled). */
   readonly warmTokens: number;
 }
 
@@ -181,16 +181,18 @@ function newModelView(): AttnModelView {
 /** One render and one hover of a head view (12 layers of data; the first layer shown). */
 export async function versusHead(o: VersusOptions): Promise<VersusFigures> {
   document.body.innerHTML = '';
-  const warm = bertvizParams(o, o.warmTokens, 2, 'head');
   const params = bertvizParams(o, o.tokens, 11, 'head');
   let t = 0;
   if (o.side === 'bertviz') {
     const source = o.source!;
-    const warmRoot = bertvizRoot(warm);
-    runBertviz(source, warm);
-    hoverBertviz(warmRoot);
-    await painted();
-    warmRoot.remove();
+    if (o.warmTokens > 0) {
+      const warm = bertvizParams(o, o.warmTokens, 2, 'head');
+      const warmRoot = bertvizRoot(warm);
+      runBertviz(source, warm);
+      hoverBertviz(warmRoot);
+      await painted();
+      warmRoot.remove();
+    }
     const root = bertvizRoot(params);
     await painted();
     t = performance.now();
@@ -203,15 +205,17 @@ export async function versusHead(o: VersusOptions): Promise<VersusFigures> {
     await painted();
     return { renderMs, actionMs: since(t, `${o.side} head hover`) };
   }
-  const warmEl = newHeadView();
-  warmEl.data = warm;
-  document.body.append(warmEl);
-  await warmEl.drawComplete;
-  await sleep(100);
-  hoverAttnviz(warmEl);
-  await warmEl.updateComplete;
-  await painted();
-  warmEl.remove();
+  if (o.warmTokens > 0) {
+    const warmEl = newHeadView();
+    warmEl.data = bertvizParams(o, o.warmTokens, 2, 'head');
+    document.body.append(warmEl);
+    await warmEl.drawComplete;
+    await sleep(100);
+    hoverAttnviz(warmEl);
+    await warmEl.updateComplete;
+    await painted();
+    warmEl.remove();
+  }
   const el = newHeadView();
   await painted();
   t = performance.now();

@@ -74,6 +74,33 @@ describe('attn-head-view updates', () => {
     box.remove();
   });
 
+  it('hovering fills in the readout table rather than building it', async () => {
+    const { el, box } = mount(600);
+    await el.drawComplete;
+    const readout = el.shadowRoot!.querySelector('[part="readout"]')!;
+    const table = readout.querySelector('table')!;
+    let added = 0;
+    const observer = new MutationObserver((records) => {
+      for (const r of records) {
+        if (table.contains(r.target) || r.target === readout) {
+          added += [...r.addedNodes].filter((n) => n instanceof Element).length;
+        }
+      }
+    });
+    observer.observe(readout, { childList: true, subtree: true });
+    for (const id of ['#query-1', '#query-2', '#key-0']) {
+      el.shadowRoot!.querySelector(id)!.dispatchEvent(
+        new PointerEvent('pointerover', { bubbles: true, composed: true }),
+      );
+      await el.updateComplete;
+    }
+    observer.disconnect();
+    expect(el.shadowRoot!.querySelector('[part="readout"] table')).to.equal(table);
+    expect(table.querySelectorAll('tbody td').length).to.equal(3 * 3);
+    expect(added).to.equal(0);
+    box.remove();
+  });
+
   it('lays out again when its width changes', async () => {
     const { el, box, updates } = mount(600);
     await el.drawComplete;

@@ -118,10 +118,12 @@ export class HeadViewHarness {
     return this.root.querySelector<HTMLElement>('[part="readout"]')!;
   }
 
-  /** Readout body rows as text cells. */
+  /** Readout body rows as text cells (the empty cells kept for heads with fewer weights left out). */
   readoutRows(): string[][] {
     return [...this.readout().querySelectorAll('tbody tr')].map((tr) =>
-      [...tr.querySelectorAll('th, td')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim()),
+      [...tr.querySelectorAll('th, td')]
+        .map((c) => c.textContent!.replace(/\s+/g, ' ').trim())
+        .filter((text) => text !== ''),
     );
   }
 

@@ -12,6 +12,7 @@ import type { TokenRef } from './head-view-painter.js';
 
 /** Strongest weights listed per head. */
 const READOUT_TOP = 3;
+const STRONGEST_CELLS = Array.from({ length: READOUT_TOP }, (_, k) => k);
 
 export interface ReadoutOptions {
   readonly component: AttentionComponent;
@@ -42,20 +43,12 @@ export function renderReadout(o: ReadoutOptions): TemplateResult {
   const layerNumber = c.layers[o.layerIndex]!;
   const focus = o.focus;
   if (!focus) {
-    return html`<div class="readout" part="readout" aria-live="polite">
-      <div>
-        <span class="hint"
-          >Layer ${layerNumber} · ${o.heads.length} of ${c.heads.length} heads.
-          ${o.note ?? 'Hover, click or use arrow keys on a token to see its weights.'}</span
-        >
-      </div>
-      ${renderTable(
-        o,
-        o.heads.map((head) => ({ head, strongest: [], partner: undefined })),
-        null,
-        [],
-      )}
-    </div>`;
+    const hint = html`<span class="hint"
+      >Layer ${layerNumber} · ${o.heads.length} of ${c.heads.length} heads.
+      ${o.note ?? 'Hover, click or use arrow keys on a token to see its weights.'}</span
+    >`;
+    const rows = o.heads.map((head) => ({ head, strongest: [], partner: undefined }));
+    return renderFrame(hint, renderTable(o, rows, null, []));
   }
   const tokensOf = (side: TokenSide) => (side === 'query' ? o.left : o.right);
   const positionOf = (side: TokenSide, i: number) => (side === 'query' ? c.queryStart : c.keyStart) + i;
@@ -71,9 +64,17 @@ export function renderReadout(o: ReadoutOptions): TemplateResult {
     ? html`${focus.side === 'query' ? '→' : '←'} ${positionOf(other, partner.index)}
       ${quote(tokensOf(other)[partner.index]!)}`
     : null;
+  return renderFrame(
+    html`${heading} · layer ${layerNumber}${o.pinned ? ' · pinned' : ''}`,
+    renderTable(o, rows, partnerHeading, tokensOf(other), (i) => positionOf(other, i)),
+  );
+}
+
+/** One template at rest and with a focus, so that the table stays the same element. */
+function renderFrame(heading: TemplateResult, table: TemplateResult): TemplateResult {
   return html`<div class="readout" part="readout" aria-live="polite">
-    <div>${heading} · layer ${layerNumber}${o.pinned ? ' · pinned' : ''}</div>
-    ${renderTable(o, rows, partnerHeading, tokensOf(other), (i) => positionOf(other, i))}
+    <div>${heading}</div>
+    ${table}
   </div>`;
 }
 
@@ -105,12 +106,18 @@ function renderTable(
               ? html`<td class="num" title=${formatExact(r.partner)}>${formatWeight(r.partner)}</td>`
               : nothing
           }
-          ${r.strongest.map(
-            ([i, w]) =>
-              html`<td title="${formatExact(w)} (${otherTokens[i]!.raw}, position ${positionOf(i)})">
-                ${quote(otherTokens[i]!)} <span class="num">${formatWeight(w)}</span>
-              </td>`,
-          )}
+          ${STRONGEST_CELLS.map((k) => {
+            // Always READOUT_TOP cells of one template (blank where a head has fewer weights), so
+            // that a hover changes text in place: a space, as Lit removes the text node of ''.
+            const entry = r.strongest[k];
+            const token = entry ? otherTokens[entry[0]]! : undefined;
+            const title = entry
+              ? `${formatExact(entry[1])} (${token!.raw}, position ${positionOf(entry[0])})`
+              : nothing;
+            return html`<td title=${title}>
+              ${token ? quote(token) : ' '} <span class="num">${entry ? formatWeight(entry[1]) : ' '}</span>
+            </td>`;
+          })}
         </tr>`;
       })}
     </tbody>

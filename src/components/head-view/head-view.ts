@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { cssProps } from '../shared/css-props.js';
 import {
   applyFilter,
@@ -33,6 +34,11 @@ import { headViewStyles } from './head-view.styles.js';
 const LINE_OPACITIES: readonly LineOpacity[] = ['shared', 'full'];
 /** The width a layout is made for: the host's, or a default before the host has one. */
 const layoutWidth = (hostWidth: number) => Math.floor(hostWidth) || 640;
+/**
+ * Wait after a picture is drawn before warming up hovering (ms): long enough for the frames that
+ * show the picture, short before a user's first hover.
+ */
+const WARM_UP_DELAY = 250;
 /** Height of the title band of exported images. */
 const EXPORT_HEADER = 30;
 const LAYOUT = {
@@ -193,7 +199,13 @@ export class AttnHeadView extends AttnView {
     if (!c || !layout) return nothing;
     const focus = this.tokens.focus;
     return html`
-      ${this.renderToolbar(c)}
+      ${
+        // A hover does not re-render the swatches and their listeners: only these change them.
+        guard(
+          [c, this.layerIndex, this.headIndices.join(), this.currentFilter, this.picture, this.swatchFocus],
+          () => this.renderToolbar(c),
+        )
+      }
       <div class="viewport" part="viewport" @scroll=${this.handleScroll}>${this.renderContent(layout)}</div>
       ${renderReadout({
         component: c,
@@ -353,7 +365,7 @@ export class AttnHeadView extends AttnView {
     };
     if (!this.painter.paint(canvas, paint)) this.frames.request(() => this.draw());
     else if (!paint.focus && this.painter.cold(paint)) {
-      this.frames.idle(() => this.tokens.focus || this.painter.warmUp(paint));
+      this.frames.idle(() => this.tokens.focus || this.painter.warmUp(paint), WARM_UP_DELAY);
     }
     this.drawn();
   }

@@ -10,6 +10,7 @@ export class FrameController implements ReactiveController {
   private frame = 0;
   private generation = 0;
   private idles = new Set<number>();
+  private timers = new Set<number>();
 
   constructor(host: ReactiveControllerHost) {
     host.addController(this);
@@ -34,17 +35,32 @@ export class FrameController implements ReactiveController {
     return this.frame !== 0;
   }
 
-  /** Runs `fn` when the browser is idle (or soon, where it has no idle callbacks). */
-  idle(fn: () => void): void {
+  /**
+   * Runs `fn` when the browser is idle (or soon, where it has no idle callbacks), not before
+   * `delay` ms: an idle callback right after a frame would run before the next one and delay it.
+   */
+  idle(fn: () => void, delay = 0): void {
     const generation = this.generation;
     const run = (): void => {
       this.idles.delete(id);
       if (generation === this.generation) fn();
     };
-    const id: number = window.requestIdleCallback
-      ? window.requestIdleCallback(run, { timeout: 1000 })
-      : window.setTimeout(run, 50);
-    this.idles.add(id);
+    let id = 0;
+    const ask = (): void => {
+      id = window.requestIdleCallback
+        ? window.requestIdleCallback(run, { timeout: 1000 })
+        : window.setTimeout(run, 50);
+      this.idles.add(id);
+    };
+    if (delay <= 0) {
+      ask();
+      return;
+    }
+    const timer = window.setTimeout(() => {
+      this.timers.delete(timer);
+      if (generation === this.generation) ask();
+    }, delay);
+    this.timers.add(timer);
   }
 
   /** Drops every frame and idle callback asked for so far. */
@@ -57,5 +73,7 @@ export class FrameController implements ReactiveController {
       else window.clearTimeout(id);
     }
     this.idles.clear();
+    for (const timer of this.timers) window.clearTimeout(timer);
+    this.timers.clear();
   }
 }
