@@ -44,10 +44,26 @@ function blend(color: Rgb, background: Rgb, a: number): number {
   return ((255 << 24) | (channel(2) << 16) | (channel(1) << 8) | channel(0)) >>> 0;
 }
 
+/** `exp(−k / LOG_STEPS)` for every entry of an `opacityWords` table, computed once. */
+let transparencies: Float64Array | undefined;
+
 /** The table of `color` over `background` by log-transparency (see `LOG_STEPS`). */
 export function opacityWords(color: Rgb, background: Rgb): Uint32Array {
-  const words = new Uint32Array(LOG_STEPS * LOG_RANGE + 1);
-  for (let k = 0; k < words.length; k++) words[k] = blend(color, background, 1 - Math.exp(-k / LOG_STEPS));
+  const n = LOG_STEPS * LOG_RANGE + 1;
+  if (!transparencies) {
+    transparencies = new Float64Array(n);
+    for (let k = 0; k < n; k++) transparencies[k] = Math.exp(-k / LOG_STEPS);
+  }
+  const t = transparencies;
+  // Channel = (background + (color − background) × opacity) × 255, rounded; opacity = 1 − t[k].
+  const [r1, g1, b1] = color.map((c) => c * 255 + 0.5) as [number, number, number];
+  const [dr, dg, db] = background.map((c, i) => (c - color[i]!) * 255) as [number, number, number];
+  const words = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const tk = t[k]!;
+    words[k] =
+      (0xff000000 | (((b1 + db * tk) | 0) << 16) | (((g1 + dg * tk) | 0) << 8) | ((r1 + dr * tk) | 0)) >>> 0;
+  }
   return words;
 }
 
