@@ -146,6 +146,9 @@ export class ModelViewHarness {
     const scale = canvas.width / box.width;
     const px = Math.floor((c.left - box.left + x) * scale);
     const py = Math.floor((c.top - box.top + y) * scale);
-    return [...canvas.getContext('2d')!.getImageData(px, py, 1, 1).data];
+    // The canvas holds a transferred bitmap (no 2D context): copy the pixel out to read it.
+    const copy = new OffscreenCanvas(1, 1).getContext('2d')!;
+    copy.drawImage(canvas, px, py, 1, 1, 0, 0, 1, 1);
+    return [...copy.getImageData(0, 0, 1, 1).data];
   }
 }

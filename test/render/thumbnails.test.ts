@@ -1,7 +1,14 @@
 import { expect } from '@open-wc/testing';
 import type { Rgb } from '../../src/core/palette.js';
 import type { AttentionComponent } from '../../src/core/types.js';
-import { blankHeads, blitTile, headTile, TileScratch, type TileSpec } from '../../src/render/thumbnails.js';
+import {
+  blankHeads,
+  blitTile,
+  headTile,
+  opacityWords,
+  TileScratch,
+  type TileSpec,
+} from '../../src/render/thumbnails.js';
 
 const RED: Rgb = [1, 0, 0];
 const BLACK: Rgb = [0, 0, 0];
@@ -80,6 +87,14 @@ describe('headTile', () => {
     }
   });
 
+  it('gives a line the exact opacity of its weight, split between the two rows nearest its centre', () => {
+    // One query and one key: a horizontal line of opacity 0.5 at y = 2 of 4 rows, half in row 1
+    // and half in row 2, each with half its log-transparency: opacity 1 − √0.5 = 0.2929.
+    const c = component([[[0.5]]]);
+    const tile = headTile(c, 0, 0, RED, spec('lines', 3, 4));
+    expect([0, 1, 2, 3].map((y) => red(tile, 3, 1, y))).to.deep.equal([0, 75, 75, 0]);
+  });
+
   it('draws each head of a component in its colour, reusing scratch buffers', () => {
     const c = component([IDENTITY, IDENTITY.map((row) => [...row].reverse())]);
     const scratch = new TileScratch();
@@ -89,6 +104,18 @@ describe('headTile', () => {
     expect(scratch.pooled).to.equal(pooled);
     // Head 1 is the anti-diagonal, in green.
     expect([...tile.subarray(12, 16)]).to.deep.equal([0, 255, 0, 255]);
+  });
+});
+
+describe('opacityWords', () => {
+  it('holds the colour over the background at opacity 1 − exp(−k / 1024), as RGBA words', () => {
+    const words = opacityWords([1, 0.5, 0], [0, 0, 1]);
+    const rgba = (k: number) => [...new Uint8Array(words.buffer, k * 4, 4)];
+    expect(rgba(0)).to.deep.equal([0, 0, 255, 255]);
+    // 1 − e⁻¹ = 0.632: red 161.2, green 80.6, blue 93.8.
+    expect(rgba(1024)).to.deep.equal([161, 81, 94, 255]);
+    // The last entry is e⁻⁸ (0.03%) short of opaque: green 127.46.
+    expect(rgba(words.length - 1)).to.deep.equal([255, 127, 0, 255]);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
+import { guard } from 'lit/directives/guard.js';
 import { cssProps } from '../shared/css-props.js';
 import { formatExact } from '../../core/format.js';
 import { toHex } from '../../core/palette.js';
@@ -19,7 +20,7 @@ import {
   type SummaryName,
 } from '../../core/summaries.js';
 import type { AttentionComponent } from '../../core/types.js';
-import { cellX, cellY, type GridCell, type GridLayout } from '../../render/grid-layout.js';
+import type { GridCell, GridLayout } from '../../render/grid-layout.js';
 import { gridScene, type GridSceneCell } from '../../render/grid-scene.js';
 import type { Scene } from '../../render/scene.js';
 import type { ThemeController } from '../shared/theme-controller.js';
@@ -88,7 +89,12 @@ export class SummaryStore {
   }
 }
 
-/** The grid (the canvas of thumbnails under an ARIA grid of cells) and its tooltip. */
+/**
+ * The grid (the canvas of thumbnails under an ARIA grid of cells) and its tooltip. Rows and cells
+ * are placed by CSS grid tracks of the layout's sizes (set once, on the grid), so that no cell
+ * carries a style of its own; a row renders again only when what it shows changed (hovering or
+ * opening a cell re-renders its row, not the 144 cells).
+ */
 export function renderGrid(v: GridView, store: SummaryStore, on: GridFocusController): TemplateResult {
   const { c, g } = v;
   return html`<div class="grid-frame">
@@ -100,7 +106,17 @@ export function renderGrid(v: GridView, store: SummaryStore, on: GridFocusContro
         aria-label="Attention of ${c.layers.length} layers × ${c.heads.length} heads: arrow keys move, Enter opens a head, Escape closes it"
         aria-rowcount=${c.layers.length + 1}
         aria-colcount=${c.heads.length + 1}
-        ${cssProps({ width: `${g.width}px`, height: `${g.height}px` })}
+        ${cssProps({
+          width: `${g.width}px`,
+          height: `${g.height}px`,
+          '--grid-label-width': `${GRID.rowLabelWidth}px`,
+          '--grid-header-height': `${g.y0 - g.gap}px`,
+          '--grid-cell-width': `${g.cellWidth}px`,
+          '--grid-cell-height': `${g.cellHeight}px`,
+          '--grid-gap': `${g.gap}px`,
+          '--grid-rows': c.shape[0],
+          '--grid-columns': c.shape[1],
+        })}
         @keydown=${on.handleKeyDown}
         @pointerover=${on.handlePointerOver}
         @pointerleave=${on.handlePointerLeave}
@@ -109,36 +125,40 @@ export function renderGrid(v: GridView, store: SummaryStore, on: GridFocusContro
         @focusout=${on.handleFocusOut}
       >
         <canvas aria-hidden="true"></canvas>
-        ${renderHeaderRow(v)} ${v.order.map((_, row) => renderRow(v, row))}
+        ${guard([c, v.sorted], () => renderHeaderRow(v))}
+        ${v.order.map((heads, row) => guard(rowInputs(v, row, heads), () => renderRow(v, row)))}
       </div>
     </div>
     ${renderTooltip(v, store)}
   </div>`;
 }
 
+/** Everything row `row` shows: the row renders again when one of these changes. */
+function rowInputs(v: GridView, row: number, heads: readonly number[]): unknown[] {
+  const at = (cell: GridCell | null) => (cell?.row === row ? cell.col : -1);
+  const cursor = at(v.cursor);
+  return [
+    v.c,
+    v.g.cellWidth,
+    heads,
+    v.summary,
+    v.values,
+    v.sorted,
+    v.hits,
+    v.blank,
+    v.selection?.layer === row ? v.selection.head : -1,
+    at(v.hovered),
+    cursor,
+    cursor >= 0 && v.keyboardTip,
+  ];
+}
+
 function renderHeaderRow(v: GridView): TemplateResult {
-  const { g } = v;
-  return html`<div
-    role="row"
-    aria-rowindex="1"
-    ${cssProps({ top: '0px', height: `${g.y0}px`, width: `${g.width}px` })}
-  >
-    <div
-      class="corner"
-      role="columnheader"
-      aria-colindex="1"
-      ${cssProps({ width: `${GRID.rowLabelWidth}px` })}
-    >
-      ${v.sorted ? 'Rank' : 'Head'}
-    </div>
+  return html`<div role="row" aria-rowindex="1">
+    <div class="corner" role="columnheader" aria-colindex="1">${v.sorted ? 'Rank' : 'Head'}</div>
     ${v.c.heads.map(
       (h, i) =>
-        html`<div
-          class="col-label"
-          role="columnheader"
-          aria-colindex=${i + 2}
-          ${cssProps({ left: `${cellX(g, i)}px`, width: `${g.cellWidth}px` })}
-        >
+        html`<div class="col-label" role="columnheader" aria-colindex=${i + 2}>
           ${v.sorted ? `#${i + 1}` : h}
         </div>`,
     )}
@@ -151,19 +171,8 @@ function renderRow(v: GridView, row: number): TemplateResult {
   const H = c.shape[1];
   const wide = g.cellWidth >= BADGE_MIN_CELL;
   const label = v.summary === 'none' ? '' : SUMMARY_LABELS[v.summary].toLowerCase();
-  return html`<div
-    role="row"
-    aria-rowindex=${row + 2}
-    ${cssProps({ top: `${cellY(g, row)}px`, height: `${g.cellHeight}px`, width: `${g.width}px` })}
-  >
-    <div
-      class="row-label"
-      role="rowheader"
-      aria-colindex="1"
-      ${cssProps({ width: `${GRID.rowLabelWidth}px`, lineHeight: `${g.cellHeight}px` })}
-    >
-      Layer ${layer}
-    </div>
+  return html`<div role="row" aria-rowindex=${row + 2}>
+    <div class="row-label" role="rowheader" aria-colindex="1">Layer ${layer}</div>
     ${v.order[row]!.map((h, col) => {
       const index = row * H + h;
       const value = v.values?.[index];
@@ -190,12 +199,6 @@ function renderRow(v: GridView, row: number): TemplateResult {
         tabindex=${isCursor ? 0 : -1}
         data-row=${row}
         data-col=${col}
-        ${cssProps({
-          left: `${cellX(g, col)}px`,
-          top: '0px',
-          width: `${g.cellWidth}px`,
-          height: `${g.cellHeight}px`,
-        })}
       >
         ${v.sorted ? html`<span class="badge head" aria-hidden="true">${c.heads[h]}</span>` : nothing}
         ${

@@ -27,8 +27,14 @@ export const modelViewStyles = css`
     overflow-x: auto;
     padding: 0 8px 8px;
   }
+  /* Rows and cells sit on grid tracks of the layout's sizes (see renderGrid), which place them
+     exactly where the canvas draws the thumbnails (gridLayout's cellX and cellY). */
   .grid {
     position: relative;
+    display: grid;
+    grid-template-rows: var(--grid-header-height) repeat(var(--grid-rows), var(--grid-cell-height));
+    row-gap: var(--grid-gap);
+    align-content: start;
   }
   canvas {
     position: absolute;
@@ -38,36 +44,39 @@ export const modelViewStyles = css`
     pointer-events: none;
   }
   [role='row'] {
-    position: absolute;
-    left: 0;
+    display: grid;
+    grid-template-columns: var(--grid-label-width) repeat(var(--grid-columns), var(--grid-cell-width));
+    column-gap: var(--grid-gap);
+    min-width: 0;
   }
   .corner,
   .col-label,
   .row-label {
-    position: absolute;
     color: var(--attn-muted);
     font-size: 11px;
     font-variant-numeric: tabular-nums;
     white-space: nowrap;
     overflow: hidden;
   }
+  /* 2px above the first row of cells, across the gap under the header row. */
   .col-label {
+    align-self: end;
+    margin-bottom: calc(2px - var(--grid-gap));
     text-align: center;
-    bottom: 2px;
   }
   .corner {
-    bottom: 2px;
-    left: 0;
+    align-self: end;
+    margin-bottom: calc(2px - var(--grid-gap));
     text-align: right;
     padding-right: 6px;
   }
   .row-label {
-    left: 0;
+    line-height: var(--grid-cell-height);
     text-align: right;
     padding-right: 6px;
   }
   .cell {
-    position: absolute;
+    position: relative;
     border-radius: 2px;
     outline-offset: 1px;
     cursor: pointer;

@@ -172,7 +172,7 @@ export class AttnModelView extends AttnView {
   }
 
   protected override get drawing(): boolean {
-    return this.placement !== undefined && this.painter.pending > 0;
+    return this.placement !== undefined && (this.painter.pending > 0 || this.painter.presenting);
   }
 
   protected override dataChanged(): void {
@@ -325,7 +325,7 @@ export class AttnModelView extends AttnView {
     const placement = this.placement;
     const canvas = this.renderRoot.querySelector('canvas');
     if (!placement || !canvas || this.error || !this.isConnected) return;
-    const pending = this.painter.paint(canvas, placement);
+    const pending = this.painter.paint(canvas, placement, () => this.drawn());
     if (pending > 0) {
       this.frames.request(() => {
         if (placement === this.placement && this.isConnected) this.paint();
