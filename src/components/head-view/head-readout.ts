@@ -3,6 +3,7 @@
  * weights and, with a pinned token and one hovered on the other side, the weight between them.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { cssProps } from '../shared/css-props.js';
 import { focusWeights, type HeadFocusWeights } from '../../core/focus-weights.js';
 import { formatExact, formatWeight } from '../../core/format.js';
@@ -88,7 +89,7 @@ function renderTable(
 ): TemplateResult {
   const c = o.component;
   const rest = !o.focus;
-  return html`<table class=${rest ? 'rest' : ''} aria-hidden=${rest ? 'true' : nothing}>
+  return html`<table class=${rest ? 'rest' : ''} aria-hidden=${ifDefined(rest ? 'true' : undefined)}>
     <thead>
       <tr>
         <th scope="col">Head</th>
@@ -113,8 +114,8 @@ function renderTable(
             const token = entry ? otherTokens[entry[0]]! : undefined;
             const title = entry
               ? `${formatExact(entry[1])} (${token!.raw}, position ${positionOf(entry[0])})`
-              : nothing;
-            return html`<td title=${title}>
+              : undefined;
+            return html`<td title=${ifDefined(title)}>
               ${token ? quote(token) : ' '} <span class="num">${entry ? formatWeight(entry[1]) : ' '}</span>
             </td>`;
           })}
