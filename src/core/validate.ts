@@ -36,17 +36,15 @@ export function checkWeights(
   for (let row = 0; row < rows; row++) {
     const q = row % queries;
     const base = row * keys;
-    let sum = 0;
-    for (let k = 0; k < keys; k++) {
-      const v = data[base + k]!;
-      // One comparison rejects NaN and negatives; Infinity needs its own.
-      if (!(v >= 0) || v === Infinity) {
-        const expected = Number.isFinite(v) ? 'a weight ≥ 0' : 'a finite number';
-        throw new AttentionDataError(`${field}${indexPath(base + k, shape)}`, expected, describe(v));
-      }
-      sum += v;
-      if (k > q && v !== 0 && firstFuture < 0) firstFuture = base + k;
+    const sum = rowSum(data, base, keys);
+    if (sum < 0) {
+      const at = base - 1 - sum;
+      const v = data[at]!;
+      const expected = Number.isFinite(v) ? 'a weight ≥ 0' : 'a finite number';
+      throw new AttentionDataError(`${field}${indexPath(at, shape)}`, expected, describe(v));
     }
+    // Weights to later keys are looked for until the first: most data has one in its first row.
+    if (firstFuture < 0 && q + 1 < keys) firstFuture = firstNonZero(data, base + q + 1, base + keys);
     if (!options.allowUnnormalized && Math.abs(sum - 1) > options.tolerance) {
       throw new AttentionDataError(
         `${field}${indexPath(base, shape).replace(/\[\d+\]$/, '')}`,
@@ -56,6 +54,28 @@ export function checkWeights(
     }
   }
   return { firstFutureIndex: firstFuture };
+}
+
+/**
+ * The sum of one row of `keys` weights from `base`, or -1 - k for the first weight k that is
+ * negative, NaN or infinite. Functions of their own, called once per row, so that V8 optimises
+ * them whole (12 × 12 × 256 × 256 weights are 9.4 million).
+ */
+function rowSum(data: Float32Array, base: number, keys: number): number {
+  let sum = 0;
+  for (let k = 0; k < keys; k++) {
+    const v = data[base + k]!;
+    // One comparison rejects NaN and negatives; Infinity needs its own.
+    if (!(v >= 0) || v === Infinity) return -1 - k;
+    sum += v;
+  }
+  return sum;
+}
+
+/** Index of the first weight other than 0 in `[from, to)`, or -1. */
+function firstNonZero(data: Float32Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (data[i] !== 0) return i;
+  return -1;
 }
 
 /** Checks every value of a vector tensor is finite. */
