@@ -54,7 +54,7 @@ async function modelView(
 
   const openTimes: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const cell = el.shadowRoot!.querySelector<HTMLElement>(`#cell-${i + 2}-${i + 3}`)!;
+    const cell = el.shadowRoot!.querySelector<HTMLElement>(`#cell-${(i + 2) % layers}-${(i + 3) % heads}`)!;
     t = performance.now();
     cell.click();
     await el.updateComplete;

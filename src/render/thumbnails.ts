@@ -115,7 +115,8 @@ export function heatmapTile(
  * line adds its log-transparency to the two rows nearest its centre in every column (linear
  * weights), and a pixel's opacity is `1 − exp(sum)`, read from `words` (`opacityWords` of the
  * head's colour). Writes `width × height` row-major pixels into `out` (one word each). `acc` is
- * scratch space of at least `width × (height + 2)` floats.
+ * scratch space of at least `width × (height + 2)` doubles (double, not single precision: no
+ * conversion on each of the splat's reads and writes, ~20% faster).
  */
 export function linesTile(
   p: PooledMatrix,
@@ -124,17 +125,17 @@ export function linesTile(
   scale: number,
   words: Uint32Array,
   out: Uint32Array,
-  acc: Float32Array,
+  acc: Float64Array,
 ): void {
   // Row-major with a spare row above and below, so that the two-row splat needs no bounds
   // checks: column x, row r (from -1 to height) is at (r + 1) * width + x.
   const n = width * (height + 2);
-  const sum = acc.length >= n ? acc.subarray(0, n) : new Float32Array(n);
+  const sum = acc.length >= n ? acc.subarray(0, n) : new Float64Array(n);
   sum.fill(0);
   const Q = p.rowEdges[p.rows]!;
   const K = p.colEdges[p.cols]!;
-  const yq = new Float32Array(p.rows);
-  const yk = new Float32Array(p.cols);
+  const yq = new Float64Array(p.rows);
+  const yk = new Float64Array(p.cols);
   // Row coordinates shifted by +1 (the spare row) and -0.5 (pixel centres).
   for (let i = 0; i < p.rows; i++) yq[i] = (height * (p.rowEdges[i]! + p.rowEdges[i + 1]!)) / (2 * Q) + 0.5;
   for (let j = 0; j < p.cols; j++) yk[j] = (height * (p.colEdges[j]! + p.colEdges[j + 1]!)) / (2 * K) + 0.5;
@@ -187,13 +188,13 @@ export interface TileSpec {
 /** Buffers reused from one thumbnail to the next (they grow to the largest asked for). */
 export class TileScratch {
   pooled = new Float32Array(0);
-  acc = new Float32Array(0);
+  acc = new Float64Array(0);
   /** `opacityWords` tables by head colour (the same objects for every thumbnail of a grid). */
   private readonly tables = new WeakMap<Rgb, { background: Rgb; words: Uint32Array }>();
 
   fit(pooled: number, acc: number): this {
     if (this.pooled.length < pooled) this.pooled = new Float32Array(pooled);
-    if (this.acc.length < acc) this.acc = new Float32Array(acc);
+    if (this.acc.length < acc) this.acc = new Float64Array(acc);
     return this;
   }
 
@@ -242,24 +243,24 @@ export function headTile(
 }
 
 /**
- * Copies a `tw × th` tile into an RGBA image `width` pixels wide at pixel (x, y), clipped to the
- * image.
+ * Copies a `tw × th` tile into an image `width` pixels wide at pixel (x, y), clipped to the
+ * image; both as words (see pixels.ts). Word by word: a grid blits 144 tiles of ~70 rows, and a
+ * subarray per row made ~10,000 short-lived views.
  */
 export function blitTile(
-  image: Uint8ClampedArray,
+  image: Uint32Array,
   width: number,
-  tile: Uint8ClampedArray,
+  tile: Uint32Array,
   tw: number,
   th: number,
   x: number,
   y: number,
 ): void {
-  const height = image.length / (width * 4);
+  const height = image.length / width;
   const w = Math.min(tw, width - x);
   if (w <= 0 || x < 0 || y < 0) return;
   for (let r = 0; r < th && y + r < height; r++) {
-    const src = r * tw * 4;
-    image.set(tile.subarray(src, src + w * 4), ((y + r) * width + x) * 4);
+    for (let i = 0, from = r * tw, to = (y + r) * width + x; i < w; i++) image[to + i] = tile[from + i]!;
   }
 }
 

@@ -5,7 +5,7 @@ import { headPalette, parseColor, type Rgb } from '../../src/core/palette.js';
 import { parseAttention } from '../../src/core/parse/index.js';
 import { headSummaries } from '../../src/core/summaries.js';
 import { ENC_DEC, PAIR, SELF } from './fixtures.js';
-import { frame, mountModelView as mount, type ModelViewHarness } from './model-view.harness.js';
+import { frame, ModelViewHarness, mountModelView as mount } from './model-view.harness.js';
 
 function mix(color: Rgb, background: Rgb, a: number): number[] {
   return [0, 1, 2].map((i) => Math.round((color[i]! * a + background[i]! * (1 - a)) * 255)).concat(255);
@@ -303,6 +303,8 @@ describe('attn-model-view', () => {
     });
 
     it('hides when a click opens the detail, comes back on another cell and goes when the pointer leaves', async () => {
+      // A page taller than the view: closing the detail must not scroll the grid under the pointer.
+      document.body.style.setProperty('min-height', '3000px');
       const v = await mount(SELF);
       const centre = (row: number, col: number): [number, number] => {
         const r = v.cell(row, col).getBoundingClientRect();
@@ -331,6 +333,7 @@ describe('attn-model-view', () => {
       expect(v.root.activeElement?.id).to.equal('cell-0-1');
       expect(v.tooltipTitle(), 'no tooltip on the cell the mouse left').to.equal(null);
       await resetMouse();
+      document.body.style.removeProperty('min-height');
     });
 
     it('goes above a bottom-row cell, clear of the detail below the grid', async () => {
@@ -351,6 +354,73 @@ describe('attn-model-view', () => {
   });
 
   describe('detail view', () => {
+    /** Lets the page go idle, when the view parks a head view for the first open. */
+    async function idle(v: ModelViewHarness): Promise<void> {
+      await new Promise((r) => requestIdleCallback(r));
+      await v.el.updateComplete;
+    }
+
+    const panel = (v: ModelViewHarness) => v.root.querySelector<HTMLElement>('.detail')!;
+
+    it('parks a hidden, inert head view in idle time once the grid is drawn, and opens a head in it', async () => {
+      const wrapper = await fixture<HTMLElement>(
+        html`<div style="width: 600px"><attn-model-view></attn-model-view></div>`,
+      );
+      const el = wrapper.querySelector('attn-model-view')!;
+      el.data = SELF;
+      await el.updateComplete;
+      expect(
+        el.shadowRoot!.querySelector('attn-head-view'),
+        'nothing parked before the page is idle',
+      ).to.equal(null);
+      await frame();
+      await el.drawComplete;
+      const v = new ModelViewHarness(el);
+      const height = v.el.getBoundingClientRect().height;
+      await idle(v);
+      const parked = v.detail()!;
+      expect(parked === null, 'a head view parked').to.equal(false);
+      expect(panel(v).inert).to.equal(true);
+      expect(getComputedStyle(panel(v)).visibility).to.equal('hidden');
+      expect(v.detailTitle()).to.equal(null);
+      expect(v.el.getBoundingClientRect().height, 'it takes no room').to.equal(height);
+      await v.click(1, 2);
+      expect(v.detail() === parked, 'the parked view, shown').to.equal(true);
+      expect([parked.layer, parked.heads]).to.deep.equal([1, [2]]);
+      expect(panel(v).inert).to.equal(false);
+      expect(getComputedStyle(panel(v)).visibility).to.equal('visible');
+      expect(v.detailTitle()).to.equal('Layer 1, head 2');
+    });
+
+    it('keeps the head view when closed, and opens the next head in the same one', async () => {
+      const v = await mount(SELF);
+      await v.click(0, 1);
+      const view = v.detail()!;
+      await v.click(0, 1);
+      expect(v.detailTitle()).to.equal(null);
+      expect(panel(v).inert).to.equal(true);
+      await v.click(1, 0);
+      expect(v.detail() === view, 'the same head view').to.equal(true);
+      expect([view.layer, view.heads]).to.deep.equal([1, [0]]);
+    });
+
+    it('drops the parked view with new data and parks another when idle again', async () => {
+      const v = await mount(SELF);
+      await idle(v);
+      const parked = v.detail();
+      v.el.data = PAIR;
+      await v.settle();
+      expect(v.detail() === null, 'dropped').to.equal(true);
+      await idle(v);
+      expect(v.detail() !== null && v.detail() !== parked, 'another one parked').to.equal(true);
+    });
+
+    it('parks nothing with no-detail', async () => {
+      const v = await mount(SELF, { attrs: { 'no-detail': '' } });
+      await idle(v);
+      expect(v.detail() === null).to.equal(true);
+    });
+
     it('opens a clicked cell in a head view of that layer and head, and closes on a second click', async () => {
       const v = await mount(SELF);
       const opened = oneEvent(v.el, 'attn-head-select');

@@ -1,8 +1,14 @@
 /**
  * The model view's detail panel: a heading, a Close button and an `<attn-head-view>` (created by
  * tag; registered by the model view's define module) showing the opened head with its tokens.
+ *
+ * The head view is made once and kept: closing the panel parks it (hidden and inert, laid out at
+ * the panel's width), and the view parks one ahead of the first open, in idle time once the grid
+ * is drawn. Opening a head then only sets its layer and head and shows it: no element, template
+ * or token rows to build while the user waits.
  */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
+import { classMap } from 'lit/directives/class-map.js';
 import { AttentionDataError } from '../../core/errors.js';
 import type { AttentionFilter } from '../../core/filters.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
@@ -18,24 +24,7 @@ export interface DetailHandlers {
   readonly close: () => void;
 }
 
-export function renderDetail(title: string, on: DetailHandlers): TemplateResult {
-  return html`<section
-    class="detail"
-    part="detail"
-    aria-labelledby="detail-title"
-    @keydown=${on.keydown}
-    @attn-layer-change=${on.layerChange}
-    @attn-heads-change=${on.headsChange}
-  >
-    <div class="detail-header">
-      <h3 id="detail-title">${title}</h3>
-      <span class="spacer"></span>
-      <button type="button" aria-label="Close the detail view" @click=${on.close}>Close</button>
-    </div>
-    <div class="detail-view"></div>
-  </section>`;
-}
-
+/** What the head view shows: the opened head, or (parked) the head it waits with. */
 export interface DetailState {
   readonly data: AttentionData | undefined;
   readonly filter: AttentionFilter;
@@ -44,19 +33,107 @@ export interface DetailState {
   readonly theme: ThemeName;
 }
 
+export class DetailPanel {
+  /** True while the panel holds a head view, shown or parked. */
+  private kept = false;
+  /** Set when the user opens a head: the panel scrolls into view after the update. */
+  private reveal = false;
+
+  constructor(
+    private readonly root: () => ParentNode,
+    private readonly on: DetailHandlers,
+  ) {}
+
+  /** True when a head view waits in the panel (or is shown). */
+  get ready(): boolean {
+    return this.kept;
+  }
+
+  /** The panel, open under `title`, parked when closed with a head view kept, else nothing. */
+  render(title: string | null): TemplateResult | typeof nothing {
+    const open = title !== null;
+    if (!open && !this.kept) return nothing;
+    return html`<section
+      class=${classMap({ detail: true, parked: !open })}
+      part="detail"
+      aria-labelledby=${open ? 'detail-title' : nothing}
+      ?inert=${!open}
+      @keydown=${this.on.keydown}
+      @attn-layer-change=${this.on.layerChange}
+      @attn-heads-change=${this.on.headsChange}
+    >
+      ${
+        open
+          ? html`<div class="detail-header">
+              <h3 id="detail-title">${title}</h3>
+              <span class="spacer"></span>
+              <button type="button" aria-label="Close the detail view" @click=${this.on.close}>Close</button>
+            </div>`
+          : nothing
+      }
+      <div class="detail-view"></div>
+    </section>`;
+  }
+
+  /**
+   * Parks a head view when the browser is idle (`idle`), rendering the host (`update`) for it:
+   * called once the grid is drawn, it does nothing when one is kept already.
+   */
+  parkWhenIdle(idle: (fn: () => void) => void, update: () => void): void {
+    if (this.kept) return;
+    idle(() => {
+      if (this.kept) return;
+      this.kept = true;
+      update();
+    });
+  }
+
+  /** Forgets the head view (new data: a parked one would draw the old data for nothing). */
+  drop(): void {
+    this.kept = false;
+  }
+
+  /** Scrolls the panel into view after the next update (the user opened a head). */
+  revealNext(): void {
+    this.reveal = true;
+  }
+
+  /**
+   * After an update: shows `open` in the head view (made if missing), or gives a parked one the
+   * current data, filter and theme (`parked` names the head it starts with).
+   */
+  updated(open: DetailState | null, parked: DetailState): void {
+    const root = this.root();
+    const container = root.querySelector('.detail-view');
+    if (!container) return;
+    this.kept = true;
+    syncDetail(container, open ?? parked, open !== null);
+    if (open && this.reveal) {
+      this.reveal = false;
+      root.querySelector('.detail')?.scrollIntoView({ block: 'nearest' });
+    }
+  }
+}
+
 /**
  * Creates the head view in `container` if it is not there yet and sets what changed, only that,
- * so that re-rendering the grid keeps the head view's own state (e.g. a pinned token).
+ * so that re-rendering the grid keeps the head view's own state (e.g. a pinned token). A parked
+ * view (`open` false) keeps the head it shows.
  */
-export function syncDetail(container: Element, s: DetailState): void {
-  const view =
-    container.querySelector('attn-head-view') ??
-    container.appendChild(document.createElement('attn-head-view'));
+export function syncDetail(container: Element, s: DetailState, open: boolean): void {
+  let view = container.querySelector('attn-head-view');
+  if (!view) {
+    view = document.createElement('attn-head-view');
+    view.layer = s.layer;
+    view.heads = [s.head];
+    container.appendChild(view);
+  }
   if (view.data !== s.data) view.data = s.data;
   if (view.filter !== s.filter) view.filter = s.filter;
+  if (view.theme !== s.theme) view.theme = s.theme;
+  if (!open) return;
   if (view.layer !== s.layer) view.layer = s.layer;
   if (view.heads?.length !== 1 || view.heads[0] !== s.head) view.heads = [s.head];
-  if (view.theme !== s.theme) view.theme = s.theme;
 }
 
 /**

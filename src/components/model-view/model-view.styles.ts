@@ -183,6 +183,15 @@ export const modelViewStyles = css`
     border-top: 1px solid var(--attn-border);
     padding-top: 4px;
   }
+  /* A head view kept for the next open: laid out at the panel's width, unseen and unreachable
+     (the section is inert), taking no room. */
+  .detail.parked {
+    position: absolute;
+    left: 0;
+    right: 0;
+    top: 0;
+    visibility: hidden;
+  }
   .detail-header {
     display: flex;
     align-items: center;

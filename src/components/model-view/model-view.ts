@@ -14,7 +14,7 @@ import { fire } from '../shared/events.js';
 import { ResizeController } from '../shared/resize-controller.js';
 import { viewStyles } from '../shared/styles.js';
 import { inheritTokens, themeStyles, type ThemeName } from '../shared/theme.js';
-import { renderDetail, resolveSelection, syncDetail, type DetailHandlers } from './model-view-detail.js';
+import { DetailPanel, resolveSelection, type DetailHandlers, type DetailState } from './model-view-detail.js';
 import { GridFocusController } from './model-view-focus.js';
 import {
   describeShape,
@@ -34,6 +34,8 @@ export type { SortOrder, ThumbnailMode };
 const SUMMARIES: readonly (SummaryName | 'none')[] = ['none', ...SUMMARY_NAMES];
 /** The detail goes beside the grid when the host has this much room right of it. */
 const DETAIL_BESIDE_WIDTH = 480;
+/** Heads of at most this many weights get a detail view parked ahead of the first open. */
+const PARK_MAX_WEIGHTS = 256 * 256;
 
 /**
  * Every layer and head at a glance, as small multiples: one row per layer, one column per head,
@@ -134,8 +136,6 @@ export class AttnModelView extends AttnView {
   /** What the thumbnails are drawn from and where they go: new objects when their inputs change. */
   private source: TileSource | undefined;
   private placement: TilePlacement | undefined;
-  /** Set when the user opens a head: the detail scrolls into view after the update. */
-  private revealDetail = false;
   private readonly painter = new GridPainter();
   private readonly hostSize = new ResizeController(this);
   private readonly grid = new GridFocusController(this, {
@@ -177,6 +177,7 @@ export class AttnModelView extends AttnView {
 
   protected override dataChanged(): void {
     this.component = undefined;
+    this.detail.drop();
   }
 
   /** Resolves every attribute against the parsed data; throws AttentionDataError for a bad one. */
@@ -249,29 +250,24 @@ export class AttnModelView extends AttnView {
       ${renderNotice(v, FILTER_LABELS[this.currentFilter])}
       <div class=${classMap({ body: true, beside })}>
         ${renderGrid(v, this.store!, this.grid)}
-        ${detail ? renderDetail(`Layer ${c.layers[sel.layer]}, head ${c.heads[sel.head]}`, this.detailHandlers) : nothing}
+        ${this.noDetail ? nothing : this.detail.render(detail ? `Layer ${c.layers[sel.layer]}, head ${c.heads[sel.head]}` : null)}
       </div>
     `;
   }
 
   protected override updated(): void {
-    const container = this.renderRoot.querySelector('.detail-view');
     const { component: c, selection: sel } = this;
-    if (container && c && sel) {
-      const [layer, head] = [c.layers[sel.layer]!, c.heads[sel.head]!];
-      syncDetail(container, {
+    if (c && !this.noDetail && !this.error) {
+      const state = (row: number, head: number): DetailState => ({
         data: this.parsed,
         filter: this.currentFilter,
-        layer,
-        head,
+        layer: c.layers[row]!,
+        head: c.heads[head]!,
         theme: this.theme,
       });
+      this.detail.updated(sel && state(sel.layer, sel.head), state(0, 0));
     }
     this.paint();
-    if (this.revealDetail) {
-      this.revealDetail = false;
-      this.renderRoot.querySelector('.detail')?.scrollIntoView({ block: 'nearest' });
-    }
   }
 
   protected override exportScene(): Scene {
@@ -330,6 +326,11 @@ export class AttnModelView extends AttnView {
       this.frames.request(() => {
         if (placement === this.placement && this.isConnected) this.paint();
       });
+    } else if (!this.noDetail && this.component!.shape[2] * this.component!.shape[3] <= PARK_MAX_WEIGHTS) {
+      this.detail.parkWhenIdle(
+        (fn) => this.frames.idle(fn),
+        () => this.requestUpdate(),
+      );
     }
     // Said from here, in a node the template leaves alone: no second update per frame drawn.
     const progress = this.renderRoot.querySelector('.progress');
@@ -344,7 +345,7 @@ export class AttnModelView extends AttnView {
     this.open(layer, head);
     // The detail now holds the user's attention: the grid's tooltip goes, the detail comes into view.
     this.grid.hideTooltip();
-    this.revealDetail = true;
+    this.detail.revealNext();
     fire(this, 'attn-head-select', { layer, head });
   }
 
@@ -394,4 +395,6 @@ export class AttnModelView extends AttnView {
     },
     close: () => this.closeFromUser(),
   };
+
+  private readonly detail = new DetailPanel(() => this.renderRoot, this.detailHandlers);
 }
