@@ -45,7 +45,7 @@ const view = (data: unknown, args: Partial<Args> = {}, style: StyleInfo = {}): T
     heads=${ifDefined(args.heads || undefined)}
     filter=${ifDefined(args.filter)}
     theme=${args.theme ?? 'auto'}
-    line-opacity=${args.lineOpacity ?? 'shared'}
+    line-opacity=${args.lineOpacity ?? 'full'}
     style=${styleMap(style)}
   ></attn-head-view>`;
 const stack = styleMap({ display: 'grid', gap: '16px' });
@@ -57,10 +57,10 @@ const meta: Meta<Args> = {
     layer: { control: { type: 'number', min: 0, max: demoShape('gpt').layers - 1 } },
     heads: { control: 'text', description: 'Comma-separated head numbers' },
     theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
-    lineOpacity: { control: 'inline-radio', options: ['shared', 'full'] },
+    lineOpacity: { control: 'inline-radio', options: ['full', 'shared'] },
     filter: { control: 'inline-radio', options: ['all', 'aa', 'bb', 'ab', 'ba'] },
   },
-  args: { theme: 'auto', lineOpacity: 'shared' },
+  args: { theme: 'auto', lineOpacity: 'full' },
 };
 export default meta;
 

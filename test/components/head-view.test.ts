@@ -249,11 +249,15 @@ describe('attn-head-view', () => {
       expect(at(2)[3]).to.equal(64);
     });
 
-    it('line-opacity="full" draws hovered lines at full weight (bertviz divides by active heads)', async () => {
-      const shared = await mountHeadView(SELF, { attrs: { heads: '0,2' } });
-      await shared.hover('query', 1);
+    it('draws hovered lines at full weight by default; line-opacity="shared" divides by active heads (bertviz)', async () => {
+      const byDefault = await mountHeadView(SELF, { attrs: { heads: '0,2' } });
+      await byDefault.hover('query', 1);
       const full = await mountHeadView(SELF, { attrs: { heads: '0,2', 'line-opacity': 'full' } });
       await full.hover('query', 1);
+      const shared = await mountHeadView(SELF, { attrs: { heads: '0,2', 'line-opacity': 'shared' } });
+      await shared.hover('query', 1);
+      expect(byDefault.el.lineOpacity).to.equal('full');
+      expect(byDefault.alphaAtKey(3)).to.equal(full.alphaAtKey(3));
       expect(full.alphaAtKey(3)).to.be.greaterThan(shared.alphaAtKey(3));
     });
 
@@ -605,7 +609,7 @@ describe('attn-head-view', () => {
       h.el.removeAttribute('include-layers');
       h.el.setAttribute('line-opacity', 'bold');
       await h.el.updateComplete;
-      expect(h.error()).to.equal('invalid line-opacity: expected "shared" or "full", got "bold"');
+      expect(h.error()).to.equal('invalid line-opacity: expected "full" or "shared", got "bold"');
     });
 
     it('recovers when good data replaces bad data', async () => {

@@ -31,7 +31,7 @@ import { TokenFocus } from './token-focus.js';
 import { renderToolbar } from './head-toolbar.js';
 import { headViewStyles } from './head-view.styles.js';
 
-const LINE_OPACITIES: readonly LineOpacity[] = ['shared', 'full'];
+const LINE_OPACITIES: readonly LineOpacity[] = ['full', 'shared'];
 /** The width a layout is made for: the host's, or a default before the host has one. */
 const layoutWidth = (hostWidth: number) => Math.floor(hostWidth) || 640;
 /**
@@ -109,8 +109,11 @@ export class AttnHeadView extends AttnView {
   /** The active heads by the model's own numbers, comma-separated (default: all). */
   @property({ reflect: true, converter: numberListConverter }) heads: readonly number[] | undefined;
 
-  /** Opacity of a focused token's lines: `shared` = weight ÷ active heads (bertviz), `full` = weight. */
-  @property({ attribute: 'line-opacity', reflect: true }) lineOpacity: LineOpacity = 'shared';
+  /**
+   * Opacity of a focused token's lines: `full` = each head's weight as it is (its lines are fanned
+   * out side by side, so heads do not pile up), `shared` = weight ÷ active heads (bertviz).
+   */
+  @property({ attribute: 'line-opacity', reflect: true }) lineOpacity: LineOpacity = 'full';
 
   /** Layers offered in the layer selector, by the model's numbers, comma-separated (default: all). */
   @property({ attribute: 'include-layers', converter: numberListConverter }) includeLayers:
