@@ -59,6 +59,18 @@ describe('attn-model-view', () => {
       expect(v.cell(1, 2).getAttribute('aria-label')).to.equal('Layer 1, head 2');
     });
 
+    it('keeps its toolbar to two rows at half a page (456 px), with an Attention choice', async () => {
+      const v = await mount(causalPair(2, 4, 8), { width: 456 });
+      const toolbar = v.part('toolbar')!;
+      const rows = new Set(
+        [...toolbar.querySelectorAll('label, .highlight, .exports')].map((e) =>
+          Math.round(e.getBoundingClientRect().top),
+        ),
+      );
+      expect(toolbar.querySelector('[part="filter-select"]'), 'an Attention choice').to.not.equal(null);
+      expect(rows.size).to.be.at.most(2);
+    });
+
     it('shows subsets with their original numbers, and widens the cells to use the space', async () => {
       const full = await mount(SELF, { width: 400 });
       const fullWidth = full.cell(0, 0).getBoundingClientRect().width;

@@ -154,6 +154,9 @@ export const modelViewStyles = css`
     color: var(--attn-muted);
     margin-top: 2px;
   }
+  .toolbar {
+    column-gap: 10px;
+  }
   .toolbar .highlight {
     display: inline-flex;
     align-items: center;
@@ -163,7 +166,7 @@ export const modelViewStyles = css`
   }
   .toolbar input[type='number'] {
     font: inherit;
-    width: 4.5em;
+    width: 3.6em;
     color: var(--attn-foreground);
     background: var(--attn-background);
     border: 1px solid var(--attn-border);

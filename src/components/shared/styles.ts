@@ -52,6 +52,11 @@ export const viewStyles = css`
     padding: 2px 6px;
     min-height: 24px;
   }
+  /* A select as wide as its chosen option, not its longest one (where supported): the toolbars
+     then fit two rows at half a page's width instead of three. */
+  select {
+    field-sizing: content;
+  }
   button {
     cursor: pointer;
   }
