@@ -42,6 +42,17 @@ export {
 } from './filters.js';
 export { meanOverHeads, layerMax } from './aggregate.js';
 export {
+  aggregateHeads,
+  aggregateLayers,
+  attentionRollout,
+  mergeWords,
+  wordGroups,
+  dropTokens,
+  type Aggregation,
+  type RolloutOptions,
+  type DropOptions,
+} from './derived/index.js';
+export {
   displayToken,
   displayTokens,
   detectTokenStyle,

@@ -40,6 +40,13 @@ export interface AttentionComponent {
   readonly layers: readonly number[];
   /** The model's own head number for each head index. */
   readonly heads: readonly number[];
+  /**
+   * What each head index is, shown instead of its number, for derived attention ("mean of heads
+   * 0–11"); absent for the model's own heads.
+   */
+  readonly headLabels?: readonly string[];
+  /** What each layer index is, shown instead of its number ("rollout to layer 5"). */
+  readonly layerLabels?: readonly string[];
   /** True when no query attends to a later key (decoder self-attention). */
   readonly causal: boolean;
   /**

@@ -1,0 +1,6 @@
+/** Derived attention: pure functions from one `AttentionComponent` to another that every view can show. */
+export { aggregateHeads, aggregateLayers } from './aggregate.js';
+export { attentionRollout, type RolloutOptions } from './rollout.js';
+export { mergeWords, wordGroups } from './words.js';
+export { dropTokens, type DropOptions } from './drop.js';
+export type { Aggregation } from './common.js';

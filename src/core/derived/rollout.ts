@@ -1,0 +1,129 @@
+/**
+ * Attention rollout (Abnar & Zuidema 2020): how much each input position reaches each position
+ * after a layer, following attention through every layer below it and the residual connection.
+ */
+import { AttentionDataError } from '../errors.js';
+import type { AttentionComponent } from '../types.js';
+import {
+  aggregateLabel,
+  checkComponent,
+  checkSelfAttention,
+  checkUnitNumber,
+  indicesOf,
+  withoutVectors,
+} from './common.js';
+
+export interface RolloutOptions {
+  /** Weight of the residual connection r in Â = r·I + (1 − r)·Ā (default 0.5). */
+  readonly residual?: number;
+  /** Heads averaged into Ā, by the model's own numbers (default: all). */
+  readonly heads?: readonly number[];
+}
+
+/**
+ * Per layer l, Â_l = r·I + (1 − r)·Ā_l, where Ā_l is the mean over the chosen heads, each row
+ * then renormalised to sum to 1 (a row that attends nowhere keeps only its residual); the
+ * rollout is R₀ = Â₀ and R_l = Â_l · R_{l−1}. Shape `[layers, 1, tokens, tokens]`: layer l holds
+ * the rollout from the input through layer l, labelled "rollout to layer l". Computed in double
+ * precision, rounded once.
+ * @throws AttentionDataError for cross attention or a sentence-pair block, layers that do not
+ * run contiguously from the first, a residual outside [0, 1], or bad heads.
+ */
+export function attentionRollout(c: AttentionComponent, options: RolloutOptions = {}): AttentionComponent {
+  checkComponent(c, 'attentionRollout');
+  checkSelfAttention(c, 'attentionRollout');
+  checkContiguousLayers(c, 'attentionRollout');
+  checkNormalized(c, 'attentionRollout');
+  const residual = options.residual ?? 0.5;
+  checkUnitNumber(residual, 'attentionRollout: residual');
+  const heads = indicesOf(c.heads, options.heads, 'attentionRollout: heads', 'head');
+  const [L, , T] = c.shape;
+  const weights = new Float32Array(L * T * T);
+  let rollout: Float64Array | undefined;
+  for (let l = 0; l < L; l++) {
+    const a = residualAttention(c, l, heads, residual);
+    rollout = rollout ? multiply(a, rollout, T) : a;
+    weights.set(rollout, l * T * T);
+  }
+  return {
+    ...withoutVectors(c),
+    weights,
+    shape: [L, 1, T, T],
+    heads: [0],
+    headLabels: [
+      aggregateLabel(
+        'mean',
+        'head',
+        heads.map((h) => c.heads[h]!),
+      ),
+    ],
+    layerLabels: c.layers.map((n) => `rollout to layer ${n}`),
+    normalized: true,
+  };
+}
+
+/**
+ * Â_l of layer index `l`, `[T, T]` in double precision: the mean over `heads` mixed with the
+ * identity, rows renormalised.
+ */
+export function residualAttention(
+  c: AttentionComponent,
+  l: number,
+  heads: readonly number[],
+  residual: number,
+): Float64Array {
+  const [, H, T] = c.shape;
+  const block = T * T;
+  const a = new Float64Array(block);
+  for (const h of heads) {
+    const src = c.weights.subarray((l * H + h) * block, (l * H + h + 1) * block);
+    for (let i = 0; i < block; i++) a[i]! += src[i]!;
+  }
+  const mix = (1 - residual) / heads.length;
+  for (let i = 0; i < T; i++) {
+    let sum = 0;
+    for (let j = 0; j < T; j++) {
+      const v = a[i * T + j]! * mix + (i === j ? residual : 0);
+      a[i * T + j] = v;
+      sum += v;
+    }
+    if (sum > 0) for (let j = 0; j < T; j++) a[i * T + j]! /= sum;
+  }
+  return a;
+}
+
+/** a · b for `[T, T]` matrices. */
+function multiply(a: Float64Array, b: Float64Array, T: number): Float64Array {
+  const out = new Float64Array(T * T);
+  for (let i = 0; i < T; i++) {
+    for (let k = 0; k < T; k++) {
+      const x = a[i * T + k]!;
+      if (x === 0) continue;
+      for (let j = 0; j < T; j++) out[i * T + j]! += x * b[k * T + j]!;
+    }
+  }
+  return out;
+}
+
+/** Throws unless the weights are softmax probabilities (not scores, not a maximum over heads). */
+export function checkNormalized(c: AttentionComponent, fn: string): void {
+  if (!c.normalized) {
+    throw new AttentionDataError(
+      `${fn}: c`,
+      'attention probabilities (normalized: true)',
+      'unnormalised weights',
+    );
+  }
+}
+
+/** Throws unless the layers are the model's first ones, in order, without gaps (0, 1, 2, …). */
+export function checkContiguousLayers(c: AttentionComponent, fn: string): void {
+  const first = c.layers.findIndex((n, i) => n !== i);
+  if (first >= 0) {
+    throw new AttentionDataError(
+      `${fn}: c.layers`,
+      'the layers from the first, in order, without gaps (0, 1, 2, …)',
+      `[${c.layers.join(', ')}]`,
+    );
+  }
+}
