@@ -54,6 +54,17 @@ const TOKEN_SHARE = 0.3;
  * `maxLinesWidth`; wider containers centre the view. A wider band would not show more, and the
  * cost of drawing lines grows with their length.
  */
+/** The head view's column and band limits (CSS pixels), beside its width and row height. */
+export const HEAD_VIEW_LAYOUT = {
+  minTokenWidth: 64,
+  maxTokenWidth: 180,
+  minLinesWidth: 60,
+  maxLinesWidth: 320,
+  gap: 6,
+  padding: 4,
+  boxWidth: 36,
+} as const;
+
 export function headLayout(o: HeadLayoutOptions): HeadLayout {
   const box = o.boxWidth ?? 0;
   // Between the columns: a box band and a gap on each side, and the lines.

@@ -482,7 +482,7 @@ describe('attn-head-view', () => {
       const h = await mountHeadView(PAIR);
       const reached: string[] = [];
       h.layerSelect().focus();
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i < 8; i++) {
         const a = h.root.activeElement as HTMLElement;
         reached.push(a.getAttribute('part') ?? a.className);
         await sendKeys({ press: 'Tab' });
@@ -490,6 +490,7 @@ describe('attn-head-view', () => {
       expect(reached).to.deep.equal([
         'layer-select',
         'filter-select',
+        'tokens-select',
         'head-swatch',
         'export-button',
         'export-button',

@@ -106,6 +106,8 @@ function fuzzer(seed: number) {
     token: () => pick(['0', '3', '39', '500', 'z']),
     neuron: () => pick(['0', '1', '5', '-2']),
     'dimension-order': () => pick(['none', 'contribution', 'alphabetical']),
+    words: () => pick(['', 'true']),
+    hide: () => pick(['none', 'first', 'special', 'sink']),
   };
 
   return { random, int, pick, validData, malformedData, ATTRIBUTES };

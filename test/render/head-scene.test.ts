@@ -9,7 +9,7 @@ import {
 } from '../../src/render/head-scene.js';
 import { focusAlpha, restAlpha } from '../../src/render/line-alpha.js';
 import { RasterTarget, rasterizeLines, MIN_VISIBLE_ALPHA } from '../../src/render/raster.js';
-import { headLayout } from '../../src/render/head-layout.js';
+import { headLayout, HEAD_VIEW_LAYOUT } from '../../src/render/head-layout.js';
 import { headPalette } from '../../src/core/palette.js';
 import { parseAttention } from '../../src/core/parse/index.js';
 
@@ -143,13 +143,7 @@ describe('head view scene', () => {
         queryCount: n,
         keyCount: n,
         rowHeight: 22,
-        minTokenWidth: 64,
-        maxTokenWidth: 180,
-        minLinesWidth: 60,
-        maxLinesWidth: 320,
-        gap: 6,
-        padding: 4,
-        boxWidth: 36,
+        ...HEAD_VIEW_LAYOUT,
       });
       const all = Array.from({ length: heads }, (_, h) => h);
       const src = { component, layout, layerIndex: 0, heads: all, top: 0, weightScale: 1 };

@@ -18,6 +18,8 @@ export interface ToolbarOptions {
   readonly onLayer: (e: Event) => void;
   readonly onFilter: (e: Event) => void;
   readonly onExport: (format: 'png' | 'svg') => void;
+  /** The "Words" and "Hide" choices. */
+  readonly tokens: TemplateResult;
 }
 
 export function renderToolbar(o: ToolbarOptions): TemplateResult {
@@ -28,7 +30,7 @@ export function renderToolbar(o: ToolbarOptions): TemplateResult {
         ${o.layers.map((l) => html`<option value=${l} .selected=${live(l === o.layer)}>${l}</option>`)}
       </select></label
     >
-    ${renderFilterSelect(o.filters, o.filter, o.onFilter)} ${renderSwatches(o.swatches)}
+    ${renderFilterSelect(o.filters, o.filter, o.onFilter)} ${o.tokens} ${renderSwatches(o.swatches)}
     <span class="spacer"></span>
     <span class="exports">
       ${(['png', 'svg'] as const).map((format) => {

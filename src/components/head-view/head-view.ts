@@ -13,7 +13,13 @@ import { soloHead, toggleHead } from '../../core/heads.js';
 import { toHex } from '../../core/palette.js';
 import { displayTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent, TokenSide } from '../../core/types.js';
-import { drawingBand, headLayout, sameLayout, type HeadLayout } from '../../render/head-layout.js';
+import {
+  drawingBand,
+  HEAD_VIEW_LAYOUT,
+  headLayout,
+  sameLayout,
+  type HeadLayout,
+} from '../../render/head-layout.js';
 import { headScene, lineSource, noAttentionNote, type LineOpacity } from '../../render/head-scene.js';
 import type { Scene } from '../../render/scene.js';
 import { keyword, numberList, numberListConverter } from '../shared/attributes.js';
@@ -41,15 +47,6 @@ const layoutWidth = (hostWidth: number) => Math.floor(hostWidth) || 640;
 const WARM_UP_DELAY = 250;
 /** Height of the title band of exported images. */
 const EXPORT_HEADER = 30;
-const LAYOUT = {
-  minTokenWidth: 64,
-  maxTokenWidth: 180,
-  minLinesWidth: 60,
-  maxLinesWidth: 320,
-  gap: 6,
-  padding: 4,
-  boxWidth: 36,
-};
 
 /**
  * One layer's attention as lines from each query token (left) to each key token (right), one
@@ -185,7 +182,7 @@ export class AttnHeadView extends AttnView {
       queryCount: c.shape[2],
       keyCount: c.shape[3],
       rowHeight: this.themeTokens.pixels('--attn-row-height', 22),
-      ...LAYOUT,
+      ...HEAD_VIEW_LAYOUT,
     });
     if (!this.layout || !sameLayout(layout, this.layout)) {
       this.layout = layout;
@@ -280,6 +277,7 @@ export class AttnHeadView extends AttnView {
       onLayer: this.handleLayerChange,
       onFilter: this.handleFilterChange,
       onExport: (format) => void this.download(format),
+      tokens: this.tokenChoices(),
     });
   }
 

@@ -310,6 +310,12 @@ function exportCells(
   );
 }
 
+/** The line above the grid: its shape, and how many heads a threshold picks out. */
+export function statusText(c: AttentionComponent, hits: ReadonlySet<number> | undefined): string {
+  const picked = hits ? ` · ${hits.size} of ${c.shape[0] * c.shape[1]} heads highlighted` : '';
+  return `${describeShape(c)}${picked}`;
+}
+
 /** `2 layers × 3 heads · 4 tokens`, or `… · 4 queries × 3 keys` across sequences or spans. */
 export function describeShape(c: AttentionComponent): string {
   const [L, H, Q, K] = c.shape;

@@ -1,6 +1,6 @@
 /**
- * The model view's toolbar: thumbnail mode, filter, summary, order, highlight thresholds and
- * export. Labels are short and each control stays whole when the bar wraps, so that half of a
+ * The model view's toolbar: thumbnail mode, filter, tokens, summary, order (with a summary),
+ * highlight thresholds and export. Labels are short and each control stays whole when the bar wraps, so that half of a
  * page (600px) holds it in two rows.
  */
 import { html, nothing, type TemplateResult } from 'lit';
@@ -25,8 +25,8 @@ const SHORT_FILTERS: Readonly<Record<AttentionFilter, string>> = {
 
 const SHORT_SUMMARIES: Readonly<Record<SummaryName, string>> = {
   entropy: 'Entropy',
-  first: 'First token',
-  previous: 'Previous token',
+  first: 'First',
+  previous: 'Previous',
   self: 'Itself',
   delimiters: 'Delimiters',
 };
@@ -54,6 +54,8 @@ export interface ToolbarHandlers {
   readonly above: (value: number | undefined) => void;
   readonly below: (value: number | undefined) => void;
   readonly download: (format: 'png' | 'svg') => void;
+  /** The "Words" and "Hide" choices. */
+  readonly tokens: () => TemplateResult;
 }
 
 const value = (e: Event) => (e.target as HTMLSelectElement).value;
@@ -95,6 +97,7 @@ export function renderToolbar(
           >`
         : nothing
     }
+    ${on.tokens()}
     <label
       >Summary
       <select part="summary-select" @change=${(e: Event) => on.summary(value(e) as SummaryName | 'none')}>
@@ -102,18 +105,22 @@ export function renderToolbar(
         ${SUMMARY_NAMES.map((n) => option(n, SHORT_SUMMARIES[n], s.summary === n, SUMMARY_LABELS[n]))}
       </select></label
     >
-    <label
-      >Order
-      <select
-        part="sort-select"
-        ?disabled=${!summaryOn}
-        @change=${(e: Event) => on.sort(value(e) as SortOrder)}
-      >
-        ${SORTS.map(([v, label]) => option(v, label, s.sort === v))}
-      </select></label
-    >
-    <span class="highlight" role="group" aria-label="Highlight"
-      >Highlight ≥ ${threshold('above', s.highlightAbove)} ≤ ${threshold('below', s.highlightBelow)}</span
+    ${
+      summaryOn
+        ? html`<label
+            >Order
+            <select part="sort-select" @change=${(e: Event) => on.sort(value(e) as SortOrder)}>
+              ${SORTS.map(([v, label]) => option(v, label, s.sort === v))}
+            </select></label
+          >`
+        : nothing
+    }
+    <span
+      class="highlight"
+      role="group"
+      aria-label="Highlight"
+      title="Highlight heads whose summary is at least / at most"
+      >≥ ${threshold('above', s.highlightAbove)} ≤ ${threshold('below', s.highlightBelow)}</span
     >
     <span class="spacer"></span>
     <span class="exports">

@@ -22,6 +22,7 @@ import {
   gridExport,
   renderGrid,
   renderNotice,
+  statusText,
   SummaryStore,
   type GridView,
 } from './model-view-grid.js';
@@ -246,7 +247,7 @@ export class AttnModelView extends AttnView {
     const beside = !!detail && this.hostSize.width >= g.width + 16 + DETAIL_BESIDE_WIDTH;
     return html`
       ${renderToolbar(this, availableFilters(this.parsed!), this.currentFilter, this.toolbarHandlers)}
-      <div class="status" aria-live="polite">${this.statusText(c)}<span class="progress"></span></div>
+      <div class="status" aria-live="polite">${statusText(c, this.hits)}<span class="progress"></span></div>
       ${renderNotice(v, FILTER_LABELS[this.currentFilter])}
       <div class=${classMap({ body: true, beside })}>
         ${renderGrid(v, this.store!, this.grid)}
@@ -307,11 +308,6 @@ export class AttnModelView extends AttnView {
     };
   }
 
-  private statusText(c: AttentionComponent): string {
-    const hits = this.hits ? ` · ${this.hits.size} of ${c.shape[0] * c.shape[1]} heads highlighted` : '';
-    return `${describeShape(c)}${hits}`;
-  }
-
   /**
    * Paints what the frame's budget allows and asks for another frame for the rest. A frame runs
    * only for the placement it was asked for (the FrameController also drops it when the data
@@ -367,6 +363,7 @@ export class AttnModelView extends AttnView {
     above: (v) => (this.highlightAbove = v),
     below: (v) => (this.highlightBelow = v),
     download: (format) => void this.download(format),
+    tokens: () => this.tokenChoices(),
   };
 
   private readonly detailHandlers: DetailHandlers = {

@@ -57,6 +57,8 @@ export interface ToolbarInput {
   readonly onOrder: (order: DimensionOrder) => void;
   readonly onClearNeuron: () => void;
   readonly onExport: (format: 'png' | 'svg') => void;
+  /** The "Hide" choice (the neuron view explains no word-level attention). */
+  readonly tokens: TemplateResult;
 }
 
 /** The value of the select an event came from. */
@@ -80,7 +82,7 @@ export function renderToolbar(i: ToolbarInput): TemplateResult {
         ${c.heads.map((h, n) => option(h, String(h), n === i.headIndex))}
       </select></label
     >
-    ${renderFilterSelect(i.filters, i.filter, (e) => i.onFilter(chosen(e) as AttentionFilter))}
+    ${renderFilterSelect(i.filters, i.filter, (e) => i.onFilter(chosen(e) as AttentionFilter))} ${i.tokens}
     ${i.cells ? renderCellControls(i) : nothing}
   </div>`;
 }
@@ -121,7 +123,17 @@ function renderCellControls(i: ToolbarInput): TemplateResult {
 }
 
 /** Attention without vectors: what the view shows, what it needs and where to get it. */
-export function renderNoVectors(filter: AttentionFilter): TemplateResult {
+export function renderNoVectors(filter: AttentionFilter, words: boolean): TemplateResult {
+  if (words) {
+    return html`<div class="empty" part="empty" role="status">
+      <strong>No vectors for word-level attention</strong>
+      <p>
+        A word's attention (<code>words</code>) mixes the softmax of each of its pieces, which no one query
+        and key vector compute. Remove the <code>words</code> attribute to see how each head computes its
+        attention.
+      </p>
+    </div>`;
+  }
   const what = filter === 'all' ? 'This data' : `The ${FILTER_LABELS[filter]} attention`;
   return html`<div class="empty" part="empty" role="status">
     <strong>No query and key vectors</strong>

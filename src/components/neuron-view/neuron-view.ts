@@ -208,7 +208,7 @@ export class AttnNeuronView extends AttnView {
     const { component: c, computed, shown } = this;
     if (!c) return nothing;
     if (!computed || !shown)
-      return html`${this.renderToolbar(c, false)}${renderNoVectors(this.currentFilter)}`;
+      return html`${this.renderToolbar(c, false)}${renderNoVectors(this.currentFilter, this.words)}`;
     const { layout, cells } = shown;
     const columns = renderColumns({
       layout,
@@ -265,6 +265,7 @@ export class AttnNeuronView extends AttnView {
       onOrder: (order) => (this.dimensionOrder = order),
       onClearNeuron: () => this.setNeuron(null),
       onExport: (format) => void this.download(format),
+      tokens: this.tokenChoices(false),
     });
   }
 

@@ -6,6 +6,8 @@ import { parseAttention, type AttentionInput } from '../../core/parse/index.js';
 import type { AttentionData } from '../../core/types.js';
 import type { Scene } from '../../render/scene.js';
 import { keyword } from './attributes.js';
+import { deriveShown, HIDE_MODES, renderTokenChoices, type HideMode } from './derive.js';
+import { fire } from './events.js';
 import { download, sceneToPng, sceneToSvg } from './export.js';
 import { FrameController } from './frame-controller.js';
 import { LoadController } from './load-controller.js';
@@ -55,8 +57,22 @@ export abstract class AttnView extends LitElement {
    */
   @property({ attribute: 'target-text' }) targetText: string | undefined;
 
-  /** The parsed `data`, or undefined when there is none or it is invalid. */
+  /**
+   * Word-level attention: a word split into several tokens becomes one (attention to it is the
+   * sum over its pieces, from it their mean; Clark et al. 2019).
+   */
+  @property({ type: Boolean, reflect: true }) words = false;
+
+  /**
+   * Tokens left out, each row then renormalised over the keys left: `none`, `first` (the first
+   * token, where decoders park attention) or `special` ([CLS], [SEP], <s>…).
+   */
+  @property({ reflect: true }) hide: HideMode = 'none';
+
+  /** The data shown: the parsed `data` with `words` and `hide` applied; undefined when there is none or it is invalid. */
   protected parsed: AttentionData | undefined;
+  /** The parsed `data` as given. */
+  private given: AttentionData | undefined;
   /** What the view shows instead of the attention: the data's or an attribute's error. */
   protected error: string | undefined;
   /** The theme's tokens as numbers, and the head palette. */
@@ -68,6 +84,8 @@ export abstract class AttnView extends LitElement {
   });
   /** The parse error of the current `data`, kept until `data` changes. */
   private dataError: string | undefined;
+  /** The error of `words` / `hide` on the current data, kept until one of them changes. */
+  private deriveError: string | undefined;
   private drawWaiters: (() => void)[] = [];
 
   override disconnectedCallback(): void {
@@ -118,6 +136,29 @@ export abstract class AttnView extends LitElement {
     else download(await this.toPNG(), name);
   }
 
+  /**
+   * The toolbar's "Tokens" selector, bound to `words` and `hide`; a change fires
+   * `attn-words-change` and/or `attn-hide-change`. Without the word choices for a view that cannot
+   * show word-level attention.
+   */
+  protected tokenChoices(words = true): TemplateResult {
+    return renderTokenChoices({
+      words: this.words,
+      hide: this.hide,
+      wordsOffered: words,
+      onChange: (on, hide) => {
+        if (on !== this.words) {
+          this.words = on;
+          fire(this, 'attn-words-change', { words: on });
+        }
+        if (hide !== this.hide) {
+          this.hide = hide;
+          fire(this, 'attn-hide-change', { hide });
+        }
+      },
+    });
+  }
+
   /** Resets what a view derived from the previous `data` (called when `data` changes). */
   protected abstract dataChanged(): void;
 
@@ -145,17 +186,33 @@ export abstract class AttnView extends LitElement {
       this.load.clearError();
     }
     if (changed.has('data')) {
-      this.parsed = undefined;
+      this.given = undefined;
       this.dataError = undefined;
-      this.frames.cancel();
-      this.dataChanged();
       if (this.data !== undefined && this.data !== null) {
         try {
-          this.parsed = parseAttention(this.data);
+          this.given = parseAttention(this.data);
         } catch (e) {
           this.dataError = errorMessage(e);
         }
       }
+    }
+    if (changed.has('data') || changed.has('words') || changed.has('hide')) {
+      this.parsed = undefined;
+      this.frames.cancel();
+      this.dataChanged();
+      try {
+        if (this.hide === null || this.hide === undefined) this.hide = 'none';
+        keyword(this, 'hide', this.hide, HIDE_MODES);
+        if (this.given) this.parsed = deriveShown(this.given, this.words, this.hide);
+        this.deriveError = undefined;
+      } catch (e) {
+        this.deriveError = errorMessage(e);
+      }
+    }
+    if (this.deriveError && !this.dataError) {
+      this.error = this.deriveError;
+      this.resolveDrawWaiters();
+      return;
     }
     if (this.dataError) {
       this.error = this.dataError;

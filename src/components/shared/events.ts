@@ -46,6 +46,16 @@ export interface AttnNeuronChangeDetail {
   readonly neuron: number | null;
 }
 
+export interface AttnWordsChangeDetail {
+  /** True when the view now shows word-level attention. */
+  readonly words: boolean;
+}
+
+export interface AttnHideChangeDetail {
+  /** The tokens now left out: `none`, `first` or `special`. */
+  readonly hide: 'none' | 'first' | 'special';
+}
+
 export interface AttnLoadDetail {
   /** The model whose attention was computed from `model` and `text`. */
   readonly model: string;
@@ -60,6 +70,8 @@ declare global {
     'attn-head-select': CustomEvent<AttnHeadSelectDetail>;
     'attn-neuron-change': CustomEvent<AttnNeuronChangeDetail>;
     'attn-load': CustomEvent<AttnLoadDetail>;
+    'attn-words-change': CustomEvent<AttnWordsChangeDetail>;
+    'attn-hide-change': CustomEvent<AttnHideChangeDetail>;
   }
 }
 

@@ -1,0 +1,78 @@
+/**
+ * What every view can show instead of the tokens as given: word-level attention (`words`) and
+ * attention without some tokens (`hide`), derived from the parsed data by `attnviz/core`'s
+ * `mergeWords` and `dropTokens` before the view picks its filter, layer and heads.
+ */
+import { html, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { dropTokens, mergeWords } from '../../core/derived/index.js';
+import { isSpecialToken } from '../../core/tokens.js';
+import type { AttentionComponent, AttentionData } from '../../core/types.js';
+
+/** Tokens left out: none, the first (a decoder's attention sink), or the special ones ([CLS], <s>…). */
+export type HideMode = 'none' | 'first' | 'special';
+export const HIDE_MODES: readonly HideMode[] = ['none', 'first', 'special'];
+
+/** `data` with `hide` applied to each component, then `words`; `data` itself when neither is asked. */
+export function deriveShown(data: AttentionData, words: boolean, hide: HideMode): AttentionData {
+  if (!words && hide === 'none') return data;
+  return {
+    ...data,
+    components: data.components.map((c) => {
+      const shown = hidden(c, hide);
+      return words ? mergeWords(shown) : shown;
+    }),
+  };
+}
+
+function hidden(c: AttentionComponent, hide: HideMode): AttentionComponent {
+  const positions =
+    hide === 'first'
+      ? [0]
+      : hide === 'special'
+        ? c.keyTokens.flatMap((t, i) => (isSpecialToken(t) ? [i] : []))
+        : [];
+  return positions.length > 0 ? dropTokens(c, positions) : c;
+}
+
+export interface TokenChoices {
+  readonly words: boolean;
+  readonly hide: HideMode;
+  /** False for a view that cannot show word-level attention: only the hide choices are offered. */
+  readonly wordsOffered: boolean;
+  readonly onChange: (words: boolean, hide: HideMode) => void;
+}
+
+const HIDE_LABELS: Record<HideMode, string> = { none: '', first: 'no first', special: 'no special' };
+
+/** A label for a words/hide pair: "As given", "Words", "No first", "Words, no special"… */
+function choiceLabel(words: boolean, hide: HideMode): string {
+  const parts = [words ? 'Words' : '', HIDE_LABELS[hide]].filter(Boolean).join(', ');
+  return parts ? parts[0]!.toUpperCase() + parts.slice(1) : 'As given';
+}
+
+/**
+ * The toolbar's one "Tokens" selector for `words` and `hide` together (one control, so that
+ * toolbars stay two rows at half a page): as given, words, without the first or the special
+ * tokens, and words without them.
+ */
+export function renderTokenChoices(o: TokenChoices): TemplateResult {
+  const choices = (o.wordsOffered ? [false, true] : [false]).flatMap((words) =>
+    HIDE_MODES.map((hide) => ({ words, hide, value: `${words ? 'words' : 'tokens'}:${hide}` })),
+  );
+  const onChange = (e: Event) => {
+    const chosen = choices.find((c) => c.value === (e.target as HTMLSelectElement).value)!;
+    o.onChange(chosen.words, chosen.hide);
+  };
+  return html`<label title="Words: attention to a split word is the sum over its pieces, from it their mean"
+    >Tokens
+    <select part="tokens-select" @change=${onChange}>
+      ${choices.map(
+        (c) =>
+          html`<option value=${c.value} .selected=${live(c.words === o.words && c.hide === o.hide)}>
+            ${choiceLabel(c.words, c.hide)}
+          </option>`,
+      )}
+    </select></label
+  >`;
+}
