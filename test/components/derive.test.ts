@@ -109,8 +109,42 @@ describe('words and hide', () => {
     ).to.deep.equal(['tokens:none', 'tokens:first', 'tokens:special']);
   });
 
-  it('neuron view: says why it cannot show word-level attention', async () => {
+  it('neuron view: says why it cannot show word-level or combined heads', async () => {
     const v = await mountNeuronView(withVectors(), { words: '' });
-    expect(v.text('empty')).to.contain('No vectors for word-level attention');
+    expect(v.text('empty')).to.contain('No vectors for derived attention');
+    v.el.removeAttribute('words');
+    v.el.setAttribute('aggregate', 'mean');
+    await v.el.updateComplete;
+    expect(v.text('empty')).to.contain('No vectors for derived attention');
+  });
+
+  it('head view: aggregate="mean" shows one labelled head per layer; the Heads selector switches to rollout', async () => {
+    const h = await mountHeadView(PIECES, { attrs: { aggregate: 'mean', layer: '1' } });
+    expect(h.swatches().map((b) => b.textContent!.trim())).to.deep.equal(['mean']);
+    expect(h.swatches()[0]!.getAttribute('aria-label')).to.equal('mean of heads 0–2');
+    await h.hover('query', 0);
+    // Layer 1, query 0: heads [1,0,0,0], [.5,.5,0,0], [0,0,0,1] → mean 0.5 on [CLS].
+    expect(h.readoutRows()[0]!.slice(0, 2)).to.deep.equal(['mean', '“[CLS]” 0.5000']);
+    const select = h.root.querySelector<HTMLSelectElement>('[part="aggregate-select"]')!;
+    const changed = oneEvent(h.el, 'attn-aggregate-change');
+    select.value = 'rollout';
+    select.dispatchEvent(new Event('change'));
+    expect((await changed).detail).to.deep.equal({ aggregate: 'rollout' });
+    await h.el.updateComplete;
+    expect([...h.layerSelect().options].map((o) => o.textContent!.trim())).to.deep.equal([
+      'rollout to layer 0',
+      'rollout to layer 1',
+    ]);
+  });
+
+  it('model view: aggregate="max" shows one column per layer, labelled, and names a bad value', async () => {
+    const v = await mountModelView(PIECES, { attrs: { aggregate: 'max' } });
+    expect(v.columnLabels()).to.deep.equal(['max']);
+    expect(v.cell(1, 0).getAttribute('aria-label')).to.equal('Layer 1, max of heads 0–2');
+    v.el.setAttribute('aggregate', 'median');
+    await v.el.updateComplete;
+    expect(v.error()).to.equal(
+      'invalid aggregate: expected "none", "mean", "max" or "rollout", got "median"',
+    );
   });
 });

@@ -482,7 +482,7 @@ describe('attn-head-view', () => {
       const h = await mountHeadView(PAIR);
       const reached: string[] = [];
       h.layerSelect().focus();
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 9; i++) {
         const a = h.root.activeElement as HTMLElement;
         reached.push(a.getAttribute('part') ?? a.className);
         await sendKeys({ press: 'Tab' });
@@ -491,6 +491,7 @@ describe('attn-head-view', () => {
         'layer-select',
         'filter-select',
         'tokens-select',
+        'aggregate-select',
         'head-swatch',
         'export-button',
         'export-button',

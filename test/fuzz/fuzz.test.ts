@@ -108,6 +108,7 @@ function fuzzer(seed: number) {
     'dimension-order': () => pick(['none', 'contribution', 'alphabetical']),
     words: () => pick(['', 'true']),
     hide: () => pick(['none', 'first', 'special', 'sink']),
+    aggregate: () => pick(['none', 'mean', 'max', 'rollout', 'sum']),
   };
 
   return { random, int, pick, validData, malformedData, ATTRIBUTES };

@@ -4,6 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { headName, headShort, layerName } from '../../core/labels.js';
 import { cssProps } from '../shared/css-props.js';
 import { focusWeights, type HeadFocusWeights } from '../../core/focus-weights.js';
 import { formatExact, formatWeight } from '../../core/format.js';
@@ -41,11 +42,11 @@ const quote = (t: DisplayToken) => `“${t.kind === 'continuation' ? '##' : ''}$
  */
 export function renderReadout(o: ReadoutOptions): TemplateResult {
   const c = o.component;
-  const layerNumber = c.layers[o.layerIndex]!;
+  const layer = layerName(c, o.layerIndex);
   const focus = o.focus;
   if (!focus) {
     const hint = html`<span class="hint"
-      >Layer ${layerNumber} · ${o.heads.length} of ${c.heads.length} heads.
+      >${layer} · ${o.heads.length} of ${c.heads.length} heads.
       ${o.note ?? 'Hover, click or use arrow keys on a token to see its weights.'}</span
     >`;
     const rows = o.heads.map((head) => ({ head, strongest: [], partner: undefined }));
@@ -66,7 +67,7 @@ export function renderReadout(o: ReadoutOptions): TemplateResult {
       ${quote(tokensOf(other)[partner.index]!)}`
     : null;
   return renderFrame(
-    html`${heading} · layer ${layerNumber}${o.pinned ? ' · pinned' : ''}`,
+    html`${heading} · ${layer.toLowerCase()}${o.pinned ? ' · pinned' : ''}`,
     renderTable(o, rows, partnerHeading, tokensOf(other), (i) => positionOf(other, i)),
   );
 }
@@ -101,7 +102,9 @@ function renderTable(
       ${rows.map((r) => {
         const head = c.heads[r.head]!;
         return html`<tr>
-          <th scope="row"><span class="dot" ${cssProps({ background: o.colors[head] })}></span>${head}</th>
+          <th scope="row" title=${headName(c, r.head)}>
+            <span class="dot" ${cssProps({ background: o.colors[head] })}></span>${headShort(c, r.head)}
+          </th>
           ${
             r.partner !== undefined
               ? html`<td class="num" title=${formatExact(r.partner)}>${formatWeight(r.partner)}</td>`

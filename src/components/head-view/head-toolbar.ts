@@ -4,12 +4,14 @@
 import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { AttentionFilter } from '../../core/filters.js';
+import { layerShort } from '../../core/labels.js';
+import type { AttentionComponent } from '../../core/types.js';
 import { renderFilterSelect } from '../shared/controls.js';
 import { renderSwatches, type SwatchOptions } from '../shared/swatches.js';
 
 export interface ToolbarOptions {
-  /** Layer numbers offered, and the one shown. */
-  readonly layers: readonly number[];
+  /** The component shown, whose layers are offered (by number, or a derived layer's label), and the layer shown. */
+  readonly component: AttentionComponent;
   readonly layer: number;
   readonly filters: readonly AttentionFilter[];
   readonly filter: AttentionFilter;
@@ -18,7 +20,7 @@ export interface ToolbarOptions {
   readonly onLayer: (e: Event) => void;
   readonly onFilter: (e: Event) => void;
   readonly onExport: (format: 'png' | 'svg') => void;
-  /** The "Words" and "Hide" choices. */
+  /** The "Tokens" and "Heads" choices. */
   readonly tokens: TemplateResult;
 }
 
@@ -27,7 +29,10 @@ export function renderToolbar(o: ToolbarOptions): TemplateResult {
     <label
       >Layer
       <select part="layer-select" aria-label="Layer" @change=${o.onLayer}>
-        ${o.layers.map((l) => html`<option value=${l} .selected=${live(l === o.layer)}>${l}</option>`)}
+        ${o.component.layers.map(
+          (l, i) =>
+            html`<option value=${l} .selected=${live(l === o.layer)}>${layerShort(o.component, i)}</option>`,
+        )}
       </select></label
     >
     ${renderFilterSelect(o.filters, o.filter, o.onFilter)} ${o.tokens} ${renderSwatches(o.swatches)}

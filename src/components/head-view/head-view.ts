@@ -29,6 +29,7 @@ import { ResizeController } from '../shared/resize-controller.js';
 import { resolveHeads, resolveLayer } from '../shared/selection.js';
 import { scrollViewStyles, swatchStyles, tokenStyles, viewStyles } from '../shared/styles.js';
 import { themeStyles } from '../shared/theme.js';
+import { derivedHeadLabels } from '../shared/swatches.js';
 import { renderTokenColumn } from '../shared/token-column.js';
 import { renderReadout } from './head-readout.js';
 import { HeadRows } from './head-rows.js';
@@ -261,12 +262,13 @@ export class AttnHeadView extends AttnView {
   private renderToolbar(c: AttentionComponent): TemplateResult {
     const active = new Set(this.headIndices.map((i) => c.heads[i]!));
     return renderToolbar({
-      layers: this.includeLayers ?? c.layers,
+      component: c,
       layer: c.layers[this.layerIndex]!,
       filters: this.parsed ? availableFilters(this.parsed) : [],
       filter: this.currentFilter,
       swatches: {
         heads: c.heads,
+        ...derivedHeadLabels(c),
         active,
         colors: c.heads.map((h) => this.picture!.palette[h]!),
         focusIndex: Math.min(this.swatchFocus, c.heads.length - 1),
@@ -277,7 +279,7 @@ export class AttnHeadView extends AttnView {
       onLayer: this.handleLayerChange,
       onFilter: this.handleFilterChange,
       onExport: (format) => void this.download(format),
-      tokens: this.tokenChoices(),
+      tokens: html`${this.tokenChoices()} ${this.aggregateChoice()}`,
     });
   }
 

@@ -4,6 +4,7 @@
  * notice for a filter without weights, and the cells of `toSVG` / `toPNG`. No state of its own
  * beyond the summaries cache, which lives as long as the component it summarises.
  */
+import { headName, headShort, layerName } from '../../core/labels.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { guard } from 'lit/directives/guard.js';
@@ -157,9 +158,9 @@ function renderHeaderRow(v: GridView): TemplateResult {
   return html`<div role="row" aria-rowindex="1">
     <div class="corner" role="columnheader" aria-colindex="1">${v.sorted ? 'Rank' : 'Head'}</div>
     ${v.c.heads.map(
-      (h, i) =>
+      (_, i) =>
         html`<div class="col-label" role="columnheader" aria-colindex=${i + 2}>
-          ${v.sorted ? `#${i + 1}` : h}
+          ${v.sorted ? `#${i + 1}` : headShort(v.c, i)}
         </div>`,
     )}
   </div>`;
@@ -167,12 +168,12 @@ function renderHeaderRow(v: GridView): TemplateResult {
 
 function renderRow(v: GridView, row: number): TemplateResult {
   const { c, g } = v;
-  const layer = c.layers[row]!;
+  const layer = layerName(c, row);
   const H = c.shape[1];
   const wide = g.cellWidth >= BADGE_MIN_CELL;
   const label = v.summary === 'none' ? '' : SUMMARY_LABELS[v.summary].toLowerCase();
   return html`<div role="row" aria-rowindex=${row + 2}>
-    <div class="row-label" role="rowheader" aria-colindex="1">Layer ${layer}</div>
+    <div class="row-label" role="rowheader" aria-colindex="1">${layer}</div>
     ${v.order[row]!.map((h, col) => {
       const index = row * H + h;
       const value = v.values?.[index];
@@ -194,7 +195,7 @@ function renderRow(v: GridView, row: number): TemplateResult {
         role="gridcell"
         aria-colindex=${col + 2}
         aria-selected=${selected ? 'true' : 'false'}
-        aria-label="Layer ${layer}, head ${c.heads[h]}${valueText}${blank ? ', no weights' : ''}"
+        aria-label="${layer}, ${headName(c, h)}${valueText}${blank ? ', no weights' : ''}"
         aria-describedby=${isCursor && v.keyboardTip ? 'tooltip' : nothing}
         tabindex=${isCursor ? 0 : -1}
         data-row=${row}
@@ -224,7 +225,7 @@ function renderTooltip(v: GridView, store: SummaryStore): TemplateResult | typeo
   if (!cell || h === undefined || h === null) return nothing;
   const s = store.of(cell.row, h);
   return html`<div id="tooltip" class="tooltip" part="tooltip" role="tooltip">
-    <div><strong>Layer ${v.c.layers[cell.row]} · head ${v.c.heads[h]}</strong></div>
+    <div><strong>${layerName(v.c, cell.row)} · ${headName(v.c, h)}</strong></div>
     <table>
       ${SUMMARY_NAMES.map(
         (name) =>
@@ -263,8 +264,8 @@ export function gridExport(
     layout: v.g,
     title,
     corner: v.sorted ? 'Rank' : 'Head',
-    rowLabels: v.c.layers.map((l) => `Layer ${l}`),
-    columnLabels: v.c.heads.map((h, i) => (v.sorted ? `#${i + 1}` : String(h))),
+    rowLabels: v.c.layers.map((_, i) => layerName(v.c, i)),
+    columnLabels: v.c.heads.map((_, i) => (v.sorted ? `#${i + 1}` : headShort(v.c, i))),
     cells: exportCells(v, store, tile, pixels),
     colors: {
       background: toHex(t.background),
@@ -298,7 +299,7 @@ function exportCells(
         pixels: pixels(row, h),
         pixelWidth: tile.width,
         pixelHeight: tile.height,
-        title: `Layer ${c.layers[row]}, head ${c.heads[h]}: ${text.join(', ')}`,
+        title: `${layerName(c, row)}, ${headName(c, h)}: ${text.join(', ')}`,
         badge: v.values && formatSummary(v.values[index]!),
         headBadge: v.sorted ? String(c.heads[h]) : undefined,
         note: v.blank[index] ? 'no weights' : undefined,

@@ -3,6 +3,7 @@ import { property } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { applyFilter, availableFilters, FILTER_LABELS, selectSubset } from '../../core/filters.js';
 import { SUMMARY_LABELS, SUMMARY_NAMES, type HeadSummaries, type SummaryName } from '../../core/summaries.js';
+import { headName, layerName } from '../../core/labels.js';
 import type { AttentionComponent } from '../../core/types.js';
 import { gridLayout, type GridLayout } from '../../render/grid-layout.js';
 import { headOrder, highlightSet, SORT_ORDERS, type SortOrder } from '../../render/grid-order.js';
@@ -251,7 +252,7 @@ export class AttnModelView extends AttnView {
       ${renderNotice(v, FILTER_LABELS[this.currentFilter])}
       <div class=${classMap({ body: true, beside })}>
         ${renderGrid(v, this.store!, this.grid)}
-        ${this.noDetail ? nothing : this.detail.render(detail ? `Layer ${c.layers[sel.layer]}, head ${c.heads[sel.head]}` : null)}
+        ${this.noDetail ? nothing : this.detail.render(detail ? `${layerName(c, sel.layer)}, ${headName(c, sel.head)}` : null)}
       </div>
     `;
   }

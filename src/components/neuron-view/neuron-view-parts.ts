@@ -123,14 +123,14 @@ function renderCellControls(i: ToolbarInput): TemplateResult {
 }
 
 /** Attention without vectors: what the view shows, what it needs and where to get it. */
-export function renderNoVectors(filter: AttentionFilter, words: boolean): TemplateResult {
-  if (words) {
+export function renderNoVectors(filter: AttentionFilter, derived: boolean): TemplateResult {
+  if (derived) {
     return html`<div class="empty" part="empty" role="status">
-      <strong>No vectors for word-level attention</strong>
+      <strong>No vectors for derived attention</strong>
       <p>
-        A word's attention (<code>words</code>) mixes the softmax of each of its pieces, which no one query
-        and key vector compute. Remove the <code>words</code> attribute to see how each head computes its
-        attention.
+        Word-level attention (<code>words</code>) and combined heads (<code>aggregate</code>: mean, max,
+        rollout) mix the softmax of several queries or heads, which no one query and key vector compute.
+        Remove those attributes to see how each head computes its attention.
       </p>
     </div>`;
   }

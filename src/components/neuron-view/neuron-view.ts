@@ -208,7 +208,7 @@ export class AttnNeuronView extends AttnView {
     const { component: c, computed, shown } = this;
     if (!c) return nothing;
     if (!computed || !shown)
-      return html`${this.renderToolbar(c, false)}${renderNoVectors(this.currentFilter, this.words)}`;
+      return html`${this.renderToolbar(c, false)}${renderNoVectors(this.currentFilter, this.words || this.aggregate !== 'none')}`;
     const { layout, cells } = shown;
     const columns = renderColumns({
       layout,

@@ -6,7 +6,15 @@ import { parseAttention, type AttentionInput } from '../../core/parse/index.js';
 import type { AttentionData } from '../../core/types.js';
 import type { Scene } from '../../render/scene.js';
 import { keyword } from './attributes.js';
-import { deriveShown, HIDE_MODES, renderTokenChoices, type HideMode } from './derive.js';
+import {
+  AGGREGATE_MODES,
+  deriveShown,
+  HIDE_MODES,
+  renderAggregateChoice,
+  renderTokenChoices,
+  type AggregateMode,
+  type HideMode,
+} from './derive.js';
 import { fire } from './events.js';
 import { download, sceneToPng, sceneToSvg } from './export.js';
 import { FrameController } from './frame-controller.js';
@@ -68,6 +76,13 @@ export abstract class AttnView extends LitElement {
    * token, where decoders park attention) or `special` ([CLS], [SEP], <s>…).
    */
   @property({ reflect: true }) hide: HideMode = 'none';
+
+  /**
+   * Heads shown: `none` (each head), `mean` or `max` (one per layer, over all heads), or
+   * `rollout` (attention rollout through each layer, Abnar & Zuidema 2020). Derived heads and
+   * layers are labelled ("mean of heads 0–11", "rollout to layer 5"); they have no vectors.
+   */
+  @property({ reflect: true }) aggregate: AggregateMode = 'none';
 
   /** The data shown: the parsed `data` with `words` and `hide` applied; undefined when there is none or it is invalid. */
   protected parsed: AttentionData | undefined;
@@ -159,6 +174,14 @@ export abstract class AttnView extends LitElement {
     });
   }
 
+  /** The "Heads" selector (each, mean, max, rollout), bound to `aggregate`; a change fires `attn-aggregate-change`. */
+  protected aggregateChoice(): TemplateResult {
+    return renderAggregateChoice(this.aggregate, (aggregate) => {
+      this.aggregate = aggregate;
+      fire(this, 'attn-aggregate-change', { aggregate });
+    });
+  }
+
   /** Resets what a view derived from the previous `data` (called when `data` changes). */
   protected abstract dataChanged(): void;
 
@@ -196,14 +219,16 @@ export abstract class AttnView extends LitElement {
         }
       }
     }
-    if (changed.has('data') || changed.has('words') || changed.has('hide')) {
+    if (changed.has('data') || changed.has('words') || changed.has('hide') || changed.has('aggregate')) {
       this.parsed = undefined;
       this.frames.cancel();
       this.dataChanged();
       try {
         if (this.hide === null || this.hide === undefined) this.hide = 'none';
         keyword(this, 'hide', this.hide, HIDE_MODES);
-        if (this.given) this.parsed = deriveShown(this.given, this.words, this.hide);
+        if (this.aggregate === null || this.aggregate === undefined) this.aggregate = 'none';
+        keyword(this, 'aggregate', this.aggregate, AGGREGATE_MODES);
+        if (this.given) this.parsed = deriveShown(this.given, this.words, this.hide, this.aggregate);
         this.deriveError = undefined;
       } catch (e) {
         this.deriveError = errorMessage(e);

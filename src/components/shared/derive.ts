@@ -5,7 +5,7 @@
  */
 import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { dropTokens, mergeWords } from '../../core/derived/index.js';
+import { aggregateHeads, attentionRollout, dropTokens, mergeWords } from '../../core/derived/index.js';
 import { isSpecialToken } from '../../core/tokens.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
 
@@ -13,16 +13,55 @@ import type { AttentionComponent, AttentionData } from '../../core/types.js';
 export type HideMode = 'none' | 'first' | 'special';
 export const HIDE_MODES: readonly HideMode[] = ['none', 'first', 'special'];
 
-/** `data` with `hide` applied to each component, then `words`; `data` itself when neither is asked. */
-export function deriveShown(data: AttentionData, words: boolean, hide: HideMode): AttentionData {
-  if (!words && hide === 'none') return data;
+/** Heads shown: each as it is, their mean or maximum per layer, or the rollout through each layer. */
+export type AggregateMode = 'none' | 'mean' | 'max' | 'rollout';
+export const AGGREGATE_MODES: readonly AggregateMode[] = ['none', 'mean', 'max', 'rollout'];
+const AGGREGATE_LABELS: Record<AggregateMode, string> = {
+  none: 'Each',
+  mean: 'Mean',
+  max: 'Max',
+  rollout: 'Rollout',
+};
+
+/**
+ * `data` with `hide` applied to each component, then `words`, then `aggregate` (rollout for
+ * self-attention; cross attention, which has no rollout, gets the mean of its heads); `data`
+ * itself when nothing is asked.
+ */
+export function deriveShown(
+  data: AttentionData,
+  words: boolean,
+  hide: HideMode,
+  aggregate: AggregateMode = 'none',
+): AttentionData {
+  if (!words && hide === 'none' && aggregate === 'none') return data;
   return {
     ...data,
     components: data.components.map((c) => {
-      const shown = hidden(c, hide);
-      return words ? mergeWords(shown) : shown;
+      const hiddenC = hidden(c, hide);
+      const shown = words ? mergeWords(hiddenC) : hiddenC;
+      if (aggregate === 'none') return shown;
+      if (aggregate === 'rollout' && shown.name !== 'cross') return attentionRollout(shown);
+      return aggregateHeads(shown, aggregate === 'max' ? 'max' : 'mean');
     }),
   };
+}
+
+/** The head view's "Heads" selector: each head, their mean or maximum, or the rollout. */
+export function renderAggregateChoice(
+  value: AggregateMode,
+  onChange: (mode: AggregateMode) => void,
+): TemplateResult {
+  return html`<label
+    title="Mean and max combine the heads of each layer; rollout follows attention through the layers below (Abnar & Zuidema 2020)"
+    >Heads
+    <select
+      part="aggregate-select"
+      @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as AggregateMode)}
+    >
+      ${AGGREGATE_MODES.map((m) => html`<option value=${m} .selected=${live(m === value)}>${AGGREGATE_LABELS[m]}</option>`)}
+    </select></label
+  >`;
 }
 
 function hidden(c: AttentionComponent, hide: HideMode): AttentionComponent {

@@ -56,6 +56,11 @@ export interface AttnHideChangeDetail {
   readonly hide: 'none' | 'first' | 'special';
 }
 
+export interface AttnAggregateChangeDetail {
+  /** The heads now shown: each (`none`), `mean`, `max` or `rollout`. */
+  readonly aggregate: 'none' | 'mean' | 'max' | 'rollout';
+}
+
 export interface AttnLoadDetail {
   /** The model whose attention was computed from `model` and `text`. */
   readonly model: string;
@@ -72,6 +77,7 @@ declare global {
     'attn-load': CustomEvent<AttnLoadDetail>;
     'attn-words-change': CustomEvent<AttnWordsChangeDetail>;
     'attn-hide-change': CustomEvent<AttnHideChangeDetail>;
+    'attn-aggregate-change': CustomEvent<AttnAggregateChangeDetail>;
   }
 }
 

@@ -9,6 +9,8 @@ import { cssProps } from './css-props.js';
 import type { Rgb } from '../../core/palette.js';
 import { toHex } from '../../core/palette.js';
 import { inkOn } from './colors.js';
+import { headShort } from '../../core/labels.js';
+import type { AttentionComponent } from '../../core/types.js';
 
 export interface SwatchOptions {
   /** The model's head numbers, in order. */
@@ -20,6 +22,9 @@ export interface SwatchOptions {
   readonly onToggle: (head: number) => void;
   readonly onSolo: (head: number) => void;
   readonly onFocusIndex: (index: number) => void;
+  /** Text of each swatch (default: the head number) and its accessible name (default: "Head n"), for derived heads. */
+  readonly labels?: readonly string[];
+  readonly names?: readonly string[];
 }
 
 export function renderSwatches(o: SwatchOptions): TemplateResult {
@@ -63,8 +68,8 @@ export function renderSwatches(o: SwatchOptions): TemplateResult {
           part="head-swatch"
           type="button"
           aria-pressed=${pressed ? 'true' : 'false'}
-          aria-label="Head ${head}"
-          title="Head ${head}: click toggles, double-click shows only this head"
+          aria-label=${o.names?.[i] ?? `Head ${head}`}
+          title="${o.names?.[i] ?? `Head ${head}`}: click toggles, double-click shows only this head"
           tabindex=${i === o.focusIndex ? 0 : -1}
           data-head=${head}
           ${cssProps({ '--swatch-color': toHex(color), '--swatch-ink': inkOn(color) })}
@@ -75,9 +80,14 @@ export function renderSwatches(o: SwatchOptions): TemplateResult {
           }}
           @dblclick=${() => o.onSolo(head)}
         >
-          ${head}
+          ${o.labels?.[i] ?? head}
         </button>`;
       },
     )}
   </div>`;
+}
+
+/** Swatch texts and names for derived heads ("mean", "mean of heads 0–11"); nothing for the model's own. */
+export function derivedHeadLabels(c: AttentionComponent): Pick<SwatchOptions, 'labels' | 'names'> {
+  return c.headLabels ? { labels: c.heads.map((_, i) => headShort(c, i)), names: c.headLabels } : {};
 }
