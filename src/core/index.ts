@@ -52,7 +52,7 @@ export {
   type RolloutOptions,
   type DropOptions,
 } from './derived/index.js';
-export { layerName, headName, headShort, layerShort } from './labels.js';
+export { layerName, headName, headShort, layerShort, layerRowLabel } from './labels.js';
 export {
   displayToken,
   displayTokens,

@@ -140,6 +140,7 @@ describe('words and hide', () => {
   it('model view: aggregate="max" shows one column per layer, labelled, and names a bad value', async () => {
     const v = await mountModelView(PIECES, { attrs: { aggregate: 'max' } });
     expect(v.columnLabels()).to.deep.equal(['max']);
+    expect(v.rowLabels()).to.deep.equal(['Layer 0', 'Layer 1']);
     expect(v.cell(1, 0).getAttribute('aria-label')).to.equal('Layer 1, max of heads 0–2');
     v.el.setAttribute('aggregate', 'median');
     await v.el.updateComplete;

@@ -4,7 +4,7 @@
  * notice for a filter without weights, and the cells of `toSVG` / `toPNG`. No state of its own
  * beyond the summaries cache, which lives as long as the component it summarises.
  */
-import { headName, headShort, layerName } from '../../core/labels.js';
+import { headName, headShort, layerName, layerRowLabel } from '../../core/labels.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { guard } from 'lit/directives/guard.js';
@@ -173,7 +173,7 @@ function renderRow(v: GridView, row: number): TemplateResult {
   const wide = g.cellWidth >= BADGE_MIN_CELL;
   const label = v.summary === 'none' ? '' : SUMMARY_LABELS[v.summary].toLowerCase();
   return html`<div role="row" aria-rowindex=${row + 2}>
-    <div class="row-label" role="rowheader" aria-colindex="1">${layer}</div>
+    <div class="row-label" role="rowheader" aria-colindex="1" title=${layer}>${layerRowLabel(c, row)}</div>
     ${v.order[row]!.map((h, col) => {
       const index = row * H + h;
       const value = v.values?.[index];
@@ -264,7 +264,7 @@ export function gridExport(
     layout: v.g,
     title,
     corner: v.sorted ? 'Rank' : 'Head',
-    rowLabels: v.c.layers.map((_, i) => layerName(v.c, i)),
+    rowLabels: v.c.layers.map((_, i) => layerRowLabel(v.c, i)),
     columnLabels: v.c.heads.map((_, i) => (v.sorted ? `#${i + 1}` : headShort(v.c, i))),
     cells: exportCells(v, store, tile, pixels),
     colors: {
