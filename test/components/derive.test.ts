@@ -148,4 +148,17 @@ describe('words and hide', () => {
       'invalid aggregate: expected "none", "mean", "max" or "rollout", got "median"',
     );
   });
+
+  it('refuses a rollout too large to compute in the page, naming the sizes', async () => {
+    const T = 1000;
+    const data = new Float32Array(2 * T * T);
+    for (let r = 0; r < 2 * T; r++) data[r * T] = 1;
+    const v = await mountModelView(
+      { tokens: Array.from({ length: T }, (_, i) => `t${i}`), attention: { dims: [2, 1, T, T], data } },
+      { attrs: { aggregate: 'rollout' } },
+    );
+    expect(v.error()).to.match(
+      /^invalid aggregate: expected a rollout of at most 1\.6e\+9 multiply-adds .*, got 2 layers × 1000 tokens \(2\.0e\+9\)/,
+    );
+  });
 });

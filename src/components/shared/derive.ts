@@ -6,6 +6,7 @@
 import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { aggregateHeads, attentionRollout, dropTokens, mergeWords } from '../../core/derived/index.js';
+import { AttentionDataError } from '../../core/errors.js';
 import { isSpecialToken } from '../../core/tokens.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
 
@@ -41,10 +42,29 @@ export function deriveShown(
       const hiddenC = hidden(c, hide);
       const shown = words ? mergeWords(hiddenC) : hiddenC;
       if (aggregate === 'none') return shown;
-      if (aggregate === 'rollout' && shown.name !== 'cross') return attentionRollout(shown);
+      if (aggregate === 'rollout' && shown.name !== 'cross') return attentionRollout(checkRolloutCost(shown));
       return aggregateHeads(shown, aggregate === 'max' ? 'max' : 'mean');
     }),
   };
+}
+
+/**
+ * Multiply-adds (layers × tokens³) the views compute a rollout for on the page: ~1 s on a laptop
+ * core, 512 tokens × 12 layers. Beyond, the view says so rather than freeze the page, until
+ * rollout runs in a worker.
+ */
+export const MAX_ROLLOUT_WORK = 512 ** 3 * 12;
+
+function checkRolloutCost(c: AttentionComponent): AttentionComponent {
+  const [L, , T] = c.shape;
+  if (L * T ** 3 > MAX_ROLLOUT_WORK) {
+    throw new AttentionDataError(
+      'aggregate',
+      `a rollout of at most ${MAX_ROLLOUT_WORK.toExponential(1)} multiply-adds (layers × tokens³, e.g. 512 tokens × 12 layers) in the page`,
+      `${L} layers × ${T} tokens (${(L * T ** 3).toExponential(1)}); call attentionRollout from attnviz/core in a worker and pass its result as data`,
+    );
+  }
+  return c;
 }
 
 /** The head view's "Heads" selector: each head, their mean or maximum, or the rollout. */

@@ -92,17 +92,21 @@ export function residualAttention(
   return a;
 }
 
-/** a · b for `[T, T]` matrices. */
+/** a · b for `[T, T]` matrices: rows of `a` against rows of `b` (i-k-j order, both read in sequence). */
 function multiply(a: Float64Array, b: Float64Array, T: number): Float64Array {
   const out = new Float64Array(T * T);
-  for (let i = 0; i < T; i++) {
-    for (let k = 0; k < T; k++) {
-      const x = a[i * T + k]!;
-      if (x === 0) continue;
-      for (let j = 0; j < T; j++) out[i * T + j]! += x * b[k * T + j]!;
-    }
-  }
+  for (let i = 0; i < T; i++) multiplyRow(a, b, out, i * T, T);
   return out;
+}
+
+/** Row `i` (starting at `row`) of a · b into `out`. A function of its own, so that V8 optimises it whole. */
+function multiplyRow(a: Float64Array, b: Float64Array, out: Float64Array, row: number, T: number): void {
+  for (let k = 0; k < T; k++) {
+    const x = a[row + k]!;
+    if (x === 0) continue;
+    const from = k * T;
+    for (let j = 0; j < T; j++) out[row + j] = out[row + j]! + x * b[from + j]!;
+  }
 }
 
 /** Throws unless the weights are softmax probabilities (not scores, not a maximum over heads). */
