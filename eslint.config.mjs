@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       'custom-elements.json',
       'coverage/',
+      '.scratch/',
       'bench/bertviz/',
       // Generated: the README's blocks as files for tsc (test/readme/types.test.mjs), bench models.
       '.cache/',
