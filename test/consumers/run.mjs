@@ -278,6 +278,11 @@ for (const app of apps) {
         `the page says "${state.loaded}"; the view: "${state.status}"; requests: ${requested.join(' ')}`,
       );
       assert(state.cells === 16, `${state.cells} cells, not 4 layers × 4 heads`);
+      // The rewrite ran in attnviz's worker, which the bundler emitted (else it runs in place).
+      assert(
+        requested.some((u) => /tap-worker[^/]*\.js$/.test(u)),
+        "the tap's worker was never fetched",
+      );
       result.firstAttention = Number(state.ms);
       return `first attention ${state.ms} ms after navigation`;
     });
