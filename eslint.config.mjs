@@ -15,6 +15,8 @@ export default tseslint.config(
       'bench/bertviz/',
       // Generated: the README's blocks as files for tsc (test/readme/types.test.mjs), bench models.
       '.cache/',
+      // The consumer apps' builds (test/consumers/run.mjs).
+      'test/consumers/*/dist/',
     ],
   },
   js.configs.recommended,

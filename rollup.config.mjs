@@ -35,6 +35,9 @@ export default [
       format: 'es',
       preserveModules: true,
       preserveModulesRoot: 'src',
+      // tslib's helpers (decorators) are bundled as a module of their own: under dist/vendor/, not
+      // a node_modules folder inside dist (which npm and bundlers treat as installed packages).
+      entryFileNames: (chunk) => `${chunk.name.replace(/^(?:.*\/)?node_modules\//, 'vendor/')}.js`,
       sourcemap: true,
     },
     plugins: [

@@ -37,7 +37,8 @@ const fuzzSettings = async (ctx, next) => {
 };
 
 export default {
-  files: ['test/**/*.test.{ts,tsx}'],
+  // test/consumers/ holds whole apps with their own node_modules, run by test/consumers/run.mjs.
+  files: ['test/**/*.test.{ts,tsx}', '!test/consumers/**'],
   nodeResolve: true,
   // /faults/…: the tiny models served wrongly on purpose, for the adapter's fault tests.
   // /node_modules/attnviz/… and /models/…: where the README's pages find the package and the

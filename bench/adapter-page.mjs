@@ -59,7 +59,7 @@ const PREPARE = {
 
 /**
  * mode: `plain` (the untapped model), `tapped` (tapModel in place, inference on the main thread)
- * or `offthread` (tapOffThread and onnxruntime's proxy worker, as computeAttention does).
+ * or `offthread` (tapOffThread and onnxruntime's proxy worker, as computeAttention does with `proxy: true`).
  */
 window.benchAdapter = async ({ mode, tokens, runs }) => {
   const [config, warmupBytes, bytes] = await Promise.all([

@@ -312,7 +312,7 @@ async function benchChromium() {
       '\nChromium, main thread: "blocked" = the longest time it ran no timer (a zero-delay chain, ≈4 ms',
       'apart when idle) in each step; the page yields between steps, while computeAttention chains them,',
       'so there the blocks of in-place steps add up. "tapOffThread + ort proxy" is how computeAttention',
-      "runs in browsers: the rewrite in the tap's worker, onnxruntime in its proxy worker (started by",
+      "runs in browsers with proxy: true: the rewrite in the tap's worker, onnxruntime in its proxy worker (started by",
       'the first session, so within "ort start"). Each row is a fresh browser.',
     ].join('\n'),
   );

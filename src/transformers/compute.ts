@@ -86,8 +86,10 @@ export interface ComputeOptions {
   /** Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`). */
   readonly maxBytes?: number;
   /**
-   * In browsers, run inference in onnxruntime-web's proxy worker (default true; it applies from
-   * onnxruntime's first session on). The graph rewrite always runs in a worker where one starts.
+   * In browsers, run inference in onnxruntime-web's proxy worker (default false; it applies from
+   * onnxruntime's first session on). Only where onnxruntime-web's module is served as its own file
+   * (not bundled into a chunk that imports page code). The graph rewrite always runs in a worker
+   * where one starts.
    */
   readonly proxy?: boolean;
 }
@@ -95,7 +97,10 @@ export interface ComputeOptions {
 /** Default limit on the attention (L·H·S²) plus vectors (3·L·H·S·d), as float32: 512 MiB. */
 export const MAX_ATTENTION_BYTES = 512 * 2 ** 20;
 
-/** The parts of onnxruntime-web used here. */
+/**
+ * The parts of onnxruntime-web used here, typed loosely enough that the module itself
+ * (`import * as ort from 'onnxruntime-web'`) is one.
+ */
 export interface OrtModule {
   readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSession> };
   readonly Tensor: new (type: string, data: unknown, dims: readonly number[]) => OrtTensor;
@@ -104,7 +109,8 @@ export interface OrtModule {
 
 interface OrtTensor {
   readonly type: string;
-  readonly data: ArrayLike<number> | ArrayLike<bigint>;
+  // onnxruntime's own type also has string and boolean tensors, which the models here never give.
+  readonly data: ArrayLike<unknown>;
   readonly dims: readonly number[];
 }
 
@@ -113,7 +119,7 @@ interface OrtSession {
   readonly outputNames: readonly string[];
   /** Each input's element type (onnxruntime-web 1.21+). */
   readonly inputMetadata?: readonly { readonly name: string; readonly type?: string }[];
-  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
+  run(feeds: Record<string, OrtTensor>, fetches: readonly string[]): Promise<Record<string, OrtTensor>>;
   release?(): Promise<void>;
 }
 
@@ -304,15 +310,25 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
 }
 
 /**
- * The onnxruntime-web module, set (in browsers, unless `proxy: false`) to run sessions in its
- * proxy worker, so that inference does not hold the page's main thread. The setting only takes
- * effect before onnxruntime's first session.
+ * onnxruntime-web's build for the wasm backend (the one used here): its .wasm is half the size of
+ * the default build's, which adds WebGPU. Node takes the package's own Node build, named through a
+ * variable so that bundlers do not pull it into a page.
+ */
+const ORT_NODE = 'onnxruntime-web';
+
+/**
+ * The onnxruntime-web module, set to run sessions in its proxy worker only when asked
+ * (`proxy: true`): that worker starts from the module's own URL, and in a production bundle the
+ * module's chunk may import the page's code, which then runs in the worker and fails there. The
+ * setting only takes effect before onnxruntime's first session.
  */
 async function onnxRuntime(o: ComputeOptions): Promise<OrtModule> {
-  const ort = o.ort ?? ((await import('onnxruntime-web')) as unknown as OrtModule);
-  if (!isNode && typeof Worker !== 'undefined' && o.proxy !== false && ort.env.wasm.proxy === undefined) {
-    ort.env.wasm.proxy = true;
-  }
+  const ort =
+    o.ort ??
+    ((isNode
+      ? await import(/* @vite-ignore */ ORT_NODE)
+      : await import('onnxruntime-web/wasm')) as unknown as OrtModule);
+  if (o.proxy === true && !isNode && typeof Worker !== 'undefined') ort.env.wasm.proxy = true;
   return ort;
 }
 

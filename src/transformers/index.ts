@@ -11,13 +11,7 @@
  * ```
  */
 import { registerAttentionLoader } from '../core/loader.js';
-import {
-  computeAttention,
-  type ComputeOptions,
-  type ModelDtype,
-  type OrtModule,
-  type TransformersModule,
-} from './compute.js';
+import { computeAttention, type ComputeOptions, type TransformersModule } from './compute.js';
 
 export {
   computeAttention,
@@ -39,24 +33,22 @@ export {
   type AttentionTap,
 } from './tap.js';
 
-interface Settings {
+/** What `useTransformers` sets for every element: the options of `computeAttention` that are not per run. */
+export type TransformersSettings = Pick<ComputeOptions, 'dtype' | 'ort' | 'maxBytes' | 'proxy'>;
+
+interface Settings extends TransformersSettings {
   transformers?: TransformersModule;
-  dtype?: ModelDtype;
-  ort?: OrtModule;
-  maxBytes?: number;
 }
 
 const settings: Settings = {};
 
 /**
- * Sets the transformers.js module (and optionally the weights' dtype, the onnxruntime-web module
- * and the memory limit) the elements use. Without it, the first element that needs a model imports
- * `@huggingface/transformers`, else `@xenova/transformers`.
+ * Sets the transformers.js module (and optionally the weights' dtype, the onnxruntime-web module,
+ * the memory limit and onnxruntime's proxy worker, as `computeAttention` takes them) the elements
+ * use. Without it, the first element that needs a model imports `@huggingface/transformers`, else
+ * `@xenova/transformers`.
  */
-export function useTransformers(
-  transformers: TransformersModule,
-  options: Omit<Settings, 'transformers'> = {},
-): void {
+export function useTransformers(transformers: TransformersModule, options: TransformersSettings = {}): void {
   Object.assign(settings, options, { transformers });
 }
 
@@ -87,6 +79,7 @@ registerAttentionLoader(async (request) => {
     ...(settings.dtype ? { dtype: settings.dtype } : {}),
     ...(settings.ort ? { ort: settings.ort } : {}),
     ...(settings.maxBytes ? { maxBytes: settings.maxBytes } : {}),
+    ...(settings.proxy !== undefined ? { proxy: settings.proxy } : {}),
   };
   return computeAttention(options);
 });

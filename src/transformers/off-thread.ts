@@ -1,7 +1,8 @@
 /**
- * Running the adapter's heavy steps off the page's main thread: the graph rewrite in the tap's
- * own worker (tap-worker.ts), and inference in onnxruntime-web's proxy worker. In Node, or where
- * a module worker cannot start, the rewrite runs in place (there is no page to freeze in Node).
+ * Running the graph rewrite off the page's main thread, in the tap's own worker (tap-worker.ts;
+ * inference goes to onnxruntime-web's proxy worker only with `proxy: true`, see compute.ts). In
+ * Node, or where a module worker cannot start, the rewrite runs in place (there is no page to
+ * freeze in Node).
  */
 import { ProtoError } from './proto.js';
 import { tapModel, UnsupportedModelError, type TappedModel } from './tap.js';

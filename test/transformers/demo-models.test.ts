@@ -11,7 +11,7 @@ import { expect } from '@open-wc/testing';
 import * as hf from '@huggingface/transformers';
 import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
-import { computeAttention, type OrtModule, type TransformersModule } from '../../src/transformers/index.js';
+import { computeAttention, type TransformersModule } from '../../src/transformers/index.js';
 import { unpack as decode, type Packed } from '../../stories/data/packed.js';
 import { maxDiff } from '../support/compare.js';
 
@@ -46,8 +46,8 @@ const TOLERANCE: Record<'fp32' | 'q8', { attention: number; vectors: number }> =
 const MODELS = ['attnviz-demo-gpt', 'attnviz-demo-bert'];
 
 const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf as unknown as TransformersModule],
-  ['@xenova/transformers 2.17', xenova as unknown as TransformersModule],
+  ['@huggingface/transformers 4', hf],
+  ['@xenova/transformers 2.17', xenova],
 ];
 
 async function demoFile(name: string): Promise<DemoFile> {
@@ -69,7 +69,7 @@ for (const [label, transformers] of PACKAGES) {
               ...(ex.textPair !== undefined ? { textPair: ex.textPair } : {}),
               transformers,
               dtype,
-              ort: ort as unknown as OrtModule,
+              ort,
             });
             const c = data.components[0]!;
             expect(c.queryTokens).to.deep.equal(ex.tokens);

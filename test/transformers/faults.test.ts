@@ -11,17 +11,11 @@ import * as ort from 'onnxruntime-web';
 import { html, type TemplateResult } from 'lit';
 import { AttnView } from '../../src/components/shared/attn-view.js';
 import type { Scene } from '../../src/render/scene.js';
-import {
-  AttentionComputeError,
-  computeAttention,
-  useTransformers,
-  type OrtModule,
-  type TransformersModule,
-} from '../../src/transformers/index.js';
+import { AttentionComputeError, computeAttention, useTransformers } from '../../src/transformers/index.js';
 
 ort.env.wasm.numThreads = 1;
-const transformers = hf as unknown as TransformersModule;
-const ortModule = ort as unknown as OrtModule;
+const transformers = hf;
+const ortModule = ort;
 const CACHE = 'transformers-cache';
 
 /**

@@ -19,7 +19,6 @@ import {
   computeAttention,
   tapModel,
   useTransformers,
-  type OrtModule,
   type TransformersModule,
 } from '../../src/transformers/index.js';
 import { inlineNoPastBranch } from '../../src/transformers/inline.js';
@@ -30,7 +29,7 @@ import { maxDiff } from '../support/compare.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
-const ORT = ort as unknown as OrtModule;
+const ORT = ort;
 
 type Nested = number[][][][];
 interface Tensors {
@@ -276,8 +275,8 @@ describe('the decoder input of an encoder-decoder model', () => {
 });
 
 const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf as unknown as TransformersModule],
-  ['@xenova/transformers 2.17', xenova as unknown as TransformersModule],
+  ['@huggingface/transformers 4', hf],
+  ['@xenova/transformers 2.17', xenova],
 ];
 
 for (const [label, transformers] of PACKAGES) {
@@ -386,7 +385,7 @@ describe('an encoder-decoder model’s files', function () {
         model: `${BASE}/tiny-bart`,
         text: 'The cat sat.',
         targetText: 'A dog.',
-        transformers: hf as unknown as TransformersModule,
+        transformers: hf,
         dtype: 'fp32',
         ort: ORT,
       }).catch((e: unknown) => e)) as AttentionComputeError;
@@ -409,7 +408,7 @@ describe('an element with an encoder-decoder model', function () {
   this.timeout(60_000);
 
   it('renders encoder, decoder and cross attention from model, text and target-text', async () => {
-    useTransformers(hf as unknown as TransformersModule, { dtype: 'fp32', ort: ORT });
+    useTransformers(hf, { dtype: 'fp32', ort: ORT });
     const ref = await json<Seq2SeqReference>('tiny-bart/reference.json');
     const el = document.createElement('attn-model-view') as AttnModelView;
     const loaded = new Promise((r) => el.addEventListener('attn-load', r, { once: true }));

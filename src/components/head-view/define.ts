@@ -1,5 +1,8 @@
 /** Registers `<attn-head-view>`. Importing this module is the side effect. */
 import { AttnHeadView } from './head-view.js';
+// Its declarations carry the attn-* events' types (HTMLElementEventMap) to code that imports only
+// this module, which its class's declarations do not reference.
+import '../shared/events.js';
 
 export { AttnHeadView };
 

@@ -1,6 +1,9 @@
 /** Registers `<attn-model-view>` (and `<attn-head-view>`, which its detail view uses). */
 import '../head-view/define.js';
 import { AttnModelView } from './model-view.js';
+// Its declarations carry the attn-* events' types (HTMLElementEventMap) to code that imports only
+// this module, which its class's declarations do not reference.
+import '../shared/events.js';
 
 export { AttnModelView };
 
