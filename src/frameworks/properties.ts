@@ -6,8 +6,11 @@ import type { AttnHeadView } from '../components/head-view/head-view.js';
 import type { AttnModelView } from '../components/model-view/model-view.js';
 import type { AttnNeuronView } from '../components/neuron-view/neuron-view.js';
 
-/** What every view computes attention from, with the transformers.js adapter. */
-type ModelProperty = 'model' | 'text' | 'textPair' | 'targetText';
+/**
+ * What every view computes attention from, with the transformers.js adapter, and the derived
+ * attention every view can show instead of the heads and tokens as given.
+ */
+type ModelProperty = 'model' | 'text' | 'textPair' | 'targetText' | 'words' | 'hide' | 'aggregate';
 
 export type AttnHeadViewProperties = Partial<
   Pick<

@@ -23,6 +23,9 @@ import type {
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
   AttnLoadDetail,
+  AttnWordsChangeDetail,
+  AttnHideChangeDetail,
+  AttnAggregateChangeDetail,
 } from '../components/shared/events.js';
 
 /** Listeners React 19 attaches with `addEventListener` (the prop name is `on` + the event name). */
@@ -34,6 +37,9 @@ export interface AttnViewEventProps {
   'onattn-head-select'?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
   'onattn-neuron-change'?: (event: CustomEvent<AttnNeuronChangeDetail>) => void;
   'onattn-load'?: (event: CustomEvent<AttnLoadDetail>) => void;
+  'onattn-words-change'?: (event: CustomEvent<AttnWordsChangeDetail>) => void;
+  'onattn-hide-change'?: (event: CustomEvent<AttnHideChangeDetail>) => void;
+  'onattn-aggregate-change'?: (event: CustomEvent<AttnAggregateChangeDetail>) => void;
 }
 
 /** The adapter's attributes under their HTML names (React sets unknown names as attributes). */

@@ -18,6 +18,9 @@ import type {
   AttnLayerChangeDetail,
   AttnTokenFocusDetail,
   AttnLoadDetail,
+  AttnWordsChangeDetail,
+  AttnHideChangeDetail,
+  AttnAggregateChangeDetail,
 } from '../components/shared/events.js';
 
 /** Vue's names for the `attn-*` events' listeners. */
@@ -29,6 +32,9 @@ export interface AttnViewEventProps {
   onAttnHeadSelect?: (event: CustomEvent<AttnHeadSelectDetail>) => void;
   onAttnNeuronChange?: (event: CustomEvent<AttnNeuronChangeDetail>) => void;
   onAttnLoad?: (event: CustomEvent<AttnLoadDetail>) => void;
+  onAttnWordsChange?: (event: CustomEvent<AttnWordsChangeDetail>) => void;
+  onAttnHideChange?: (event: CustomEvent<AttnHideChangeDetail>) => void;
+  onAttnAggregateChange?: (event: CustomEvent<AttnAggregateChangeDetail>) => void;
 }
 
 export type AttnHeadViewVueProps = AttnViewEventProps & AttnHeadViewProperties;

@@ -48,6 +48,35 @@ describe('React 19', () => {
     expect(seen).to.deep.equal([[1]]);
   });
 
+  it('sets words, hide and aggregate as properties and receives their events', async () => {
+    const seen: string[] = [];
+    flushSync(() =>
+      root.render(
+        <attn-head-view
+          data={SELF}
+          hide="special"
+          aggregate="mean"
+          onattn-hide-change={(e) => seen.push(`hide ${e.detail.hide}`)}
+          onattn-words-change={(e) => seen.push(`words ${e.detail.words}`)}
+          onattn-aggregate-change={(e) => seen.push(`aggregate ${e.detail.aggregate}`)}
+        />,
+      ),
+    );
+    const el = container.querySelector('attn-head-view') as AttnHeadView;
+    await el.updateComplete;
+    expect(el.getAttribute('hide')).to.equal('special');
+    expect(el.shadowRoot!.querySelectorAll('.column.query [part~="token"]')).to.have.length(2);
+    const choose = (part: string, value: string) => {
+      const select = el.shadowRoot!.querySelector<HTMLSelectElement>(`[part="${part}"]`)!;
+      select.value = value;
+      select.dispatchEvent(new Event('change'));
+    };
+    choose('tokens-select', 'words:none');
+    choose('aggregate-select', 'max');
+    await el.updateComplete;
+    expect(seen).to.deep.equal(['words true', 'hide none', 'aggregate max']);
+  });
+
   it('re-renders with new data', async () => {
     const tokens = ['x', 'y'];
     flushSync(() => root.render(<attn-head-view data={SELF} />));
