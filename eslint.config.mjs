@@ -14,6 +14,9 @@ export default tseslint.config(
       'bench/bertviz/',
       // Generated: the README's blocks as files for tsc (test/readme/types.test.mjs), bench models.
       '.cache/',
+      // The bundle copied into the Python package by `npm run build:python`, and pip's copies.
+      'python/attnviz/static/attnviz.js',
+      'python/build/',
     ],
   },
   js.configs.recommended,
@@ -35,7 +38,7 @@ export default tseslint.config(
   },
   {
     // Plain scripts of test pages and of the examples, run in the browser as they are.
-    files: ['test/**/*.js', 'examples/**/*.js'],
+    files: ['test/**/*.js', 'examples/**/*.js', 'python/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {

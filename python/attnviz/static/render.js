@@ -1,0 +1,87 @@
+// Renders one attnviz output: reads its JSON spec, decodes the base64 tensors, creates the view
+// and follows the notebook's theme. A classic script run once per output, after the bundle;
+// `ID` is replaced by the output's element id. Notebook front ends run an output's scripts in
+// order (JupyterLab, classic Notebook, VS Code, Colab), and a saved file runs them as a page does.
+/* global ID -- replaced by the output's element id (attnviz/_html.py) */
+(function (id) {
+  'use strict';
+  // The output's own element is just before this script; the id finds it where a front end moved
+  // the script. The same output shown twice in a page (two views of one notebook) renders twice.
+  var script = document.currentScript;
+  var before = script && script.previousElementSibling;
+  var root = before && before.classList.contains('attnviz-output') ? before : document.getElementById(id);
+  if (!root || root.getAttribute('data-rendered')) return;
+  root.setAttribute('data-rendered', '');
+  var spec = JSON.parse(root.querySelector('script.attnviz-spec').textContent);
+
+  // {dims, b64, type} → a tensor the element reads: Float32Array, or float16 bits as Uint16Array.
+  function decode(value) {
+    if (Array.isArray(value)) return value.map(decode);
+    if (value === null || typeof value !== 'object') return value;
+    if (typeof value.b64 === 'string' && Array.isArray(value.dims)) {
+      var text = atob(value.b64);
+      var bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      // Python sent little-endian values, which is every browser's byte order.
+      return value.type === 'float16'
+        ? { dims: value.dims, data: new Uint16Array(bytes.buffer), type: 'float16' }
+        : { dims: value.dims, data: new Float32Array(bytes.buffer) };
+    }
+    var out = {};
+    Object.keys(value).forEach(function (k) {
+      out[k] = decode(value[k]);
+    });
+    return out;
+  }
+
+  function luminance(color) {
+    var m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(color || '');
+    if (!m || (m[4] !== undefined && +m[4] < 0.5)) return null;
+    return (0.2126 * m[1] + 0.7152 * m[2] + 0.0722 * m[3]) / 255;
+  }
+
+  // The notebook's theme: JupyterLab and VS Code say it on <body>; elsewhere (Colab, classic
+  // Notebook, a saved file) the first opaque background behind the output, else the system's.
+  function notebookTheme() {
+    var body = document.body;
+    var lab = body.getAttribute('data-jp-theme-light');
+    if (lab === 'true') return 'light';
+    if (lab === 'false') return 'dark';
+    if (body.classList.contains('vscode-dark') || body.classList.contains('vscode-high-contrast'))
+      return 'dark';
+    if (body.classList.contains('vscode-light')) return 'light';
+    for (var node = root.parentElement; node; node = node.parentElement) {
+      var l = luminance(getComputedStyle(node).backgroundColor);
+      if (l !== null) return l < 0.5 ? 'dark' : 'light';
+    }
+    return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+
+  var view = document.createElement('attn-' + spec.view + '-view');
+  Object.keys(spec.attributes).forEach(function (name) {
+    view.setAttribute(name, spec.attributes[name]);
+  });
+  // Width follows the cell; the views redraw on resize themselves.
+  view.style.display = 'block';
+  view.style.width = '100%';
+  if (!spec.attributes.theme) {
+    var apply = function () {
+      var theme = notebookTheme();
+      if (view.getAttribute('theme') !== theme) view.setAttribute('theme', theme);
+    };
+    apply();
+    // JupyterLab and VS Code switch themes without reloading outputs.
+    new MutationObserver(apply).observe(document.body, {
+      attributes: true,
+      attributeFilter: ['class', 'data-jp-theme-light'],
+    });
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', apply);
+  }
+  if (!customElements.get(view.localName)) {
+    root.textContent =
+      'attnviz: <' + view.localName + '> could not be defined in this page (see the console).';
+    return;
+  }
+  view.data = decode(spec.data);
+  root.appendChild(view);
+})(ID);

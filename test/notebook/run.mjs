@@ -1,0 +1,289 @@
+// The Python package as users use it (`npm run test:python`): its unit tests, then
+// test/notebook/views.ipynb executed headless by Debian's jupyter-nbconvert and converted to
+// HTML, the standalone file the notebook saves, and a file written by the package as pip installs
+// it, each opened in Chromium with every request off the machine blocked. Each view must render
+// its tokens with no console error. Ends with "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+const root = path.resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(path.join(tmpdir(), 'attnviz-notebook-'));
+let passed = 0;
+let failed = 0;
+
+function check(name, problems) {
+  if (problems.length === 0) {
+    passed++;
+    console.log(`✔ ${name}`);
+  } else {
+    failed++;
+    console.log(`✘ ${name}\n  ${problems.join('\n  ')}`);
+  }
+}
+
+function run(command, args, options = {}) {
+  const r = spawnSync(command, args, { encoding: 'utf8', cwd: root, ...options });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
+}
+
+// 1. The unit tests: unittest's summary gives the counts.
+{
+  const r = run(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], {
+    cwd: path.join(root, 'python'),
+  });
+  process.stdout.write(r.out.replace(/^/gm, '  '));
+  const ran = Number(/^Ran (\d+) tests?/m.exec(r.out)?.[1] ?? 0);
+  const bad = [...r.out.matchAll(/(failures|errors)=(\d+)/g)].reduce((n, m) => n + Number(m[2]), 0);
+  const skipped = Number(/skipped=(\d+)/.exec(r.out)?.[1] ?? 0);
+  passed += ran - bad - skipped;
+  failed += bad + (ran === 0 ? 1 : 0);
+}
+
+// 2. The notebook, executed by a kernel that imports the package from the checkout; nbconvert's
+// template loads require.js and MathJax from a CDN unless told otherwise, and nothing here needs them.
+const saved = path.join(work, 'saved.html');
+const notebook = run(
+  'jupyter',
+  [
+    'nbconvert',
+    '--execute',
+    '--to',
+    'html',
+    '--output-dir',
+    work,
+    '--HTMLExporter.require_js_url=data:,',
+    '--HTMLExporter.mathjax_url=data:,',
+    'test/notebook/views.ipynb',
+  ],
+  { env: { ...process.env, PYTHONPATH: path.join(root, 'python'), ATTNVIZ_SAVED: saved } },
+);
+check(
+  'the notebook executes (jupyter nbconvert --execute --to html)',
+  notebook.ok ? [] : [notebook.out.slice(-3000)],
+);
+
+// 3. The package as pip installs it, in a virtual environment (offline: no build isolation).
+const venv = path.join(work, 'venv');
+const installed = path.join(work, 'installed.html');
+{
+  // From a copy, so that pip's build/ and egg-info stay out of the checkout.
+  const source = path.join(work, 'python');
+  cpSync(path.join(root, 'python'), source, {
+    recursive: true,
+    filter: (f) => !/__pycache__|\/build$|egg-info/.test(f),
+  });
+  const steps = [
+    [PYTHON, ['-m', 'venv', '--system-site-packages', venv]],
+    [path.join(venv, 'bin/pip'), ['install', '--no-build-isolation', '--no-index', '--quiet', source]],
+    [
+      path.join(venv, 'bin/python'),
+      [
+        '-c',
+        `import sys, attnviz
+assert 'site-packages' in attnviz.__file__, attnviz.__file__
+attnviz.save_html(sys.argv[1], {'tokens': ['[CLS]', 'a', 'b', '[SEP]'], 'attention': [[[[0.25] * 4] * 4] * 2] * 2}, view='head', layer=1)`,
+        installed,
+      ],
+      { cwd: work },
+    ],
+  ];
+  const problems = [];
+  for (const [command, args, options] of steps) {
+    const r = run(command, args, options);
+    if (!r.ok) {
+      problems.push(`${path.basename(command)} ${args.join(' ').slice(0, 80)}: ${r.out.slice(-1500)}`);
+      break;
+    }
+  }
+  check('pip install ./python, then the installed package writes a file', problems);
+}
+
+const NOTEBOOK_TOKENS = ['[CLS]', 'the', 'cat', 'sat', '[SEP]', 'it', 'purred', '[SEP]'];
+const ERROR = 'invalid layer: expected one of the layers 0–2, got 7';
+
+// What each page must show, view by view in page order: the element, its theme, the labels its
+// first token column starts with (a model view: after opening one cell), its cell count or error.
+const pages = [
+  {
+    name: 'executed notebook',
+    file: path.join(work, 'views.html'),
+    views: [
+      { tag: 'attn-head-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
+      { tag: 'attn-head-view', theme: 'light', tokens: NOTEBOOK_TOKENS, layer: '1', heads: '0,2' },
+      { tag: 'attn-model-view', theme: 'light', cells: 6, open: [2, 1], tokens: NOTEBOOK_TOKENS },
+      { tag: 'attn-neuron-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
+      { tag: 'attn-head-view', theme: 'light', tokens: ['The', 'cat', 'sat', '</s>'] },
+      { tag: 'attn-model-view', theme: 'dark', cells: 1, open: [0, 0], tokens: ['The', 'quick', 'fox'] },
+      { tag: 'attn-head-view', theme: 'light', error: ERROR, printed: ERROR },
+      { tag: 'attn-model-view', theme: 'light', cells: 12, open: [1, 3], tokens: NOTEBOOK_TOKENS },
+    ],
+  },
+  {
+    name: 'standalone file saved by the notebook (save_html)',
+    file: saved,
+    dark: true,
+    views: [
+      { tag: 'attn-model-view', theme: 'dark', cells: 12, open: [0, 0], tokens: NOTEBOOK_TOKENS },
+      { tag: 'attn-head-view', theme: 'dark', tokens: NOTEBOOK_TOKENS, layer: '2' },
+      { tag: 'attn-neuron-view', theme: 'dark', tokens: NOTEBOOK_TOKENS },
+    ],
+  },
+  {
+    name: 'standalone file from the pip-installed package',
+    file: installed,
+    views: [{ tag: 'attn-head-view', theme: 'light', tokens: ['[CLS]', 'a', 'b', '[SEP]'], layer: '1' }],
+  },
+];
+
+const browser = await puppeteer.launch({
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: CHROMIUM_ARGS,
+});
+try {
+  for (const spec of pages) {
+    await checkPage(spec);
+  }
+  await checkMixedVersions();
+} finally {
+  await browser.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** A page with its network blocked: only file: and data: URLs load. */
+async function openPage(url, dark = false) {
+  const page = await browser.newPage();
+  const problems = [];
+  await page.setViewport({ width: 1100, height: 900 });
+  await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
+  await page.setRequestInterception(true);
+  page.on('request', (r) => {
+    if (/^(file|data):/.test(r.url())) return r.continue();
+    problems.push(`network request blocked: ${r.url()}`);
+    return r.abort('blockedbyclient');
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, problems };
+}
+
+async function checkPage({ name, file, views, dark }) {
+  let opened;
+  try {
+    readFileSync(file);
+    opened = await openPage(pathToFileURL(file).href, dark);
+  } catch (e) {
+    check(`${name}: opens`, [String(e.message ?? e)]);
+    return;
+  }
+  const { page, problems } = opened;
+  const found = await page.evaluate(async () => {
+    const views = [...document.querySelectorAll('.attnviz-output > :not(script)')];
+    await Promise.all(views.map((v) => v.drawComplete ?? v.updateComplete));
+    return views.map((v) => v.localName);
+  });
+  check(
+    `${name}: ${views.length} views, in order`,
+    found.join() === views.map((v) => v.tag).join() ? [] : [`got ${found.join(', ')}`],
+  );
+  for (const [i, want] of views.entries()) {
+    const got = await page.evaluate(inspectView, i, want.open ?? null);
+    const p = [];
+    if (got.tag !== want.tag) p.push(`element ${got.tag}, expected ${want.tag}`);
+    if (got.theme !== want.theme) p.push(`theme ${got.theme}, expected ${want.theme}`);
+    if (want.error) {
+      if (got.error !== want.error) p.push(`error box "${got.error}", expected "${want.error}"`);
+      if (want.printed && !got.printed.includes(want.printed)) p.push(`the cell printed "${got.printed}"`);
+    } else if (got.error) p.push(`error box: ${got.error}`);
+    if (want.tokens && got.tokens.slice(0, want.tokens.length).join('|') !== want.tokens.join('|'))
+      p.push(`tokens ${JSON.stringify(got.tokens)}, expected ${JSON.stringify(want.tokens)} first`);
+    if (want.cells !== undefined && got.cells !== want.cells)
+      p.push(`${got.cells} cells, expected ${want.cells}`);
+    for (const a of ['layer', 'heads'])
+      if (want[a] !== undefined && got.attributes[a] !== want[a])
+        p.push(`${a}="${got.attributes[a]}", expected "${want[a]}"`);
+    if (!(got.width > 300)) p.push(`width ${got.width}px: the view does not fill the cell`);
+    check(`${name}: view ${i + 1} (${want.tag}${want.error ? ', error' : ''})`, p);
+  }
+  // Views follow the cell's width.
+  const widths = await page.evaluate(async () => {
+    const view = document.querySelector('.attnviz-output > :not(script)');
+    const before = view.getBoundingClientRect().width;
+    view.parentElement.style.width = '500px';
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const after = view.getBoundingClientRect().width;
+    view.parentElement.style.width = '100%';
+    return [before, after];
+  });
+  check(
+    `${name}: the first view resizes with its cell (${widths.map(Math.round).join(' → ')} px)`,
+    widths[1] === 500 && widths[0] > 500 ? [] : [`widths ${widths}`],
+  );
+  check(`${name}: no console error, no network request`, problems);
+  await page.close();
+}
+
+/** Runs in the page: what view `i` shows. */
+async function inspectView(i, open) {
+  const view = document.querySelectorAll('.attnviz-output > :not(script)')[i];
+  const labels = (host) =>
+    [...(host.shadowRoot?.querySelectorAll('[part~="token"]') ?? [])].map((t) => t.textContent.trim());
+  let tokens = labels(view);
+  if (open) {
+    view.open(open[0], open[1]);
+    await view.updateComplete;
+    const detail = view.shadowRoot.querySelector('attn-head-view');
+    await detail?.updateComplete;
+    tokens = detail ? labels(detail) : [];
+  }
+  const output = view.closest('.jp-OutputArea');
+  return {
+    tag: view.localName,
+    theme: view.getAttribute('theme'),
+    error: view.shadowRoot?.querySelector('[part~="error"] .error-message')?.textContent.trim() ?? null,
+    printed: output?.querySelector('pre')?.textContent.trim() ?? '',
+    tokens,
+    cells: view.shadowRoot?.querySelectorAll('[part~="cell"]').length ?? 0,
+    attributes: { layer: view.getAttribute('layer'), heads: view.getAttribute('heads') },
+    width: view.getBoundingClientRect().width,
+  };
+}
+
+// Outputs of two attnviz versions in one page (a notebook reopened after an upgrade): the first
+// defines the elements, the second's bundle is skipped, and both views render.
+async function checkMixedVersions() {
+  const script = `import attnviz, sys
+a = attnviz.head_view([[[[1.0, 0.0], [0.5, 0.5]]]], ['x', 'y'], html_action='return').data
+b = attnviz.model_view([[[[1.0, 0.0], [0.5, 0.5]]]], ['x', 'y'], html_action='return').data
+b = b.replace('attnviz ' + attnviz.__version__, 'attnviz 9.9.9')
+sys.stdout.write(a + b + a)`;
+  const r = run(PYTHON, ['-c', script], { env: { ...process.env, PYTHONPATH: path.join(root, 'python') } });
+  if (!r.ok) return check('outputs of two versions in one page', [r.out.slice(-2000)]);
+  const file = path.join(work, 'mixed.html');
+  writeFileSync(file, `<!doctype html><meta charset="utf-8"><body>${r.out}</body>`);
+  const { page, problems } = await openPage(pathToFileURL(file).href);
+  const result = await page.evaluate(async () => {
+    const views = [...document.querySelectorAll('.attnviz-output > :not(script)')];
+    await Promise.all(views.map((v) => v.updateComplete));
+    return views.map(
+      (v) =>
+        `${v.localName}:${v.shadowRoot ? 'rendered' : 'not upgraded'}:${v.shadowRoot?.querySelector('[part~="error"]') ? 'error' : 'ok'}`,
+    );
+  });
+  const want = ['attn-head-view', 'attn-model-view', 'attn-head-view'].map((t) => `${t}:rendered:ok`);
+  if (result.join() !== want.join()) problems.push(`views: ${result.join(', ')}`);
+  check('outputs of two versions (and the same output twice) in one page define the elements once', problems);
+  await page.close();
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
