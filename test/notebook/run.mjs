@@ -105,6 +105,8 @@ attnviz.save_html(sys.argv[1], {'tokens': ['[CLS]', 'a', 'b', '[SEP]'], 'attenti
 }
 
 const NOTEBOOK_TOKENS = ['[CLS]', 'the', 'cat', 'sat', '[SEP]', 'it', 'purred', '[SEP]'];
+// demo/data/attnviz-demo-gpt.json's first sentence as the view labels it (Ġ stripped).
+const GPT_TOKENS = 'The quick , bro wn fo x j um ps over the la z y do g .'.split(' ');
 const ERROR = 'invalid layer: expected one of the layers 0–2, got 7';
 
 // What each page must show, view by view in page order: the element, its theme, the labels its
@@ -113,7 +115,9 @@ const pages = [
   {
     name: 'executed notebook',
     file: path.join(work, 'views.html'),
+    screenshot: true,
     views: [
+      { tag: 'attn-head-view', theme: 'light', tokens: GPT_TOKENS, layer: '1' },
       { tag: 'attn-head-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
       { tag: 'attn-head-view', theme: 'light', tokens: NOTEBOOK_TOKENS, layer: '1', heads: '0,2' },
       { tag: 'attn-model-view', theme: 'light', cells: 6, open: [2, 1], tokens: NOTEBOOK_TOKENS },
@@ -176,7 +180,7 @@ async function openPage(url, dark = false) {
   return { page, problems };
 }
 
-async function checkPage({ name, file, views, dark }) {
+async function checkPage({ name, file, views, dark, screenshot }) {
   let opened;
   try {
     readFileSync(file);
@@ -229,6 +233,22 @@ async function checkPage({ name, file, views, dark }) {
     widths[1] === 500 && widths[0] > 500 ? [] : [`widths ${widths}`],
   );
   check(`${name}: no console error, no network request`, problems);
+  // `--screenshot <png>`: the README's picture, the first view's cell with one token pinned.
+  const shot = process.argv.indexOf('--screenshot');
+  if (screenshot && shot > 0) {
+    const token = await page.evaluateHandle(
+      () =>
+        document
+          .querySelector('.attnviz-output > :not(script)')
+          .shadowRoot.querySelectorAll('[part~="token"]')[10],
+    );
+    await token.click(); // pinned: the screenshot's scrolling would end a hover
+    await new Promise((r) => setTimeout(r, 300));
+    await page.evaluate(() => document.querySelector('.attnviz-output > :not(script)').drawComplete);
+    const cell = await page.$('.jp-Cell:has(.attnviz-output)');
+    await cell.screenshot({ path: process.argv[shot + 1] });
+    console.log(`screenshot: ${process.argv[shot + 1]}`);
+  }
   await page.close();
 }
 
