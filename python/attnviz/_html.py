@@ -72,6 +72,8 @@ def view_fragment(spec):
     script = render_script().replace("})(ID);", "})(%s);" % json.dumps(element_id))
     return (
         '<div class="attnviz-output" id="%s" style="width:100%%">'
+        '<p class="attnviz-pending">attnviz: this view needs JavaScript. Run the cell again, or trust '
+        'the notebook, to show it.</p>'
         '<script type="application/json" class="attnviz-spec">%s</script></div>\n'
         "<script>%s</script>" % (element_id, json_for_script(spec), script))
 

@@ -401,6 +401,11 @@ class Guard(unittest.TestCase):
         self.assertNotIn("</script><b>", view.fragment)
         self.assertEqual(spec_of(view)["data"]["tokens"], ["</script><b>", "&amp;"])
 
+    def test_a_note_where_scripts_do_not_run(self):
+        # An untrusted notebook or a static preview drops the scripts: the output says why it is empty.
+        view = ret(head_view, uniform(), TOKENS)
+        self.assertIn('<p class="attnviz-pending">attnviz: this view needs JavaScript.', view.fragment)
+
     def test_ids_differ_between_outputs(self):
         a, b = ret(head_view, uniform(), TOKENS), ret(head_view, uniform(), TOKENS)
         self.assertNotEqual(re.search(r'id="([^"]+)"', a.fragment).group(1), re.search(r'id="([^"]+)"', b.fragment).group(1))

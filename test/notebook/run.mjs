@@ -216,6 +216,7 @@ async function checkPage({ name, file, views, dark, screenshot }) {
       if (want[a] !== undefined && got.attributes[a] !== want[a])
         p.push(`${a}="${got.attributes[a]}", expected "${want[a]}"`);
     if (!(got.width > 300)) p.push(`width ${got.width}px: the view does not fill the cell`);
+    if (got.pending) p.push('the "needs JavaScript" note is still shown');
     check(`${name}: view ${i + 1} (${want.tag}${want.error ? ', error' : ''})`, p);
   }
   // Views follow the cell's width.
@@ -275,6 +276,7 @@ async function inspectView(i, open) {
     cells: view.shadowRoot?.querySelectorAll('[part~="cell"]').length ?? 0,
     attributes: { layer: view.getAttribute('layer'), heads: view.getAttribute('heads') },
     width: view.getBoundingClientRect().width,
+    pending: view.parentElement.querySelector('.attnviz-pending') !== null,
   };
 }
 

@@ -10,8 +10,11 @@
   var script = document.currentScript;
   var before = script && script.previousElementSibling;
   var root = before && before.classList.contains('attnviz-output') ? before : document.getElementById(id);
-  if (!root || root.getAttribute('data-rendered')) return;
+  if (!root || root.hasAttribute('data-rendered')) return;
   root.setAttribute('data-rendered', '');
+  // Shown where scripts do not run (an untrusted notebook, a static preview): the view replaces it.
+  var pending = root.querySelector('.attnviz-pending');
+  if (pending) pending.remove();
   var spec = JSON.parse(root.querySelector('script.attnviz-spec').textContent);
 
   // {dims, b64, type} → a tensor the element reads: Float32Array, or float16 bits as Uint16Array.
