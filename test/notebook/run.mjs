@@ -1,10 +1,12 @@
 // The Python package as users use it (`npm run test:python`): its unit tests, then
 // test/notebook/views.ipynb executed headless by Debian's jupyter-nbconvert and converted to
-// HTML, the standalone file the notebook saves, and a file written by the package as pip installs
-// it, each opened in Chromium with every request off the machine blocked. Each view must render
-// its tokens with no console error. Ends with "N passed, N failed".
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// HTML, the same notebook run in Jupyter Notebook's own front end, the standalone file the
+// notebook saves, and a file written by the package as pip installs it, each opened in Chromium
+// with every request off the machine blocked. Each view must render its tokens with no console
+// error. Ends with "N passed, N failed".
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -154,21 +156,22 @@ try {
   for (const spec of pages) {
     await checkPage(spec);
   }
+  await checkLiveNotebook(pages[0].views);
   await checkMixedVersions();
 } finally {
   await browser.close();
   rmSync(work, { recursive: true, force: true });
 }
 
-/** A page with its network blocked: only file: and data: URLs load. */
-async function openPage(url, dark = false) {
+/** A page with its network blocked: only file: and data: URLs load, and those `allow` matches. */
+async function openPage(url, dark = false, allow = null) {
   const page = await browser.newPage();
   const problems = [];
   await page.setViewport({ width: 1100, height: 900 });
   await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: dark ? 'dark' : 'light' }]);
   await page.setRequestInterception(true);
   page.on('request', (r) => {
-    if (/^(file|data):/.test(r.url())) return r.continue();
+    if (/^(file|data):/.test(r.url()) || allow?.test(r.url())) return r.continue();
     problems.push(`network request blocked: ${r.url()}`);
     return r.abort('blockedbyclient');
   });
@@ -180,11 +183,12 @@ async function openPage(url, dark = false) {
   return { page, problems };
 }
 
-async function checkPage({ name, file, views, dark, screenshot }) {
+async function checkPage({ name, file, url, allow, prepare, views, dark, screenshot }) {
   let opened;
   try {
-    readFileSync(file);
-    opened = await openPage(pathToFileURL(file).href, dark);
+    if (file) readFileSync(file);
+    opened = await openPage(url ?? pathToFileURL(file).href, dark, allow);
+    await prepare?.(opened.page);
   } catch (e) {
     check(`${name}: opens`, [String(e.message ?? e)]);
     return;
@@ -266,7 +270,7 @@ async function inspectView(i, open) {
     await detail?.updateComplete;
     tokens = detail ? labels(detail) : [];
   }
-  const output = view.closest('.jp-OutputArea');
+  const output = view.closest('.jp-OutputArea, .output'); // nbconvert's HTML, Notebook's front end
   return {
     tag: view.localName,
     theme: view.getAttribute('theme'),
@@ -278,6 +282,73 @@ async function inspectView(i, open) {
     width: view.getBoundingClientRect().width,
     pending: view.parentElement.querySelector('.attnviz-pending') !== null,
   };
+}
+
+// The same notebook run in Jupyter Notebook's own front end (Debian's python3-notebook): outputs
+// come over the kernel's websocket and the front end inserts them, as a user sees them. Only the
+// server on this machine is reachable.
+async function checkLiveNotebook(views) {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+  const dir = path.join(work, 'live');
+  mkdirSync(path.join(dir, 'test'), { recursive: true });
+  cpSync(path.join(root, 'test/notebook'), path.join(dir, 'test/notebook'), { recursive: true });
+  symlinkSync(path.join(root, 'demo'), path.join(dir, 'demo'));
+  const args = [
+    'notebook',
+    '--no-browser',
+    '--allow-root',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--port-retries=0',
+  ];
+  args.push('--NotebookApp.token=', '--NotebookApp.password=', `--notebook-dir=${dir}`);
+  const env = {
+    ...process.env,
+    PYTHONPATH: path.join(root, 'python'),
+    ATTNVIZ_SAVED: path.join(dir, 'saved.html'),
+  };
+  const server = spawn('jupyter', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  server.stderr.on('data', (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/api`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      if (i === 60 || server.exitCode !== null) return check('Jupyter Notebook starts', [log.slice(-2000)]);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await checkPage({
+      name: 'live Jupyter Notebook (Run All)',
+      url: `${base}/notebooks/test/notebook/views.ipynb`,
+      allow: new RegExp(`^(https?|wss?)://127\\.0\\.0\\.1:${port}/`),
+      views,
+      prepare: async (page) => {
+        await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected(), {
+          timeout: 60_000,
+        });
+        await page.evaluate(() => window.Jupyter.notebook.execute_all_cells());
+        await page.waitForFunction(
+          () =>
+            window.Jupyter.notebook
+              .get_cells()
+              .every((c) => c.cell_type !== 'code' || (c.input_prompt_number ?? '*') !== '*'),
+          { timeout: 120_000, polling: 250 },
+        );
+      },
+    });
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
+  }
 }
 
 // Outputs of two attnviz versions in one page (a notebook reopened after an upgrade): the first
