@@ -33,8 +33,8 @@ def bundle_script(source=None, version=__version__):
                 raise RuntimeError(
                     "attnviz's JavaScript bundle is missing (%s): in a checkout, run "
                     "`npm run build:python` before `pip install ./python`" % BUNDLE)
-            _cache["bundle"] = _read(BUNDLE)
-        source = _cache["bundle"]
+            _cache["bundle"] = bundle_script(_read(BUNDLE), version)
+        return _cache["bundle"]
     body, n = _EXPORT.subn("", source.rstrip())
     if n != 1:
         raise RuntimeError("unexpected bundle: it should end with one export statement")

@@ -179,7 +179,7 @@ def check_finite(t, field, half):
             raise AttentionDataError(field + _index_path(i, t.shape), "a finite number", describe(v))
 
 
-def check_set(s, prefix, half, query_field, key_field, query_tokens, key_tokens, cross=False):
+def check_set(s, prefix, half, query_field, key_field, query_tokens, key_tokens):
     """One attention set, in the order of buildComponent (component.ts)."""
     field = prefix + "attention"
     att = s["attention"]
@@ -236,7 +236,7 @@ def check_data(data, half):
             else:
                 check_tokens(dec, "decoderTokens")
                 check_tokens(enc, "encoderTokens")
-                check_set(s, "cross.", half, "decoderTokens", "encoderTokens", dec, enc, cross=True)
+                check_set(s, "cross.", half, "decoderTokens", "encoderTokens", dec, enc)
             components.append((name, s["attention"].shape))
         if not components:
             raise AttentionDataError("data", "at least one of encoder, decoder, cross", "none")

@@ -1,6 +1,6 @@
 """The Python side of attnviz: bertviz's arguments, inputs, payloads, limits and the page guard.
 
-Run from python/: ``python3 -m unittest discover -s tests``. The bundle must have been copied in
+Run from python/: ``python3 -m unittest``. The bundle must have been copied in
 (``npm run build:python``); the browser side is test/notebook/run.mjs.
 """
 import array

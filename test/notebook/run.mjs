@@ -36,7 +36,7 @@ function run(command, args, options = {}) {
 
 // 1. The unit tests: unittest's summary gives the counts.
 {
-  const r = run(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], {
+  const r = run(PYTHON, ['-m', 'unittest', '-v'], {
     cwd: path.join(root, 'python'),
   });
   process.stdout.write(r.out.replace(/^/gm, '  '));
