@@ -158,6 +158,7 @@ try {
   }
   await checkLiveNotebook(pages[0].views);
   await checkMixedVersions();
+  await checkErrorParity();
 } finally {
   await browser.close();
   rmSync(work, { recursive: true, force: true });
@@ -349,6 +350,35 @@ async function checkLiveNotebook(views) {
     server.kill('SIGTERM');
     await new Promise((r) => (server.exitCode !== null ? r() : server.once('exit', r)));
   }
+}
+
+// validate=True raises the message the view shows: test/notebook/errors.py renders bad inputs
+// (and two good ones) without validation and prints what validation raised for each.
+async function checkErrorParity() {
+  const file = path.join(work, 'errors.html');
+  const env = { ...process.env, PYTHONPATH: path.join(root, 'python') };
+  const r = run(PYTHON, ['test/notebook/errors.py', file], { env });
+  if (!r.ok) return check('validate=True and the views agree on every error', [r.out.slice(-2000)]);
+  const expected = JSON.parse(r.out);
+  const { page, problems } = await openPage(pathToFileURL(file).href);
+  const shown = await page.evaluate(async () => {
+    const views = [...document.querySelectorAll('.attnviz-output > :not(script)')];
+    await Promise.all(views.map((v) => v.updateComplete));
+    return views.map(
+      (v) => v.shadowRoot.querySelector('[part~="error"] .error-message')?.textContent.trim() ?? null,
+    );
+  });
+  expected.forEach((message, i) => {
+    if (shown[i] !== message)
+      problems.push(`case ${i + 1}: Python ${JSON.stringify(message)}, view ${JSON.stringify(shown[i])}`);
+  });
+  if (shown.length !== expected.length) problems.push(`${shown.length} views for ${expected.length} cases`);
+  const errors = expected.filter((m) => m !== null).length;
+  check(
+    `validate=True and the views agree on every error (${errors} errors, ${expected.length - errors} valid)`,
+    problems,
+  );
+  await page.close();
 }
 
 // Outputs of two attnviz versions in one page (a notebook reopened after an upgrade): the first
