@@ -7,21 +7,7 @@ import sys
 import attnviz
 from attnviz import head_view, model_view, neuron_view, show
 from attnviz._html import page
-
-
-def rows(layers, heads, q, k):
-    """[layers][heads][q][k] of distinct rows summing to 1."""
-    out = []
-    for l in range(layers):
-        out.append([])
-        for h in range(heads):
-            block = []
-            for i in range(q):
-                row = [1.0 + l + h * 3 + i * 0.5 + j for j in range(k)]
-                total = sum(row)
-                block.append([v / total for v in row])
-            out[-1].append(block)
-    return out
+from tests.test_views import uniform as rows  # [layers][heads][q][k] of distinct rows summing to 1
 
 
 def edit(att, index, row):
