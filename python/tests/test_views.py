@@ -94,6 +94,15 @@ class Signatures(unittest.TestCase):
             "display_mode", "html_action"])
 
 
+class Imports(unittest.TestCase):
+    def test_no_numpy_torch_or_ipython_at_import(self):
+        import subprocess
+        code = "import sys, attnviz; print(sorted(m for m in ('numpy', 'torch', 'IPython') if m in sys.modules))"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             cwd=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        self.assertEqual(out.stdout.strip(), "[]")
+
+
 class BertvizArguments(unittest.TestCase):
     def test_attention_and_tokens(self):
         s = spec_of(ret(head_view, uniform(), TOKENS))
