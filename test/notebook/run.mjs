@@ -118,6 +118,7 @@ const pages = [
     name: 'executed notebook',
     file: path.join(work, 'views.html'),
     screenshot: true,
+    themeSwitch: true,
     views: [
       { tag: 'attn-head-view', theme: 'light', tokens: GPT_TOKENS, layer: '1' },
       { tag: 'attn-head-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
@@ -184,7 +185,7 @@ async function openPage(url, dark = false, allow = null) {
   return { page, problems };
 }
 
-async function checkPage({ name, file, url, allow, prepare, views, dark, screenshot }) {
+async function checkPage({ name, file, url, allow, prepare, views, dark, screenshot, themeSwitch }) {
   let opened;
   try {
     if (file) readFileSync(file);
@@ -238,6 +239,22 @@ async function checkPage({ name, file, url, allow, prepare, views, dark, screens
     `${name}: the first view resizes with its cell (${widths.map(Math.round).join(' → ')} px)`,
     widths[1] === 500 && widths[0] > 500 ? [] : [`widths ${widths}`],
   );
+  // JupyterLab switches themes in place (nbconvert's lab template carries the same attribute).
+  if (themeSwitch) {
+    const themes = await page.evaluate(async () => {
+      document.body.setAttribute('data-jp-theme-light', 'false');
+      await new Promise((r) => setTimeout(r));
+      const views = [...document.querySelectorAll('.attnviz-output > :not(script)')];
+      const result = views.map((v) => v.getAttribute('theme'));
+      document.body.setAttribute('data-jp-theme-light', 'true');
+      return result;
+    });
+    const want = views.map(() => 'dark');
+    check(
+      `${name}: views follow the notebook to dark`,
+      themes.join() === want.join() ? [] : [`themes ${themes}`],
+    );
+  }
   check(`${name}: no console error, no network request`, problems);
   // `--screenshot <png>`: the README's picture, the first view's cell with one token pinned.
   const shot = process.argv.indexOf('--screenshot');

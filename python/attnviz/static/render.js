@@ -68,17 +68,24 @@
   view.style.display = 'block';
   view.style.width = '100%';
   if (!spec.attributes.theme) {
+    var media = matchMedia('(prefers-color-scheme: dark)');
+    var observer = new MutationObserver(function () {
+      apply();
+    });
     var apply = function () {
+      // A cleared or re-run cell drops its output: stop listening for it.
+      if (root.hasAttribute('data-connected') && !root.isConnected) {
+        observer.disconnect();
+        media.removeEventListener('change', apply);
+        return;
+      }
       var theme = notebookTheme();
       if (view.getAttribute('theme') !== theme) view.setAttribute('theme', theme);
     };
     apply();
     // JupyterLab and VS Code switch themes without reloading outputs.
-    new MutationObserver(apply).observe(document.body, {
-      attributes: true,
-      attributeFilter: ['class', 'data-jp-theme-light'],
-    });
-    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', apply);
+    observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-jp-theme-light'] });
+    media.addEventListener('change', apply);
   }
   if (!customElements.get(view.localName)) {
     root.textContent =
@@ -87,4 +94,5 @@
   }
   view.data = decode(spec.data);
   root.appendChild(view);
+  root.setAttribute('data-connected', '');
 })(ID);
