@@ -35,7 +35,7 @@ class View:
 
 
 def _mb(n):
-    return "%.1f MB" % (n / 1024 / 1024)
+    return "%.1f MiB" % (n / 1024 / 1024)
 
 
 def _payload_bytes(value):

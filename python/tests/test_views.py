@@ -351,7 +351,7 @@ class SizeLimit(unittest.TestCase):
         with self.assertRaises(ValueError) as caught:
             ret(head_view, att, ["t"] * 16, max_size=6000)
         message = str(caught.exception)
-        self.assertIn("the data is 0.0 MB as float32 (base64), over max_size=0.0 MB", message)
+        self.assertIn("the data is 0.0 MiB as float32 (base64), over max_size=0.0 MiB", message)
         self.assertIn("precision='float16' halves it", message)
         self.assertIn("include_layers=[0, 1] shows 2 of the 4 layers", message)
 
@@ -367,7 +367,7 @@ class SizeLimit(unittest.TestCase):
         from attnviz._tensor import Tensor
         big = Tensor((12, 12, 512, 512), bytes(4))  # only the shape is read before refusing
         big.data = b""
-        with self.assertRaisesRegex(ValueError, r"the data is 192\.0 MB as float32 \(base64\), over max_size=64\.0 MB"):
+        with self.assertRaisesRegex(ValueError, r"the data is 192\.0 MiB as float32 \(base64\), over max_size=64\.0 MiB"):
             ret(head_view, big, ["t"] * 512)
 
 
