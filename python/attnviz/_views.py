@@ -1,4 +1,6 @@
 """bertviz's calls (head_view, model_view, neuron_view) and attnviz's own (show, save_html)."""
+import operator
+
 from ._html import bundle_script, page, view_fragment
 from ._tensor import Tensor, per_head, to_tensor
 from ._validate import AttentionDataError, validate as validate_spec
@@ -115,28 +117,27 @@ def _render(view, data, attributes, theme=None, precision="float32", max_size=MA
     return None
 
 
-def _layers_arg(include_layers, n, name="include_layers"):
-    if include_layers is None:
-        return list(range(n))
-    layers = list(include_layers)
-    for i, l in enumerate(layers):
-        if isinstance(l, bool) or not isinstance(l, int) or not 0 <= l < n:
-            raise ValueError("invalid %s[%d]: expected a layer index from 0 to %d, got %r" % (name, i, n - 1, l))
-    if not layers or len(set(layers)) != len(layers):
-        raise ValueError("invalid %s: expected distinct layer indices, got %r" % (name, include_layers))
-    return layers
+def _integer(value):
+    """A Python int for any integer (NumPy's and PyTorch's too); other values as they are."""
+    if isinstance(value, bool):
+        return value
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
 
 
-def _heads_arg(include_heads, n):
-    if include_heads is None:
+def _indices(value, n, name, what):
+    """``include_layers`` / ``include_heads``: distinct indices below ``n``, or all of them."""
+    if value is None:
         return list(range(n))
-    heads = list(include_heads)
-    for i, h in enumerate(heads):
-        if isinstance(h, bool) or not isinstance(h, int) or not 0 <= h < n:
-            raise ValueError("invalid include_heads[%d]: expected a head index from 0 to %d, got %r" % (i, n - 1, h))
-    if not heads or len(set(heads)) != len(heads):
-        raise ValueError("invalid include_heads: expected distinct head indices, got %r" % (include_heads,))
-    return heads
+    indices = [_integer(v) for v in value]
+    for i, v in enumerate(indices):
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < n:
+            raise ValueError("invalid %s[%d]: expected a %s index from 0 to %d, got %r" % (name, i, what, n - 1, v))
+    if not indices or len(set(indices)) != len(indices):
+        raise ValueError("invalid %s: expected distinct %s indices, got %r" % (name, what, value))
+    return indices
 
 
 def _tokens(tokens, field):
@@ -163,13 +164,13 @@ def _attention_data(attention, tokens, sentence_b_start, encoder_attention, deco
             raise ValueError("pass either attention (with tokens) or encoder_attention / decoder_attention / "
                              "cross_attention, not both")
         att = per_head(attention, "attention")
-        layers = _layers_arg(include_layers, att.shape[0])
-        heads = _heads_arg(include_heads, att.shape[1]) if include_heads is not None else None
+        layers = _indices(include_layers, att.shape[0], "include_layers", "layer")
+        heads = _indices(include_heads, att.shape[1], "include_heads", "head") if include_heads is not None else None
         data = {"tokens": _tokens(tokens, "tokens"), "attention": _subset(att, layers, heads), "layers": layers}
         if heads is not None:
             data["heads"] = heads
         if sentence_b_start is not None:
-            data["sentenceBStart"] = sentence_b_start
+            data["sentenceBStart"] = _integer(sentence_b_start)
         return data, layers
     sets = {"encoder": encoder_attention, "decoder": decoder_attention, "cross": cross_attention}
     given = {k: per_head(v, k + "_attention") for k, v in sets.items() if v is not None}
@@ -179,8 +180,8 @@ def _attention_data(attention, tokens, sentence_b_start, encoder_attention, deco
     if sentence_b_start is not None:
         raise ValueError("sentence_b_start applies to attention, not to encoder-decoder attention")
     first = next(iter(given.values()))
-    layers = _layers_arg(include_layers, first.shape[0])
-    heads = _heads_arg(include_heads, first.shape[1]) if include_heads is not None else None
+    layers = _indices(include_layers, first.shape[0], "include_layers", "layer")
+    heads = _indices(include_heads, first.shape[1], "include_heads", "head") if include_heads is not None else None
     data = {}
     if "encoder" in given or "cross" in given:
         data["encoderTokens"] = _tokens(encoder_tokens, "encoder_tokens")
@@ -230,7 +231,7 @@ def head_view(attention=None, tokens=None, sentence_b_start=None, prettify_token
                                    cross_attention, encoder_tokens, decoder_tokens, include_layers)
     if layer is not None and include_layers is not None and layer not in layers:
         raise ValueError("layer %r is not in include_layers: %r" % (layer, layers))
-    attributes = {"layer": layer, "heads": list(heads) if heads is not None else None}
+    attributes = {"layer": _integer(layer), "heads": [_integer(h) for h in heads] if heads is not None else None}
     return _render("head", data, attributes, theme, precision, max_size, validate, html_action, layers)
 
 
@@ -261,7 +262,7 @@ def neuron_view(attention, tokens, queries, keys, values=None, sentence_b_start=
     hooks (see the README). ``layer`` and ``head`` choose the head shown first.
     """
     att = per_head(attention, "attention")
-    layers = _layers_arg(include_layers, att.shape[0])
+    layers = _indices(include_layers, att.shape[0], "include_layers", "layer")
     data = {"tokens": _tokens(tokens, "tokens"), "attention": _subset(att, layers), "layers": layers}
     for name, v in (("queries", queries), ("keys", keys), ("values", values)):
         if v is None:
@@ -274,10 +275,10 @@ def neuron_view(attention, tokens, queries, keys, values=None, sentence_b_start=
                                                                                              t.shape[0]))
         data[name] = _subset(t, layers)
     if sentence_b_start is not None:
-        data["sentenceBStart"] = sentence_b_start
+        data["sentenceBStart"] = _integer(sentence_b_start)
     if layer is not None and include_layers is not None and layer not in layers:
         raise ValueError("layer %r is not in include_layers: %r" % (layer, layers))
-    attributes = {"layer": layer, "head": head}
+    attributes = {"layer": _integer(layer), "head": _integer(head)}
     return _render("neuron", data, attributes, _theme(display_mode, theme), precision, max_size, validate,
                    html_action, layers)
 

@@ -308,6 +308,15 @@ class Inputs(unittest.TestCase):
         self.assertEqual(s["data"]["attention"]["dims"], [2, 3, 4, 4])
 
     @unittest.skipUnless(np is not None, "NumPy is not installed")
+    def test_numpy_integers_as_arguments(self):
+        i = np.int64
+        s = spec_of(ret(head_view, uniform(3, 3), TOKENS, sentence_b_start=i(2), layer=i(2), heads=[i(1)],
+                        include_layers=np.array([0, 2]), validate=True))
+        self.assertEqual(s["data"]["sentenceBStart"], 2)
+        self.assertEqual(s["data"]["layers"], [0, 2])
+        self.assertEqual(s["attributes"], {"layer": "2", "heads": "1"})
+
+    @unittest.skipUnless(np is not None, "NumPy is not installed")
     def test_tokens_as_array(self):
         s = spec_of(ret(head_view, uniform(1, 1), np.array(TOKENS)))
         self.assertEqual(s["data"]["tokens"], TOKENS)
