@@ -5,7 +5,7 @@ from ._html import bundle_script, page, view_fragment
 from ._tensor import Tensor, per_head, to_tensor
 from ._validate import AttentionDataError, validate as validate_spec
 
-VIEWS = ("head", "model", "neuron")
+VIEWS = ("head", "model", "neuron", "explorer")
 PRECISIONS = ("float32", "float16")
 THEMES = ("light", "dark", "auto")
 #: Largest data payload (base64) a call sends: 64 MiB, past which notebooks grow sluggish.
@@ -307,9 +307,11 @@ def show(data, view="head", *, tokens=None, theme=None, precision="float32", max
          html_action="view", **attributes):
     """Shows attnviz's own data format in a view: ``{tokens, attention, layers?, heads?, causal?,
     sentenceBStart?, queries?, keys?, values?}`` or ``{encoderTokens, decoderTokens, encoder?,
-    decoder?, cross?}``, tensors in any form the bertviz calls take. ``view`` is 'head', 'model' or
-    'neuron'; other keywords are the element's attributes (``include_layers=[4, 5]`` becomes
-    ``include-layers="4,5"``, ``summary='previous'``, ``thumbnail='heatmap'``, ...).
+    decoder?, cross?}``, tensors in any form the bertviz calls take. ``view`` is 'head', 'model',
+    'neuron' or 'explorer' (a model view whose cells choose the head shown in a head view, and in a
+    neuron view when the data has queries and keys); other keywords are the element's attributes
+    (the explorer's model view's): ``include_layers=[4, 5]`` becomes ``include-layers="4,5"``,
+    ``summary='previous'``, ``thumbnail='heatmap'``, ...
     """
     if not isinstance(data, dict):
         data = {"tokens": tokens, "attention": data}

@@ -217,8 +217,9 @@ class BertvizArguments(unittest.TestCase):
         view = ret(head_view, uniform(), TOKENS)
         self.assertIsInstance(view, attnviz.View)
         self.assertEqual(view._repr_html_(), view.data)
-        self.assertIn("<attn-", view.data.replace("'attn-' + spec.view", "<attn-"))
-        self.assertIn(view.fragment, view.data)
+        self.assertTrue(view.data.startswith(bundle_script()))
+        self.assertTrue(view.data.endswith(view.fragment))
+        self.assertEqual(spec_of(view)["view"], "head")
 
     def test_html_action_view_displays_through_ipython(self):
         shown = []
@@ -533,8 +534,14 @@ class Show(unittest.TestCase):
                           "cross": {"attention": uniform(1, 1, 1, 2)}}, html_action="return"))
         self.assertEqual(s["data"]["cross"]["attention"]["dims"], [1, 1, 1, 2])
 
+    def test_explorer(self):
+        s = spec_of(show({"tokens": TOKENS, "attention": uniform(), "queries": uniform(2, 3, 4, 2),
+                          "keys": uniform(2, 3, 4, 2)}, view="explorer", summary="entropy", html_action="return"))
+        self.assertEqual((s["view"], s["attributes"]), ("explorer", {"summary": "entropy"}))
+        self.assertEqual(s["data"]["queries"]["dims"], [2, 3, 4, 2])
+
     def test_unknown_view(self):
-        with self.assertRaisesRegex(ValueError, "invalid view: expected one of 'head', 'model', 'neuron', got 'grid'"):
+        with self.assertRaisesRegex(ValueError, "invalid view: expected one of 'head', 'model', 'neuron', 'explorer', got 'grid'"):
             show({"tokens": TOKENS, "attention": uniform()}, view="grid", html_action="return")
 
     def test_save_html_from_data(self):

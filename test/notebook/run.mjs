@@ -129,6 +129,10 @@ const pages = [
       { tag: 'attn-model-view', theme: 'dark', cells: 1, open: [0, 0], tokens: ['The', 'quick', 'fox'] },
       { tag: 'attn-head-view', theme: 'light', error: ERROR, printed: ERROR },
       { tag: 'attn-model-view', theme: 'light', cells: 12, open: [1, 3], tokens: NOTEBOOK_TOKENS },
+      // The explorer: one output of three views.
+      { tag: 'attn-model-view', theme: 'light', cells: 12 },
+      { tag: 'attn-head-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
+      { tag: 'attn-neuron-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
     ],
   },
   {
@@ -190,7 +194,7 @@ async function checkPage({ name, file, url, allow, prepare, views, dark, screens
   try {
     if (file) readFileSync(file);
     opened = await openPage(url ?? pathToFileURL(file).href, dark, allow);
-    await prepare?.(opened.page);
+    await prepare?.(opened.page, views.length);
   } catch (e) {
     check(`${name}: opens`, [String(e.message ?? e)]);
     return;
@@ -239,6 +243,27 @@ async function checkPage({ name, file, url, allow, prepare, views, dark, screens
     `${name}: the first view resizes with its cell (${widths.map(Math.round).join(' → ')} px)`,
     widths[1] === 500 && widths[0] > 500 ? [] : [`widths ${widths}`],
   );
+  // The explorer's grid drives its head and neuron views: click layer 2, head 1.
+  if (views.length > 3 && views.at(-3).tag === 'attn-model-view' && views.at(-1).tag === 'attn-neuron-view') {
+    const shown = await page.evaluate(async () => {
+      const [grid, head, neuron] = [...document.querySelectorAll('.attnviz-output')]
+        .at(-1)
+        .querySelectorAll(':scope > :not(script)');
+      const cell = grid.shadowRoot.querySelectorAll('[part~="cell"]')[2 * 4 + 1];
+      cell.click();
+      await Promise.all([head.updateComplete, neuron.updateComplete]);
+      return {
+        head: [head.layer, head.heads],
+        neuron: [neuron.layer, neuron.head],
+        detail: grid.shadowRoot.querySelector('attn-head-view') !== null,
+      };
+    });
+    const want = { head: [2, [1]], neuron: [2, 1], detail: false };
+    check(
+      `${name}: the explorer's grid chooses the head its views show`,
+      JSON.stringify(shown) === JSON.stringify(want) ? [] : [`got ${JSON.stringify(shown)}`],
+    );
+  }
   // JupyterLab switches themes in place (nbconvert's lab template carries the same attribute).
   if (themeSwitch) {
     const themes = await page.evaluate(async () => {
@@ -349,7 +374,7 @@ async function checkLiveNotebook(views) {
       url: `${base}/notebooks/test/notebook/views.ipynb`,
       allow: new RegExp(`^(https?|wss?)://127\\.0\\.0\\.1:${port}/`),
       views,
-      prepare: async (page) => {
+      prepare: async (page, count) => {
         await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected(), {
           timeout: 60_000,
         });
@@ -360,6 +385,12 @@ async function checkLiveNotebook(views) {
               .get_cells()
               .every((c) => c.cell_type !== 'code' || (c.input_prompt_number ?? '*') !== '*'),
           { timeout: 120_000, polling: 250 },
+        );
+        // A cell's outputs and its "done" reply come on different channels: wait for every view.
+        await page.waitForFunction(
+          (n) => document.querySelectorAll('.attnviz-output > :not(script)').length >= n,
+          { timeout: 30_000, polling: 250 },
+          count,
         );
       },
     });
