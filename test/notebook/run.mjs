@@ -162,7 +162,7 @@ try {
     await checkPage(spec);
   }
   await checkLiveNotebook(pages[0].views);
-  await checkMixedVersions();
+  await checkInsertion();
   await checkErrorParity();
 } finally {
   await browser.close();
@@ -429,31 +429,73 @@ async function checkErrorParity() {
   await page.close();
 }
 
-// Outputs of two attnviz versions in one page (a notebook reopened after an upgrade): the first
-// defines the elements, the second's bundle is skipped, and both views render.
-async function checkMixedVersions() {
-  const script = `import attnviz, sys
+// How front ends insert an output's HTML, each in a page of its own: as a page parses it (a saved
+// file), as JupyterLab's renderHTML does (innerHTML, then each script replaced by a copy, in
+// order), as VS Code's renderer does (copies run at the end of the output), and in a page where
+// another copy defined <attn-head-view> first (a mixed version).
+async function checkInsertion() {
+  const script = `import attnviz, json, sys
 a = attnviz.head_view([[[[1.0, 0.0], [0.5, 0.5]]]], ['x', 'y'], html_action='return').data
 b = attnviz.model_view([[[[1.0, 0.0], [0.5, 0.5]]]], ['x', 'y'], html_action='return').data
-b = b.replace('attnviz ' + attnviz.__version__, 'attnviz 9.9.9')
-sys.stdout.write(a + b + a)`;
+json.dump([a, b, a], sys.stdout)`;
   const r = run(PYTHON, ['-c', script], { env: { ...process.env, PYTHONPATH: path.join(root, 'python') } });
-  if (!r.ok) return check('outputs of two versions in one page', [r.out.slice(-2000)]);
-  const file = path.join(work, 'mixed.html');
-  writeFileSync(file, `<!doctype html><meta charset="utf-8"><body>${r.out}</body>`);
-  const { page, problems } = await openPage(pathToFileURL(file).href);
-  const result = await page.evaluate(async () => {
-    const views = [...document.querySelectorAll('.attnviz-output > :not(script)')];
-    await Promise.all(views.map((v) => v.updateComplete));
-    return views.map(
-      (v) =>
-        `${v.localName}:${v.shadowRoot ? 'rendered' : 'not upgraded'}:${v.shadowRoot?.querySelector('[part~="error"]') ? 'error' : 'ok'}`,
-    );
-  });
-  const want = ['attn-head-view', 'attn-model-view', 'attn-head-view'].map((t) => `${t}:rendered:ok`);
-  if (result.join() !== want.join()) problems.push(`views: ${result.join(', ')}`);
-  check('outputs of two versions (and the same output twice) in one page define the elements once', problems);
-  await page.close();
+  if (!r.ok) return check('outputs inserted as front ends do', [r.out.slice(-2000)]);
+  const outputs = JSON.parse(r.out);
+  const json = JSON.stringify(outputs).replace(/</g, '\\u003c');
+  const insert = {
+    jupyterlab: `for (const html of outputs) {
+      const host = document.body.appendChild(document.createElement('div'));
+      host.innerHTML = html;
+      for (const old of [...host.getElementsByTagName('script')]) {
+        const script = document.createElement('script');
+        for (const a of old.attributes) script.setAttribute(a.name, a.value);
+        script.textContent = old.textContent;
+        old.parentNode.replaceChild(script, old);
+      }
+    }`,
+    // VS Code's notebook renderer: innerHTML, then each script's copy appended at the end of the
+    // output's element (type and a few attributes kept), run, and removed.
+    vscode: `for (const html of outputs) {
+      const host = document.body.appendChild(document.createElement('div'));
+      host.innerHTML = html;
+      for (const old of [...host.getElementsByTagName('script')]) {
+        const script = document.createElement('script');
+        script.text = old.innerText;
+        for (const key of ['type', 'src', 'nonce', 'noModule', 'async']) {
+          const value = old[key] || old.getAttribute(key);
+          if (value) script.setAttribute(key, value);
+        }
+        host.appendChild(script).parentNode.removeChild(script);
+      }
+    }`,
+  };
+  const all = ['attn-head-view', 'attn-model-view', 'attn-head-view'].map((t) => `${t}:ok`);
+  const cases = [
+    ['as a page parses them (the same output twice)', outputs.join(''), all],
+    ['as JupyterLab inserts them', `<script>const outputs = ${json};\n${insert.jupyterlab}</script>`, all],
+    ['as VS Code inserts them', `<script>const outputs = ${json};\n${insert.vscode}</script>`, all],
+    [
+      'after another copy defined <attn-head-view>',
+      `<script>customElements.define('attn-head-view', class extends HTMLElement {});</script>${outputs.join('')}`,
+      ['attn-head-view:not ours', 'attn-model-view:ok', 'attn-head-view:not ours'],
+    ],
+  ];
+  for (const [i, [name, body, want]] of cases.entries()) {
+    const file = path.join(work, `insertion-${i}.html`);
+    writeFileSync(file, `<!doctype html><meta charset="utf-8"><body>${body}</body>`);
+    const { page, problems } = await openPage(pathToFileURL(file).href);
+    const result = await page.evaluate(async () => {
+      const views = [...document.querySelectorAll('.attnviz-output > :not(script)')];
+      await Promise.all(views.map((v) => v.updateComplete));
+      return views.map((v) => {
+        if (!v.shadowRoot) return `${v.localName}:not ours`;
+        return `${v.localName}:${v.shadowRoot.querySelector('[part~="error"]') ? 'error' : 'ok'}`;
+      });
+    });
+    if (result.join() !== want.join()) problems.push(`views: ${result.join(', ')}`);
+    check(`outputs inserted ${name}: the elements are defined once, nothing throws`, problems);
+    await page.close();
+  }
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -5,11 +5,20 @@
 /* global ID -- replaced by the output's element id (attnviz/_html.py) */
 (function (id) {
   'use strict';
-  // The output's own element is just before this script; the id finds it where a front end moved
-  // the script. The same output shown twice in a page (two views of one notebook) renders twice.
+  // The output's own element is just before this script. Front ends that run a copy of the
+  // script elsewhere (VS Code appends it to the output's element) leave the id to find it: the
+  // first output with that id not rendered yet, nearest first, since an output shown twice in a
+  // page (a returned view displayed by two cells) has its id twice.
   var script = document.currentScript;
   var before = script && script.previousElementSibling;
-  var root = before && before.classList.contains('attnviz-output') ? before : document.getElementById(id);
+  var root = before && before.classList.contains('attnviz-output') ? before : null;
+  [script && script.parentNode, document].forEach(function (scope) {
+    if (root || !scope || !scope.querySelectorAll) return;
+    root =
+      Array.prototype.filter.call(scope.querySelectorAll('[id="' + id + '"]'), function (el) {
+        return !el.hasAttribute('data-rendered');
+      })[0] || null;
+  });
   if (!root || root.hasAttribute('data-rendered')) return;
   root.setAttribute('data-rendered', '');
   // Shown where scripts do not run (an untrusted notebook, a static preview): the view replaces it.
