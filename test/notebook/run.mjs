@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
+// Debian's Python, with jupyter-nbconvert, ipykernel and notebook beside it (not a pyenv shim).
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 const root = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'attnviz-notebook-'));
@@ -51,8 +52,10 @@ function run(command, args, options = {}) {
 // template loads require.js and MathJax from a CDN unless told otherwise, and nothing here needs them.
 const saved = path.join(work, 'saved.html');
 const notebook = run(
-  'jupyter',
+  PYTHON,
   [
+    '-m',
+    'jupyter',
     'nbconvert',
     '--execute',
     '--to',
@@ -342,6 +345,8 @@ async function checkLiveNotebook(views) {
   cpSync(path.join(root, 'test/notebook'), path.join(dir, 'test/notebook'), { recursive: true });
   symlinkSync(path.join(root, 'demo'), path.join(dir, 'demo'));
   const args = [
+    '-m',
+    'jupyter',
     'notebook',
     '--no-browser',
     '--allow-root',
@@ -355,7 +360,7 @@ async function checkLiveNotebook(views) {
     PYTHONPATH: path.join(root, 'python'),
     ATTNVIZ_SAVED: path.join(dir, 'saved.html'),
   };
-  const server = spawn('jupyter', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(PYTHON, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   server.stderr.on('data', (d) => (log += d));
   const base = `http://127.0.0.1:${port}`;
