@@ -106,6 +106,8 @@ def _from_array_like(x, field):
         except (RuntimeError, ImportError, TypeError):
             x = x.tolist()
             return from_nested(x, field)
+    elif hasattr(x, "numpy") and not hasattr(x, "astype"):  # TensorFlow's eager tensors
+        x = x.numpy()
     if hasattr(x, "astype") and hasattr(x, "tobytes"):
         if getattr(getattr(x, "dtype", None), "kind", "f") not in "fiub":
             raise ValueError("invalid %s: expected a float tensor, got dtype %s" % (field, x.dtype))

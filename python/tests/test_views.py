@@ -289,6 +289,20 @@ class Inputs(unittest.TestCase):
         s = spec_of(ret(head_view, a, TOKENS))
         self.assertEqual(values(s["data"]["attention"]), list(a.ravel()))
 
+    @unittest.skipUnless(np is not None, "NumPy is not installed")
+    def test_object_with_numpy_method(self):
+        # As TensorFlow's eager tensors: shape and numpy(), no astype.
+        class Eager:
+            def __init__(self, a):
+                self.a, self.shape = a, a.shape
+
+            def numpy(self):
+                return self.a
+
+        a = np.asarray(uniform(2, 3), dtype=np.float32)
+        s = spec_of(ret(head_view, Eager(a), TOKENS))
+        self.assertEqual(values(s["data"]["attention"]), list(a.ravel()))
+
     @unittest.skipUnless(torch is not None, "PyTorch is not installed")
     def test_torch_output_attentions(self):
         # As a Hugging Face model returns it: per layer [1, heads, q, k], with autograd, in half precision.
