@@ -17,6 +17,9 @@ export default tseslint.config(
       '.cache/',
       // The consumer apps' builds (test/consumers/run.mjs).
       'test/consumers/*/dist/',
+      // The bundle copied into the Python package by `npm run build:python`, and pip's copies.
+      'python/attnviz/static/attnviz.js',
+      'python/build/',
     ],
   },
   js.configs.recommended,
@@ -38,7 +41,7 @@ export default tseslint.config(
   },
   {
     // Plain scripts of test pages and of the examples, run in the browser as they are.
-    files: ['test/**/*.js', 'examples/**/*.js'],
+    files: ['test/**/*.js', 'examples/**/*.js', 'python/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {
