@@ -104,10 +104,25 @@ for (const [label, transformers] of [
 describe('Node: computeAttention over HTTP', () => {
   let server;
   let base;
+  let served;
+  const saved = [];
   before(async () => {
-    // Serves the fixtures; /missing/ answers 404 for everything.
+    // The fixtures under fresh names in a fresh folder, and both packages' disk caches in a fresh
+    // folder: nothing an earlier test or run loaded can stand in for what these tests fetch.
+    served = mkdtempSync(path.join(tmpdir(), 'attnviz-served-'));
+    for (const [dir, name] of [
+      ['a', 'tiny-gpt2'],
+      ['b', 'tiny-bert'],
+    ]) {
+      cpSync(`${FIXTURES}/${name}`, path.join(served, dir, 'model'), { recursive: true });
+    }
+    for (const t of [hf, xenova]) {
+      saved.push([t.env, t.env.cacheDir]);
+      t.env.cacheDir = mkdtempSync(path.join(tmpdir(), 'attnviz-cache-'));
+    }
+    // Serves `served`; anything else (/missing/) answers 404.
     server = createServer((req, res) => {
-      const file = path.join(FIXTURES, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      const file = path.join(served, decodeURIComponent(new URL(req.url, 'http://x').pathname));
       try {
         res.end(readFileSync(file));
       } catch {
@@ -117,18 +132,36 @@ describe('Node: computeAttention over HTTP', () => {
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${server.address().port}`;
   });
-  after(() => server.close());
-
-  it('computes from a model folder URL', async () => {
-    const ref = reference('tiny-gpt2');
-    const data = await computeAttention({
-      model: `${base}/tiny-gpt2`,
-      text: ref.examples[0].text,
-      transformers: hf,
-      dtype: 'fp32',
-    });
-    assert.ok(maxDiff(data.components[0].weights, ref.examples[0].attention) < 1e-5);
+  after(() => {
+    server.close();
+    for (const [env, dir] of saved) env.cacheDir = dir;
   });
+
+  for (const [label, transformers] of [
+    ['@huggingface/transformers 4', hf],
+    ['@xenova/transformers 2.17', xenova],
+  ]) {
+    it(`computes from folder URLs with ${label}, two folders of the same name apart`, async () => {
+      // a/model is tiny-gpt2 and b/model tiny-bert: each must come back with its own tokenizer,
+      // config and graph, though transformers.js is given the same last path segment.
+      for (const [dir, name] of [
+        ['a', 'tiny-gpt2'],
+        ['b', 'tiny-bert'],
+      ]) {
+        const ex = reference(name).examples[0];
+        const data = await computeAttention({
+          model: `${base}/${dir}/model`,
+          text: ex.text,
+          ...(ex.textPair !== undefined ? { textPair: ex.textPair } : {}),
+          transformers,
+          dtype: 'fp32',
+        });
+        const c = data.components[0];
+        assert.deepEqual(c.queryTokens, ex.tokens, `${dir}/model's tokens`);
+        assert.ok(maxDiff(c.weights, ex.attention) < 1e-5, `${dir}/model's attention`);
+      }
+    });
+  }
 
   it('says an unknown model (404) is not found', async () => {
     const e = await failure(computeAttention({ model: `${base}/missing`, text: 'x', transformers: hf }));
