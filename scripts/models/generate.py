@@ -27,6 +27,7 @@ import bart  # noqa: E402
 import bert  # noqa: E402
 import fused  # noqa: E402
 import gpt2  # noqa: E402
+import llama  # noqa: E402
 from fp16 import convert_fp16  # noqa: E402
 from quantize import quantize_dynamic  # noqa: E402
 from tap import tap_attention  # noqa: E402
@@ -44,6 +45,7 @@ FIXTURES = {
     "tiny-gpt2-merged": (2, gpt2.build_merged),
     "tiny-fused": (3, fused.build),
     "tiny-bart": (4, bart.build),
+    "tiny-llama": (5, llama.build),
 }
 # Fixtures that also hold the weights files transformers.js loads for dtype 'q8' and 'fp16', made
 # from their fp32 graph (quantize.py, fp16.py).

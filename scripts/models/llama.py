@@ -1,0 +1,224 @@
+"""tiny-llama: a Llama / Mistral / SmolLM-style decoder with grouped-query attention and a KV cache.
+
+What sets the family apart from GPT-2, each in the graph as Hugging Face's Llama exports it:
+
+- RMSNorm (no mean, no bias) before attention, before the MLP and at the end;
+- rotary positions, rotate-half form: q and k times cos, plus rotate_half(q or k) times sin, with
+  cos and sin computed in the graph from position_ids (inverse frequencies theta^(-2i/d));
+- grouped-query attention: 4 query heads and 2 key/value heads; the cache holds the 2 key/value
+  heads, and `repeat_kv` (Unsqueeze, Expand, Reshape) gives each query head its key/value head
+  (query head h reads key/value head h // 2) before Q·Kᵀ and P·V;
+- head_dim (8) from the config, not hidden / heads (16 / 4 = 4): q_proj is 16 → 32, o_proj 32 → 16;
+- scores Mul 8^-½, Add the mask (causal and padding joined, float32 min), softmax in float32 and
+  cast back to the activations' type (Cast nodes on both sides of the Softmax);
+- a SiLU-gated MLP (gate, up, down), no biases anywhere, an untied LM head.
+
+The tapped q and k are taken after rotation (as Q·Kᵀ reads them), and k and v per query head
+(after repeat_kv): the heads of a group hold identical keys and values.
+"""
+
+import torch
+from torch import nn
+
+from bytebpe import ByteBPE
+from common import Fixture, init_weights, json_bytes, reference_json
+from gpt2 import decoder_examples, export_decoder
+from text import SAMPLE
+
+CONFIG = {
+    "layers": 2,
+    "heads": 4,
+    "kv_heads": 2,
+    "head_dim": 8,
+    "hidden": 16,
+    "intermediate": 32,
+    "positions": 64,
+    "eps": 1e-5,
+    "rope_theta": 10000.0,
+}
+MAX_MERGES = 128
+MIN_FLOAT = torch.finfo(torch.float32).min
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, size, eps):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(size))
+        self.eps = eps
+
+    def forward(self, x):
+        variance = x.pow(2).mean(-1, keepdim=True)
+        return self.weight * (x * torch.rsqrt(variance + self.eps))
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class Rotary(nn.Module):
+    """cos and sin [batch, 1, seq, head_dim] for the given positions, as Llama's rotary embedding."""
+
+    def __init__(self, c):
+        super().__init__()
+        d = c["head_dim"]
+        inv_freq = 1.0 / (c["rope_theta"] ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+        self.register_buffer("inv_freq", inv_freq, persistent=False)
+
+    def forward(self, position_ids):
+        freqs = position_ids[:, :, None].float() * self.inv_freq[None, None, :]
+        emb = torch.cat((freqs, freqs), dim=-1)
+        return emb.cos()[:, None], emb.sin()[:, None]
+
+
+def repeat_kv(x, n_rep):
+    """[b, kv_heads, s, d] → [b, kv_heads · n_rep, s, d], each key/value head repeated n_rep times
+    in place (heads h·n_rep … h·n_rep + n_rep − 1 read key/value head h), as HF's repeat_kv."""
+    b, kv, s, d = x.shape
+    return x[:, :, None, :, :].expand(b, kv, n_rep, s, d).reshape(b, kv * n_rep, s, d)
+
+
+class Attention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.heads, self.kv_heads, self.head_dim = c["heads"], c["kv_heads"], c["head_dim"]
+        self.q_proj = nn.Linear(c["hidden"], self.heads * self.head_dim, bias=False)
+        self.k_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=False)
+        self.v_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=False)
+        self.o_proj = nn.Linear(self.heads * self.head_dim, c["hidden"], bias=False)
+
+    def split(self, x, heads):
+        b, s, _ = x.shape
+        return x.view(b, s, heads, self.head_dim).transpose(1, 2)
+
+    def forward(self, x, cos, sin, past_key, past_value, mask, taps):
+        q = self.split(self.q_proj(x), self.heads)
+        k = self.split(self.k_proj(x), self.kv_heads)
+        v = self.split(self.v_proj(x), self.kv_heads)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        k = torch.cat([past_key, k], dim=-2)
+        v = torch.cat([past_value, v], dim=-2)
+        n_rep = self.heads // self.kv_heads
+        keys, values = repeat_kv(k, n_rep), repeat_kv(v, n_rep)
+        scores = torch.matmul(q, keys.transpose(2, 3)) * self.head_dim**-0.5
+        probs = torch.softmax(scores + mask, dim=-1, dtype=torch.float32).to(q.dtype)
+        if taps is not None:
+            taps.append({"attention": probs, "queries": q, "keys": keys, "values": values})
+        context = torch.matmul(probs, values).transpose(1, 2).reshape(x.shape[0], x.shape[1], -1)
+        return self.o_proj(context), k, v
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.input_layernorm = RMSNorm(c["hidden"], c["eps"])
+        self.self_attn = Attention(c)
+        self.post_attention_layernorm = RMSNorm(c["hidden"], c["eps"])
+        self.gate_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
+        self.up_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
+        self.down_proj = nn.Linear(c["intermediate"], c["hidden"], bias=False)
+
+    def forward(self, x, cos, sin, past_key, past_value, mask, taps):
+        a, key, value = self.self_attn(self.input_layernorm(x), cos, sin, past_key, past_value, mask, taps)
+        x = x + a
+        h = self.post_attention_layernorm(x)
+        x = x + self.down_proj(nn.functional.silu(self.gate_proj(h)) * self.up_proj(h))
+        return x, key, value
+
+
+class Llama(nn.Module):
+    """Returns logits and each layer's present key and value (key/value heads, not query heads)."""
+
+    def __init__(self, c, vocab_size):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(vocab_size, c["hidden"])
+        self.rotary = Rotary(c)
+        self.layers = nn.ModuleList(Block(c) for _ in range(c["layers"]))
+        self.norm = RMSNorm(c["hidden"], c["eps"])
+        self.lm_head = nn.Linear(c["hidden"], vocab_size, bias=False)
+        causal = torch.tril(torch.ones(c["positions"], c["positions"], dtype=torch.bool))
+        self.register_buffer("causal", causal.view(1, 1, c["positions"], c["positions"]), persistent=False)
+        self.register_buffer("mask_values", torch.tensor([0.0, MIN_FLOAT]), persistent=False)
+
+    def mask(self, attention_mask, q_len):
+        """Causal and padding joined, [batch, 1, q, past + q]: 0 where allowed, float32 min elsewhere."""
+        k_len = attention_mask.shape[-1]
+        allowed = self.causal[:, :, k_len - q_len : k_len, :k_len] & attention_mask[:, None, None, :].to(torch.bool)
+        return torch.where(allowed, self.mask_values[0], self.mask_values[1])
+
+    def forward(self, input_ids, attention_mask, position_ids, past, taps=None):
+        x = self.embed_tokens(input_ids)
+        cos, sin = self.rotary(position_ids)
+        mask = self.mask(attention_mask, input_ids.shape[1])
+        presents = []
+        for block, (past_key, past_value) in zip(self.layers, past):
+            x, key, value = block(x, cos, sin, past_key, past_value, mask, taps)
+            presents += [key, value]
+        return self.lm_head(self.norm(x)), presents
+
+
+def init_llama(model):
+    init_weights(model)
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, RMSNorm):
+                module.weight.normal_(1.0, 0.1)
+
+
+def past_shape(c, length):
+    return (1, c["kv_heads"], length, c["head_dim"])
+
+
+def config_json(c, vocab_size, eos):
+    return {
+        "architectures": ["LlamaForCausalLM"],
+        "attention_bias": False,
+        "bos_token_id": eos,
+        "eos_token_id": eos,
+        "head_dim": c["head_dim"],
+        "hidden_act": "silu",
+        "hidden_size": c["hidden"],
+        "intermediate_size": c["intermediate"],
+        "max_position_embeddings": c["positions"],
+        "model_type": "llama",
+        "num_attention_heads": c["heads"],
+        "num_hidden_layers": c["layers"],
+        "num_key_value_heads": c["kv_heads"],
+        "rms_norm_eps": c["eps"],
+        "rope_theta": c["rope_theta"],
+        "tie_word_embeddings": False,
+        "use_cache": True,
+        "vocab_size": vocab_size,
+    }
+
+
+def build(name):
+    c = CONFIG
+    tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
+    vocab_size = len(tokenizer.tokens)
+    model = Llama(c, vocab_size).eval()
+    init_llama(model)
+    onnx_bytes = export_decoder(model, c["layers"], lambda length: past_shape(c, length))
+    examples, checks = decoder_examples(model, tokenizer, c["layers"], past_shape(c, 0))
+
+    eos = tokenizer.eos_id
+    files = {
+        "config.json": json_bytes(config_json(c, vocab_size, eos)),
+        "generation_config.json": json_bytes({"bos_token_id": eos, "eos_token_id": eos}),
+        "tokenizer.json": json_bytes(tokenizer.tokenizer_json()),
+        "tokenizer_config.json": json_bytes(tokenizer.tokenizer_config(c["positions"])),
+        "onnx/model.onnx": onnx_bytes,
+        "reference.json": reference_json(
+            name,
+            examples,
+            causal=True,
+            vectors_scaled=False,
+            layers=c["layers"],
+            heads=c["heads"],
+            head_dim=c["head_dim"],
+            kv_heads=[h // (c["heads"] // c["kv_heads"]) for h in range(c["heads"])],
+        ),
+    }
+    check = {"output": "logits", "heads": c["kv_heads"], "headDim": c["head_dim"], "examples": checks}
+    return Fixture(files, check)
