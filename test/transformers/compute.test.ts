@@ -64,7 +64,7 @@ for (const [label, transformers] of PACKAGES) {
         ort: ort as unknown as OrtModule,
       });
 
-    for (const model of ['tiny-bert', 'tiny-gpt2', 'tiny-gpt2-sdpa']) {
+    for (const model of ['tiny-bert', 'tiny-gpt2', 'tiny-gpt2-sdpa', 'tiny-llama']) {
       it(`${model}: matches PyTorch within 1e-5 (attention, q, k, v), with its tokens`, async () => {
         const ref = await reference(model);
         for (const ex of ref.examples) {
