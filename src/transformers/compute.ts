@@ -21,7 +21,7 @@ import {
   type ModelLocation,
   type TransformersEnv,
 } from './files.js';
-import { buildFeeds, int64Tensor, type PastSize } from './feeds.js';
+import { buildFeeds, int64Tensor, isPastInput, type PastSize } from './feeds.js';
 import { tapOffThread } from './off-thread.js';
 import { ProtoError } from './proto.js';
 import { UnsupportedModelError, type AttentionTap, type TappedModel } from './tap.js';
@@ -117,27 +117,6 @@ interface OrtSession {
   run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
   release?(): Promise<void>;
 }
-
-const DECODER_TYPES = new Set([
-  'gpt2',
-  'gpt_neo',
-  'gptj',
-  'gpt_neox',
-  'gpt_bigcode',
-  'llama',
-  'mistral',
-  'qwen2',
-  'phi',
-  'opt',
-  'bloom',
-  'falcon',
-  'codegen',
-  'mpt',
-  'olmo',
-  'gemma',
-  'starcoder2',
-  'stablelm',
-]);
 
 function defaultDtype(t: TransformersModule): ModelDtype {
   const major = Number((t.env.version ?? '2').split('.')[0]);
@@ -304,7 +283,11 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
     const outputs = await runSession(session, feeds, tapFetches(tapped.taps), o, file);
     checkAborted(o.signal);
     const data = assemble(outputs, tapped.taps, tokens, {
-      causal: config.is_decoder === true || DECODER_TYPES.has(config.model_type ?? ''),
+      // From the model, not its type's name: over two tokens or more, the parser calls attention
+      // causal when no head of any layer gives a later key any weight (masked scores come out of
+      // the softmax as exact zeros); a single token tells nothing, so a graph that takes a cache
+      // is taken for a decoder.
+      causal: S > 1 ? undefined : session.inputNames.some(isPastInput),
       sentenceBStart: o.textPair !== undefined && typeIds ? typeIds.indexOf(1) : -1,
       heads: H,
       half: dtype === 'fp16',
@@ -450,13 +433,13 @@ function assemble(
   outputs: Record<string, OrtTensor>,
   taps: readonly AttentionTap[],
   tokens: string[],
-  o: { causal: boolean; sentenceBStart: number; heads: number; half: boolean },
+  o: { causal: boolean | undefined; sentenceBStart: number; heads: number; half: boolean },
 ): AttentionData {
   return validated(
     {
       tokens,
       ...gather(outputs, taps, o.heads),
-      causal: o.causal,
+      ...(o.causal !== undefined ? { causal: o.causal } : {}),
       vectorsScaled: taps[0]!.vectorsScaled,
       ...(o.sentenceBStart > 0 ? { sentenceBStart: o.sentenceBStart } : {}),
     },

@@ -57,6 +57,23 @@ for (const [label, transformers] of [
       });
     }
 
+    it('finds a decoder causal from its attention, whatever its model_type', async () => {
+      // tiny-llama as a family no list names (a phi3-type config), and tiny-bert claiming to be
+      // a decoder type: causal comes from the attention the model returns, not from the name.
+      for (const [name, type, causal] of [
+        ['tiny-llama', 'phi3', true],
+        ['tiny-bert', 'llama', false],
+      ]) {
+        const dir = mkdtempSync(path.join(tmpdir(), `attnviz-${type}-`));
+        cpSync(`${FIXTURES}/${name}`, dir, { recursive: true });
+        const config = JSON.parse(readFileSync(`${dir}/config.json`, 'utf8'));
+        writeFileSync(`${dir}/config.json`, JSON.stringify({ ...config, model_type: type }));
+        const ex = reference(name).examples[0];
+        const data = await computeAttention({ model: dir, text: ex.text, transformers, dtype: 'fp32' });
+        assert.equal(data.components[0].causal, causal, `${name} as ${type}`);
+      }
+    });
+
     it('refuses a fused-attention model, naming the operator', async () => {
       const e = await failure(
         computeAttention({ model: `./${FIXTURES}/tiny-fused`, text: 'the dog', transformers, dtype: 'fp32' }),
