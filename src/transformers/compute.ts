@@ -22,6 +22,7 @@ import {
   type TransformersEnv,
 } from './files.js';
 import { buildFeeds, int64Tensor, isPastInput, type PastSize } from './feeds.js';
+import { sharedKeyValueHeads } from './kv-heads.js';
 import { tapOffThread } from './off-thread.js';
 import { ProtoError } from './proto.js';
 import { UnsupportedModelError, type AttentionTap, type TappedModel } from './tap.js';
@@ -447,11 +448,12 @@ function assemble(
   );
 }
 
-type TensorSet = Pick<AttentionSetInput, 'attention' | 'queries' | 'keys' | 'values'>;
+type TensorSet = Pick<AttentionSetInput, 'attention' | 'queries' | 'keys' | 'values' | 'kvHeads'>;
 
 /**
  * One attention set's tapped tensors, a layer per tap: attention `[L, H, Q, K]`, queries
- * `[L, H, Q, D]`, keys and values `[L, H, K, D]`. `heads` counts the heads when the graph folds
+ * `[L, H, Q, D]`, keys and values `[L, H, K, D]` (per query head), and which key/value head each
+ * query head reads where heads share them. `heads` counts the heads when the graph folds
  * them into the batch (`[b·h, ·, ·]`, BART); 4-D tensors say it themselves.
  */
 function gather(outputs: Record<string, OrtTensor>, taps: readonly AttentionTap[], heads: number): TensorSet {
@@ -487,11 +489,13 @@ function gather(outputs: Record<string, OrtTensor>, taps: readonly AttentionTap[
       }
     }
   });
+  const kvHeads = sharedKeyValueHeads(keys, values, L, H, K * D);
   return {
     attention: { dims: [L, H, Q, K], data: attention },
     queries: { dims: [L, H, Q, D], data: queries },
     keys: { dims: [L, H, K, D], data: keys },
     values: { dims: [L, H, K, D], data: values },
+    ...(kvHeads ? { kvHeads } : {}),
   };
 }
 

@@ -48,6 +48,7 @@ for (const [label, transformers] of [
           const c = data.components[0];
           assert.deepEqual(c.queryTokens, ex.tokens);
           assert.equal(c.causal, ref.causal);
+          assert.deepEqual(c.kvHeads, ref.kvHeads);
           assert.equal(c.sentenceBStart, ex.sentenceBStart);
           assert.ok(maxDiff(c.weights, ex.attention) < 1e-5, 'attention');
           assert.ok(maxDiff(c.queries.data, ex.queries) < 1e-5, 'queries');

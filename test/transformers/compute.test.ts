@@ -38,6 +38,8 @@ interface Example {
 }
 interface Reference {
   causal: boolean;
+  /** The key/value head each query head reads (grouped-query fixtures only). */
+  kvHeads?: number[];
   vectorsScaled: boolean;
   examples: Example[];
 }
@@ -73,6 +75,9 @@ for (const [label, transformers] of PACKAGES) {
           expect(c.queryTokens).to.deep.equal(ex.tokens);
           expect(c.causal).to.equal(ref.causal);
           expect(c.vectorsScaled).to.equal(ref.vectorsScaled);
+          // Told from the tapped keys and values: tiny-llama's query heads 0, 1 read key/value
+          // head 0 and 2, 3 head 1; heads of the other fixtures each have their own.
+          expect(c.kvHeads).to.deep.equal(ref.kvHeads);
           expect(c.sentenceBStart).to.equal(ex.sentenceBStart);
           expect(maxDiff(c.weights, ex.attention), 'attention').to.be.below(1e-5);
           expect(maxDiff(c.queries!.data, ex.queries), 'queries').to.be.below(1e-5);
