@@ -45,7 +45,8 @@ FIXTURES = {
     "tiny-gpt2-merged": (2, gpt2.build_merged),
     "tiny-fused": (3, fused.build),
     "tiny-bart": (4, bart.build),
-    "tiny-llama": (5, llama.build),
+    "tiny-llama": (5, llama.build_llama),
+    "tiny-qwen2": (6, llama.build_qwen2),
 }
 # Fixtures that also hold the weights files transformers.js loads for dtype 'q8' and 'fp16', made
 # from their fp32 graph (quantize.py, fp16.py).

@@ -1,4 +1,5 @@
-"""tiny-llama: a Llama / Mistral / SmolLM-style decoder with grouped-query attention and a KV cache.
+"""tiny-llama and tiny-qwen2: Llama / Mistral / SmolLM and Qwen2-style decoders with grouped-query
+attention and a KV cache.
 
 What sets the family apart from GPT-2, each in the graph as Hugging Face's Llama exports it:
 
@@ -13,6 +14,9 @@ What sets the family apart from GPT-2, each in the graph as Hugging Face's Llama
   cast back to the activations' type (Cast nodes on both sides of the Softmax);
 - a SiLU-gated MLP (gate, up, down), no biases anywhere, an untied LM head.
 
+tiny-qwen2 is the same structure as Qwen2 has it: biases on q_proj, k_proj and v_proj (none on
+o_proj or the MLP), rope_theta 1,000,000, and no head_dim in the config (hidden 32 / 4 heads = 8).
+
 The tapped q and k are taken after rotation (as Q·Kᵀ reads them), and k and v per query head
 (after repeat_kv): the heads of a group hold identical keys and values.
 """
@@ -25,7 +29,8 @@ from common import Fixture, init_weights, json_bytes, reference_json
 from gpt2 import decoder_examples, export_decoder
 from text import SAMPLE
 
-CONFIG = {
+LLAMA = {
+    "model_type": "llama",
     "layers": 2,
     "heads": 4,
     "kv_heads": 2,
@@ -35,9 +40,27 @@ CONFIG = {
     "positions": 64,
     "eps": 1e-5,
     "rope_theta": 10000.0,
+    "qkv_bias": False,
+    "tied": False,
+}
+# head_dim 8 is hidden / heads here, and the config does not say it (as Qwen2's).
+QWEN2 = {
+    **LLAMA,
+    "model_type": "qwen2",
+    "head_dim": None,
+    "hidden": 32,
+    "intermediate": 64,
+    "eps": 1e-6,
+    "rope_theta": 1000000.0,
+    "qkv_bias": True,
+    "tied": False,
 }
 MAX_MERGES = 128
 MIN_FLOAT = torch.finfo(torch.float32).min
+
+
+def head_dim(c):
+    return c["head_dim"] or c["hidden"] // c["heads"]
 
 
 class RMSNorm(nn.Module):
@@ -61,7 +84,7 @@ class Rotary(nn.Module):
 
     def __init__(self, c):
         super().__init__()
-        d = c["head_dim"]
+        d = head_dim(c)
         inv_freq = 1.0 / (c["rope_theta"] ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
 
@@ -81,10 +104,11 @@ def repeat_kv(x, n_rep):
 class Attention(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.heads, self.kv_heads, self.head_dim = c["heads"], c["kv_heads"], c["head_dim"]
-        self.q_proj = nn.Linear(c["hidden"], self.heads * self.head_dim, bias=False)
-        self.k_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=False)
-        self.v_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=False)
+        self.heads, self.kv_heads, self.head_dim = c["heads"], c["kv_heads"], head_dim(c)
+        bias = c["qkv_bias"]
+        self.q_proj = nn.Linear(c["hidden"], self.heads * self.head_dim, bias=bias)
+        self.k_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=bias)
+        self.v_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=bias)
         self.o_proj = nn.Linear(self.heads * self.head_dim, c["hidden"], bias=False)
 
     def split(self, x, heads):
@@ -136,7 +160,7 @@ class Llama(nn.Module):
         self.rotary = Rotary(c)
         self.layers = nn.ModuleList(Block(c) for _ in range(c["layers"]))
         self.norm = RMSNorm(c["hidden"], c["eps"])
-        self.lm_head = nn.Linear(c["hidden"], vocab_size, bias=False)
+        self.lm_head = None if c["tied"] else nn.Linear(c["hidden"], vocab_size, bias=False)
         causal = torch.tril(torch.ones(c["positions"], c["positions"], dtype=torch.bool))
         self.register_buffer("causal", causal.view(1, 1, c["positions"], c["positions"]), persistent=False)
         self.register_buffer("mask_values", torch.tensor([0.0, MIN_FLOAT]), persistent=False)
@@ -155,7 +179,9 @@ class Llama(nn.Module):
         for block, (past_key, past_value) in zip(self.layers, past):
             x, key, value = block(x, cos, sin, past_key, past_value, mask, taps)
             presents += [key, value]
-        return self.lm_head(self.norm(x)), presents
+        x = self.norm(x)
+        logits = torch.matmul(x, self.embed_tokens.weight.t()) if self.lm_head is None else self.lm_head(x)
+        return logits, presents
 
 
 def init_llama(model):
@@ -167,40 +193,44 @@ def init_llama(model):
 
 
 def past_shape(c, length):
-    return (1, c["kv_heads"], length, c["head_dim"])
+    return (1, c["kv_heads"], length, head_dim(c))
 
 
 def config_json(c, vocab_size, eos):
-    return {
-        "architectures": ["LlamaForCausalLM"],
-        "attention_bias": False,
+    architectures = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM"}
+    config = {
+        "architectures": [architectures[c["model_type"]]],
+        "attention_dropout": 0.0,
         "bos_token_id": eos,
         "eos_token_id": eos,
-        "head_dim": c["head_dim"],
         "hidden_act": "silu",
         "hidden_size": c["hidden"],
         "intermediate_size": c["intermediate"],
         "max_position_embeddings": c["positions"],
-        "model_type": "llama",
+        "model_type": c["model_type"],
         "num_attention_heads": c["heads"],
         "num_hidden_layers": c["layers"],
         "num_key_value_heads": c["kv_heads"],
         "rms_norm_eps": c["eps"],
         "rope_theta": c["rope_theta"],
-        "tie_word_embeddings": False,
+        "tie_word_embeddings": c["tied"],
         "use_cache": True,
         "vocab_size": vocab_size,
     }
+    if c["model_type"] == "llama":
+        config["attention_bias"] = c["qkv_bias"]
+    if c["head_dim"] is not None:
+        config["head_dim"] = c["head_dim"]
+    return dict(sorted(config.items()))
 
 
-def build(name):
-    c = CONFIG
+def build(name, c):
     tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
     vocab_size = len(tokenizer.tokens)
     model = Llama(c, vocab_size).eval()
     init_llama(model)
     onnx_bytes = export_decoder(model, c["layers"], lambda length: past_shape(c, length))
-    examples, checks = decoder_examples(model, tokenizer, c["layers"], past_shape(c, 0))
+    examples, checks = decoder_examples(model, tokenizer, c["layers"], past_shape(c, 0), exact=True)
 
     eos = tokenizer.eos_id
     files = {
@@ -216,9 +246,17 @@ def build(name):
             vectors_scaled=False,
             layers=c["layers"],
             heads=c["heads"],
-            head_dim=c["head_dim"],
+            head_dim=head_dim(c),
             kv_heads=[h // (c["heads"] // c["kv_heads"]) for h in range(c["heads"])],
         ),
     }
-    check = {"output": "logits", "heads": c["kv_heads"], "headDim": c["head_dim"], "examples": checks}
+    check = {"output": "logits", "heads": c["kv_heads"], "headDim": head_dim(c), "examples": checks}
     return Fixture(files, check)
+
+
+def build_llama(name):
+    return build(name, LLAMA)
+
+
+def build_qwen2(name):
+    return build(name, QWEN2)

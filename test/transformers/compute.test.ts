@@ -66,7 +66,7 @@ for (const [label, transformers] of PACKAGES) {
         ort: ort as unknown as OrtModule,
       });
 
-    for (const model of ['tiny-bert', 'tiny-gpt2', 'tiny-gpt2-sdpa', 'tiny-llama']) {
+    for (const model of ['tiny-bert', 'tiny-gpt2', 'tiny-gpt2-sdpa', 'tiny-llama', 'tiny-qwen2']) {
       it(`${model}: matches PyTorch within 1e-5 (attention, q, k, v), with its tokens`, async () => {
         const ref = await reference(model);
         for (const ex of ref.examples) {
@@ -76,7 +76,7 @@ for (const [label, transformers] of PACKAGES) {
           expect(c.causal).to.equal(ref.causal);
           expect(c.vectorsScaled).to.equal(ref.vectorsScaled);
           // Told from the tapped keys and values: tiny-llama's query heads 0, 1 read key/value
-          // head 0 and 2, 3 head 1; heads of the other fixtures each have their own.
+          // head 0 and 2, 3 head 1 (tiny-qwen2's alike); heads of the other fixtures each have their own.
           expect(c.kvHeads).to.deep.equal(ref.kvHeads);
           expect(c.sentenceBStart).to.equal(ex.sentenceBStart);
           expect(maxDiff(c.weights, ex.attention), 'attention').to.be.below(1e-5);
