@@ -142,26 +142,43 @@ for (const [label, transformers] of PACKAGES) {
 describe('an element with model and text', function () {
   this.timeout(60_000);
 
-  it('renders the attention computed in the browser', async () => {
-    useTransformers(hf as unknown as TransformersModule, { dtype: 'fp32', ort: ort as unknown as OrtModule });
-    const ref = await reference('tiny-gpt2');
-    const el = document.createElement('attn-neuron-view') as AttnNeuronView;
-    const loaded = new Promise((r) => el.addEventListener('attn-load', r, { once: true }));
-    el.setAttribute('model', `${BASE}/tiny-gpt2`);
-    el.setAttribute('text', ref.examples[0]!.text);
-    document.body.append(el);
-    await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[part="loading"]')).to.not.equal(null);
-    await loaded;
-    await el.updateComplete;
-    const raw = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.column.query [role="option"]')].map((o) =>
-      o.title.replace(/ \(position \d+\)$/, ''),
-    );
-    expect(raw).to.deep.equal(ref.examples[0]!.tokens.slice(0, raw.length));
-    // The model's own vectors and attention agree: no mismatch warning.
-    expect(el.shadowRoot!.querySelector('[part="warning"]')).to.equal(null);
-    el.remove();
-  });
+  // tiny-llama and tiny-qwen2 at their last layer and head (query head 3, reading key/value head 1)
+  // and last token: the rotated q and k the data carries give the model's attention in the view.
+  for (const [model, layer, head, token] of [
+    ['tiny-gpt2', undefined, undefined, undefined],
+    ['tiny-llama', 1, 3, 15],
+    ['tiny-qwen2', 1, 3, 15],
+  ] as const) {
+    it(`renders the attention computed in the browser (${model})`, async () => {
+      useTransformers(hf as unknown as TransformersModule, {
+        dtype: 'fp32',
+        ort: ort as unknown as OrtModule,
+      });
+      const ref = await reference(model);
+      const el = document.createElement('attn-neuron-view') as AttnNeuronView;
+      const loaded = new Promise((r) => el.addEventListener('attn-load', r, { once: true }));
+      el.setAttribute('model', `${BASE}/${model}`);
+      el.setAttribute('text', ref.examples[0]!.text);
+      if (layer !== undefined) {
+        el.setAttribute('layer', String(layer));
+        el.setAttribute('head', String(head));
+        el.setAttribute('token', String(token));
+      }
+      document.body.append(el);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="loading"]')).to.not.equal(null);
+      await loaded;
+      await el.updateComplete;
+      const raw = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.column.query [role="option"]')].map(
+        (o) => o.title.replace(/ \(position \d+\)$/, ''),
+      );
+      expect(raw).to.deep.equal(ref.examples[0]!.tokens.slice(0, raw.length));
+      if (layer !== undefined) expect([el.layer, el.head, el.token]).to.deep.equal([layer, head, token]);
+      // The model's own vectors and attention agree: no mismatch warning.
+      expect(el.shadowRoot!.querySelector('[part="warning"]')).to.equal(null);
+      el.remove();
+    });
+  }
 });
 
 describe('off the main thread', function () {
