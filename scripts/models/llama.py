@@ -1,5 +1,5 @@
-"""tiny-llama and tiny-qwen2: Llama / Mistral / SmolLM and Qwen2-style decoders with grouped-query
-attention and a KV cache.
+"""tiny-llama, tiny-qwen2 and tiny-gemma: Llama / Mistral / SmolLM, Qwen2 and Gemma-style decoders
+with grouped- or multi-query attention and a KV cache.
 
 What sets the family apart from GPT-2, each in the graph as Hugging Face's Llama exports it:
 
@@ -17,6 +17,11 @@ What sets the family apart from GPT-2, each in the graph as Hugging Face's Llama
 tiny-qwen2 is the same structure as Qwen2 has it: biases on q_proj, k_proj and v_proj (none on
 o_proj or the MLP), rope_theta 1,000,000, and no head_dim in the config (hidden 32 / 4 heads = 8).
 
+tiny-gemma is Gemma's: multi-query attention (4 query heads, 1 key/value head), head_dim 8 from
+the config where hidden / heads is 4, the token embeddings scaled by √hidden (a Mul by the
+constant 4 in the graph), RMSNorm by (1 + weight), a GELU-tanh-gated MLP, and the LM head tied to
+the token embedding.
+
 The tapped q and k are taken after rotation (as Q·Kᵀ reads them), and k and v per query head
 (after repeat_kv): the heads of a group hold identical keys and values.
 """
@@ -25,7 +30,7 @@ import torch
 from torch import nn
 
 from bytebpe import ByteBPE
-from common import Fixture, init_weights, json_bytes, reference_json
+from common import Fixture, gelu_tanh, init_weights, json_bytes, reference_json
 from gpt2 import decoder_examples, export_decoder
 from text import SAMPLE
 
@@ -55,6 +60,14 @@ QWEN2 = {
     "qkv_bias": True,
     "tied": False,
 }
+GEMMA = {
+    **LLAMA,
+    "model_type": "gemma",
+    "kv_heads": 1,
+    "eps": 1e-6,
+    "tied": True,
+    "gemma": True,
+}
 MAX_MERGES = 128
 MIN_FLOAT = torch.finfo(torch.float32).min
 
@@ -64,14 +77,18 @@ def head_dim(c):
 
 
 class RMSNorm(nn.Module):
-    def __init__(self, size, eps):
+    """x / rms(x) times the weight (Llama), or times 1 + the weight (`offset`, Gemma)."""
+
+    def __init__(self, size, eps, offset=False):
         super().__init__()
         self.weight = nn.Parameter(torch.empty(size))
         self.eps = eps
+        self.offset = offset
 
     def forward(self, x):
         variance = x.pow(2).mean(-1, keepdim=True)
-        return self.weight * (x * torch.rsqrt(variance + self.eps))
+        scale = 1.0 + self.weight if self.offset else self.weight
+        return scale * (x * torch.rsqrt(variance + self.eps))
 
 
 def rotate_half(x):
@@ -136,9 +153,11 @@ class Attention(nn.Module):
 class Block(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.input_layernorm = RMSNorm(c["hidden"], c["eps"])
+        gemma = c.get("gemma", False)
+        self.input_layernorm = RMSNorm(c["hidden"], c["eps"], offset=gemma)
         self.self_attn = Attention(c)
-        self.post_attention_layernorm = RMSNorm(c["hidden"], c["eps"])
+        self.post_attention_layernorm = RMSNorm(c["hidden"], c["eps"], offset=gemma)
+        self.act = gelu_tanh if gemma else nn.functional.silu
         self.gate_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
         self.up_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
         self.down_proj = nn.Linear(c["intermediate"], c["hidden"], bias=False)
@@ -147,7 +166,7 @@ class Block(nn.Module):
         a, key, value = self.self_attn(self.input_layernorm(x), cos, sin, past_key, past_value, mask, taps)
         x = x + a
         h = self.post_attention_layernorm(x)
-        x = x + self.down_proj(nn.functional.silu(self.gate_proj(h)) * self.up_proj(h))
+        x = x + self.down_proj(self.act(self.gate_proj(h)) * self.up_proj(h))
         return x, key, value
 
 
@@ -159,7 +178,9 @@ class Llama(nn.Module):
         self.embed_tokens = nn.Embedding(vocab_size, c["hidden"])
         self.rotary = Rotary(c)
         self.layers = nn.ModuleList(Block(c) for _ in range(c["layers"]))
-        self.norm = RMSNorm(c["hidden"], c["eps"])
+        self.norm = RMSNorm(c["hidden"], c["eps"], offset=c.get("gemma", False))
+        # Gemma scales the token embeddings by √hidden, in the activations' type.
+        self.embed_scale = c["hidden"] ** 0.5 if c.get("gemma", False) else None
         self.lm_head = None if c["tied"] else nn.Linear(c["hidden"], vocab_size, bias=False)
         causal = torch.tril(torch.ones(c["positions"], c["positions"], dtype=torch.bool))
         self.register_buffer("causal", causal.view(1, 1, c["positions"], c["positions"]), persistent=False)
@@ -173,6 +194,8 @@ class Llama(nn.Module):
 
     def forward(self, input_ids, attention_mask, position_ids, past, taps=None):
         x = self.embed_tokens(input_ids)
+        if self.embed_scale is not None:
+            x = x * self.embed_scale
         cos, sin = self.rotary(position_ids)
         mask = self.mask(attention_mask, input_ids.shape[1])
         presents = []
@@ -189,7 +212,7 @@ def init_llama(model):
     with torch.no_grad():
         for module in model.modules():
             if isinstance(module, RMSNorm):
-                module.weight.normal_(1.0, 0.1)
+                module.weight.normal_(0.0 if module.offset else 1.0, 0.1)
 
 
 def past_shape(c, length):
@@ -197,13 +220,13 @@ def past_shape(c, length):
 
 
 def config_json(c, vocab_size, eos):
-    architectures = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM"}
+    architectures = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM", "gemma": "GemmaForCausalLM"}
     config = {
         "architectures": [architectures[c["model_type"]]],
         "attention_dropout": 0.0,
         "bos_token_id": eos,
         "eos_token_id": eos,
-        "hidden_act": "silu",
+        "hidden_act": "gelu_pytorch_tanh" if c.get("gemma", False) else "silu",
         "hidden_size": c["hidden"],
         "intermediate_size": c["intermediate"],
         "max_position_embeddings": c["positions"],
@@ -221,6 +244,8 @@ def config_json(c, vocab_size, eos):
         config["attention_bias"] = c["qkv_bias"]
     if c["head_dim"] is not None:
         config["head_dim"] = c["head_dim"]
+    if c.get("gemma", False):
+        config["hidden_activation"] = "gelu_pytorch_tanh"
     return dict(sorted(config.items()))
 
 
@@ -260,3 +285,7 @@ def build_llama(name):
 
 def build_qwen2(name):
     return build(name, QWEN2)
+
+
+def build_gemma(name):
+    return build(name, GEMMA)

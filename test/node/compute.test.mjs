@@ -34,7 +34,14 @@ for (const [label, transformers] of [
   ['@xenova/transformers 2.17', xenova],
 ]) {
   describe(`Node: computeAttention with ${label}`, () => {
-    for (const name of ['tiny-bert', 'tiny-gpt2', 'tiny-gpt2-sdpa', 'tiny-llama', 'tiny-qwen2']) {
+    for (const name of [
+      'tiny-bert',
+      'tiny-gpt2',
+      'tiny-gpt2-sdpa',
+      'tiny-llama',
+      'tiny-qwen2',
+      'tiny-gemma',
+    ]) {
       it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
         const ref = reference(name);
         for (const ex of ref.examples) {
