@@ -48,6 +48,7 @@ FIXTURES = {
     "tiny-llama": (5, llama.build_llama),
     "tiny-qwen2": (6, llama.build_qwen2),
     "tiny-gemma": (7, llama.build_gemma),
+    "tiny-phi3": (8, llama.build_phi3),
 }
 # Fixtures that also hold the weights files transformers.js loads for dtype 'q8' and 'fp16', made
 # from their fp32 graph (quantize.py, fp16.py), with the operators their fp16 file keeps in

@@ -1,5 +1,5 @@
-"""tiny-llama, tiny-qwen2 and tiny-gemma: Llama / Mistral / SmolLM, Qwen2 and Gemma-style decoders
-with grouped- or multi-query attention and a KV cache.
+"""tiny-llama, tiny-qwen2, tiny-gemma and tiny-phi3: Llama / Mistral / SmolLM, Qwen2, Gemma and
+Phi-3-style decoders with rotary positions and a KV cache.
 
 What sets the family apart from GPT-2, each in the graph as Hugging Face's Llama exports it:
 
@@ -21,6 +21,10 @@ tiny-gemma is Gemma's: multi-query attention (4 query heads, 1 key/value head), 
 the config where hidden / heads is 4, the token embeddings scaled by √hidden (a Mul by the
 constant 4 in the graph), RMSNorm by (1 + weight), a GELU-tanh-gated MLP, and the LM head tied to
 the token embedding.
+
+tiny-phi3 is Phi-3-mini's: one fused qkv_proj whose output is sliced into q, k and v, a fused
+gate_up_proj halved into gate and up, and as many key/value heads as query heads (4), so that
+repeat_kv is the identity (HF's returns its input) and each head has its own keys and values.
 
 The tapped q and k are taken after rotation (as Q·Kᵀ reads them), and k and v per query head
 (after repeat_kv): the heads of a group hold identical keys and values.
@@ -59,6 +63,13 @@ QWEN2 = {
     "rope_theta": 1000000.0,
     "qkv_bias": True,
     "tied": False,
+}
+PHI3 = {
+    **LLAMA,
+    "model_type": "phi3",
+    "kv_heads": 4,
+    "head_dim": None,
+    "fused": True,
 }
 GEMMA = {
     **LLAMA,
@@ -114,6 +125,8 @@ class Rotary(nn.Module):
 def repeat_kv(x, n_rep):
     """[b, kv_heads, s, d] → [b, kv_heads · n_rep, s, d], each key/value head repeated n_rep times
     in place (heads h·n_rep … h·n_rep + n_rep − 1 read key/value head h), as HF's repeat_kv."""
+    if n_rep == 1:
+        return x
     b, kv, s, d = x.shape
     return x[:, :, None, :, :].expand(b, kv, n_rep, s, d).reshape(b, kv * n_rep, s, d)
 
@@ -123,9 +136,14 @@ class Attention(nn.Module):
         super().__init__()
         self.heads, self.kv_heads, self.head_dim = c["heads"], c["kv_heads"], head_dim(c)
         bias = c["qkv_bias"]
-        self.q_proj = nn.Linear(c["hidden"], self.heads * self.head_dim, bias=bias)
-        self.k_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=bias)
-        self.v_proj = nn.Linear(c["hidden"], self.kv_heads * self.head_dim, bias=bias)
+        q_size, kv_size = self.heads * self.head_dim, self.kv_heads * self.head_dim
+        self.sizes = (q_size, kv_size, kv_size)
+        if c.get("fused", False):
+            self.qkv_proj = nn.Linear(c["hidden"], q_size + 2 * kv_size, bias=bias)
+        else:
+            self.q_proj = nn.Linear(c["hidden"], q_size, bias=bias)
+            self.k_proj = nn.Linear(c["hidden"], kv_size, bias=bias)
+            self.v_proj = nn.Linear(c["hidden"], kv_size, bias=bias)
         self.o_proj = nn.Linear(self.heads * self.head_dim, c["hidden"], bias=False)
 
     def split(self, x, heads):
@@ -133,9 +151,13 @@ class Attention(nn.Module):
         return x.view(b, s, heads, self.head_dim).transpose(1, 2)
 
     def forward(self, x, cos, sin, past_key, past_value, mask, taps):
-        q = self.split(self.q_proj(x), self.heads)
-        k = self.split(self.k_proj(x), self.kv_heads)
-        v = self.split(self.v_proj(x), self.kv_heads)
+        if hasattr(self, "qkv_proj"):
+            qkv = self.qkv_proj(x)
+            q_size, kv_size, _ = self.sizes
+            q, k, v = qkv[..., :q_size], qkv[..., q_size : q_size + kv_size], qkv[..., q_size + kv_size :]
+        else:
+            q, k, v = self.q_proj(x), self.k_proj(x), self.v_proj(x)
+        q, k, v = self.split(q, self.heads), self.split(k, self.kv_heads), self.split(v, self.kv_heads)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         k = torch.cat([past_key, k], dim=-2)
@@ -158,15 +180,22 @@ class Block(nn.Module):
         self.self_attn = Attention(c)
         self.post_attention_layernorm = RMSNorm(c["hidden"], c["eps"], offset=gemma)
         self.act = gelu_tanh if gemma else nn.functional.silu
-        self.gate_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
-        self.up_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
+        if c.get("fused", False):
+            self.gate_up_proj = nn.Linear(c["hidden"], 2 * c["intermediate"], bias=False)
+        else:
+            self.gate_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
+            self.up_proj = nn.Linear(c["hidden"], c["intermediate"], bias=False)
         self.down_proj = nn.Linear(c["intermediate"], c["hidden"], bias=False)
 
     def forward(self, x, cos, sin, past_key, past_value, mask, taps):
         a, key, value = self.self_attn(self.input_layernorm(x), cos, sin, past_key, past_value, mask, taps)
         x = x + a
         h = self.post_attention_layernorm(x)
-        x = x + self.down_proj(self.act(self.gate_proj(h)) * self.up_proj(h))
+        if hasattr(self, "gate_up_proj"):
+            gate, up = self.gate_up_proj(h).chunk(2, dim=-1)
+        else:
+            gate, up = self.gate_proj(h), self.up_proj(h)
+        x = x + self.down_proj(self.act(gate) * up)
         return x, key, value
 
 
@@ -220,7 +249,12 @@ def past_shape(c, length):
 
 
 def config_json(c, vocab_size, eos):
-    architectures = {"llama": "LlamaForCausalLM", "qwen2": "Qwen2ForCausalLM", "gemma": "GemmaForCausalLM"}
+    architectures = {
+        "llama": "LlamaForCausalLM",
+        "qwen2": "Qwen2ForCausalLM",
+        "gemma": "GemmaForCausalLM",
+        "phi3": "Phi3ForCausalLM",
+    }
     config = {
         "architectures": [architectures[c["model_type"]]],
         "attention_dropout": 0.0,
@@ -272,7 +306,10 @@ def build(name, c):
             layers=c["layers"],
             heads=c["heads"],
             head_dim=head_dim(c),
-            kv_heads=[h // (c["heads"] // c["kv_heads"]) for h in range(c["heads"])],
+            # Every head its own: no kvHeads, as computeAttention leaves it out.
+            kv_heads=None
+            if c["kv_heads"] == c["heads"]
+            else [h // (c["heads"] // c["kv_heads"]) for h in range(c["heads"])],
         ),
     }
     check = {"output": "logits", "heads": c["kv_heads"], "headDim": head_dim(c), "examples": checks}
@@ -285,6 +322,10 @@ def build_llama(name):
 
 def build_qwen2(name):
     return build(name, QWEN2)
+
+
+def build_phi3(name):
+    return build(name, PHI3)
 
 
 def build_gemma(name):

@@ -41,6 +41,7 @@ for (const [label, transformers] of [
       'tiny-llama',
       'tiny-qwen2',
       'tiny-gemma',
+      'tiny-phi3',
     ]) {
       it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
         const ref = reference(name);

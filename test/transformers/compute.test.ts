@@ -73,6 +73,7 @@ for (const [label, transformers] of PACKAGES) {
       'tiny-llama',
       'tiny-qwen2',
       'tiny-gemma',
+      'tiny-phi3',
     ]) {
       it(`${model}: matches PyTorch within 1e-5 (attention, q, k, v), with its tokens`, async () => {
         const ref = await reference(model);
@@ -84,7 +85,7 @@ for (const [label, transformers] of PACKAGES) {
           expect(c.vectorsScaled).to.equal(ref.vectorsScaled);
           // Told from the tapped keys and values: tiny-llama's query heads 0, 1 read key/value
           // head 0 and 2, 3 head 1 (tiny-qwen2's alike), tiny-gemma's all read its one key/value head;
-          // heads of the other fixtures each have their own.
+          // heads of the other fixtures (tiny-phi3's too) each have their own.
           expect(c.kvHeads).to.deep.equal(ref.kvHeads);
           expect(c.sentenceBStart).to.equal(ex.sentenceBStart);
           expect(maxDiff(c.weights, ex.attention), 'attention').to.be.below(1e-5);
@@ -150,14 +151,15 @@ for (const [label, transformers] of PACKAGES) {
 describe('an element with model and text', function () {
   this.timeout(60_000);
 
-  // tiny-llama, tiny-qwen2 and tiny-gemma at their last layer and head (query head 3, reading
-  // key/value head 1, or tiny-gemma's only one) and last token: the rotated q and the k the data
+  // The rotary fixtures at their last layer and head (query head 3, reading key/value head 1,
+  // tiny-gemma's only one, tiny-phi3's own) and last token: the rotated q and the k the data
   // carries per query head give the model's attention in the view.
   for (const [model, layer, head, token] of [
     ['tiny-gpt2', undefined, undefined, undefined],
     ['tiny-llama', 1, 3, 15],
     ['tiny-qwen2', 1, 3, 15],
     ['tiny-gemma', 1, 3, 15],
+    ['tiny-phi3', 1, 3, 15],
   ] as const) {
     it(`renders the attention computed in the browser (${model})`, async () => {
       useTransformers(hf as unknown as TransformersModule, {
