@@ -28,6 +28,7 @@ import bert  # noqa: E402
 import fused  # noqa: E402
 import gpt2  # noqa: E402
 import llama  # noqa: E402
+import neox  # noqa: E402
 from fp16 import convert_fp16  # noqa: E402
 from quantize import quantize_dynamic  # noqa: E402
 from tap import tap_attention  # noqa: E402
@@ -49,6 +50,7 @@ FIXTURES = {
     "tiny-qwen2": (6, llama.build_qwen2),
     "tiny-gemma": (7, llama.build_gemma),
     "tiny-phi3": (8, llama.build_phi3),
+    "tiny-neox": (9, neox.build),
 }
 # Fixtures that also hold the weights files transformers.js loads for dtype 'q8' and 'fp16', made
 # from their fp32 graph (quantize.py, fp16.py), with the operators their fp16 file keeps in

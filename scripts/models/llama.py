@@ -108,12 +108,12 @@ def rotate_half(x):
 
 
 class Rotary(nn.Module):
-    """cos and sin [batch, 1, seq, head_dim] for the given positions, as Llama's rotary embedding."""
+    """cos and sin [batch, 1, seq, dim] for the given positions, as Llama's rotary embedding
+    (inverse frequencies theta^(-2i/dim)); dim is the head size, or the part of it that rotates."""
 
-    def __init__(self, c):
+    def __init__(self, d, theta):
         super().__init__()
-        d = head_dim(c)
-        inv_freq = 1.0 / (c["rope_theta"] ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+        inv_freq = 1.0 / (theta ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
 
     def forward(self, position_ids):
@@ -205,7 +205,7 @@ class Llama(nn.Module):
     def __init__(self, c, vocab_size):
         super().__init__()
         self.embed_tokens = nn.Embedding(vocab_size, c["hidden"])
-        self.rotary = Rotary(c)
+        self.rotary = Rotary(head_dim(c), c["rope_theta"])
         self.layers = nn.ModuleList(Block(c) for _ in range(c["layers"]))
         self.norm = RMSNorm(c["hidden"], c["eps"], offset=c.get("gemma", False))
         # Gemma scales the token embeddings by √hidden, in the activations' type.
@@ -291,9 +291,28 @@ def build(name, c):
     onnx_bytes = export_decoder(model, c["layers"], lambda length: past_shape(c, length))
     examples, checks = decoder_examples(model, tokenizer, c["layers"], past_shape(c, 0), exact=True)
 
+    # Every head its own: no kvHeads, as computeAttention leaves it out.
+    shared = c["kv_heads"] < c["heads"]
+    kv_heads = [h // (c["heads"] // c["kv_heads"]) for h in range(c["heads"])] if shared else None
+    return rotary_fixture(
+        name,
+        tokenizer,
+        config_json(c, vocab_size, tokenizer.eos_id),
+        onnx_bytes,
+        (examples, checks),
+        c,
+        head_dim(c),
+        kv_heads,
+    )
+
+
+def rotary_fixture(name, tokenizer, config, onnx_bytes, results, c, dim, kv_heads=None):
+    """A rotary decoder's folder (config, tokenizer, model.onnx, reference.json) and check data;
+    `results` are decoder_examples' (examples, checks)."""
+    examples, checks = results
     eos = tokenizer.eos_id
     files = {
-        "config.json": json_bytes(config_json(c, vocab_size, eos)),
+        "config.json": json_bytes(config),
         "generation_config.json": json_bytes({"bos_token_id": eos, "eos_token_id": eos}),
         "tokenizer.json": json_bytes(tokenizer.tokenizer_json()),
         "tokenizer_config.json": json_bytes(tokenizer.tokenizer_config(c["positions"])),
@@ -305,15 +324,12 @@ def build(name, c):
             vectors_scaled=False,
             layers=c["layers"],
             heads=c["heads"],
-            head_dim=head_dim(c),
-            # Every head its own: no kvHeads, as computeAttention leaves it out.
-            kv_heads=None
-            if c["kv_heads"] == c["heads"]
-            else [h // (c["heads"] // c["kv_heads"]) for h in range(c["heads"])],
+            head_dim=dim,
+            kv_heads=kv_heads,
         ),
     }
-    check = {"output": "logits", "heads": c["kv_heads"], "headDim": head_dim(c), "examples": checks}
-    return Fixture(files, check)
+    past_heads = c.get("kv_heads", c["heads"])
+    return Fixture(files, {"output": "logits", "heads": past_heads, "headDim": dim, "examples": checks})
 
 
 def build_llama(name):

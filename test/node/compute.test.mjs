@@ -42,6 +42,7 @@ for (const [label, transformers] of [
       'tiny-qwen2',
       'tiny-gemma',
       'tiny-phi3',
+      'tiny-neox',
     ]) {
       it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
         const ref = reference(name);

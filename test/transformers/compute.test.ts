@@ -74,6 +74,7 @@ for (const [label, transformers] of PACKAGES) {
       'tiny-qwen2',
       'tiny-gemma',
       'tiny-phi3',
+      'tiny-neox',
     ]) {
       it(`${model}: matches PyTorch within 1e-5 (attention, q, k, v), with its tokens`, async () => {
         const ref = await reference(model);
@@ -85,7 +86,7 @@ for (const [label, transformers] of PACKAGES) {
           expect(c.vectorsScaled).to.equal(ref.vectorsScaled);
           // Told from the tapped keys and values: tiny-llama's query heads 0, 1 read key/value
           // head 0 and 2, 3 head 1 (tiny-qwen2's alike), tiny-gemma's all read its one key/value head;
-          // heads of the other fixtures (tiny-phi3's too) each have their own.
+          // heads of the other fixtures (tiny-phi3's and tiny-neox's too) each have their own.
           expect(c.kvHeads).to.deep.equal(ref.kvHeads);
           expect(c.sentenceBStart).to.equal(ex.sentenceBStart);
           expect(maxDiff(c.weights, ex.attention), 'attention').to.be.below(1e-5);
@@ -152,14 +153,15 @@ describe('an element with model and text', function () {
   this.timeout(60_000);
 
   // The rotary fixtures at their last layer and head (query head 3, reading key/value head 1,
-  // tiny-gemma's only one, tiny-phi3's own) and last token: the rotated q and the k the data
-  // carries per query head give the model's attention in the view.
+  // tiny-gemma's only one, tiny-phi3's own; tiny-neox's head 1, partly rotated) and last token:
+  // the rotated q and the k the data carries per query head give the model's attention in the view.
   for (const [model, layer, head, token] of [
     ['tiny-gpt2', undefined, undefined, undefined],
     ['tiny-llama', 1, 3, 15],
     ['tiny-qwen2', 1, 3, 15],
     ['tiny-gemma', 1, 3, 15],
     ['tiny-phi3', 1, 3, 15],
+    ['tiny-neox', 1, 1, 15],
   ] as const) {
     it(`renders the attention computed in the browser (${model})`, async () => {
       useTransformers(hf as unknown as TransformersModule, {
