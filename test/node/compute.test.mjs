@@ -84,6 +84,18 @@ for (const [label, transformers] of [
       }
     });
 
+    it('takes a one-token text of a model with a cache for causal', async () => {
+      // One token shows nothing above a diagonal: the graph's past_key_values inputs decide.
+      const data = await computeAttention({
+        model: `./${FIXTURES}/tiny-gpt2`,
+        text: 'The',
+        transformers,
+        dtype: 'fp32',
+      });
+      assert.deepEqual(data.components[0].queryTokens, ['The']);
+      assert.equal(data.components[0].causal, true);
+    });
+
     it('refuses a fused-attention model, naming the operator', async () => {
       const e = await failure(
         computeAttention({ model: `./${FIXTURES}/tiny-fused`, text: 'the dog', transformers, dtype: 'fp32' }),
