@@ -127,7 +127,8 @@ def check_example(feeds, output):
     return {"feeds": feeds, "dims": list(output.shape), "expected": tensor_json(output.flatten())}
 
 
-def reference_json(name, examples, *, causal, vectors_scaled, layers, heads, head_dim):
+def reference_json(name, examples, *, causal, vectors_scaled, layers, heads, head_dim, kv_heads=None):
+    """`kv_heads`, for grouped-query attention: the key/value head each query head reads."""
     return reference_bytes(
         {
             "model": name,
@@ -136,6 +137,7 @@ def reference_json(name, examples, *, causal, vectors_scaled, layers, heads, hea
             "layers": layers,
             "heads": heads,
             "headDim": head_dim,
+            **({"kvHeads": kv_heads} if kv_heads is not None else {}),
             "examples": examples,
         }
     )

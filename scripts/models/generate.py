@@ -27,6 +27,8 @@ import bart  # noqa: E402
 import bert  # noqa: E402
 import fused  # noqa: E402
 import gpt2  # noqa: E402
+import llama  # noqa: E402
+import neox  # noqa: E402
 from fp16 import convert_fp16  # noqa: E402
 from quantize import quantize_dynamic  # noqa: E402
 from tap import tap_attention  # noqa: E402
@@ -44,16 +46,23 @@ FIXTURES = {
     "tiny-gpt2-merged": (2, gpt2.build_merged),
     "tiny-fused": (3, fused.build),
     "tiny-bart": (4, bart.build),
+    "tiny-llama": (5, llama.build_llama),
+    "tiny-qwen2": (6, llama.build_qwen2),
+    "tiny-gemma": (7, llama.build_gemma),
+    "tiny-phi3": (8, llama.build_phi3),
+    "tiny-neox": (9, neox.build),
 }
 # Fixtures that also hold the weights files transformers.js loads for dtype 'q8' and 'fp16', made
-# from their fp32 graph (quantize.py, fp16.py).
-WITH_DTYPES = {"tiny-bert", "tiny-gpt2"}
+# from their fp32 graph (quantize.py, fp16.py), with the operators their fp16 file keeps in
+# float32: tiny-llama's Softmax, as Hugging Face's fp16 Llama exports upcast it (Cast to float32,
+# Softmax, Cast back to float16 before P·V).
+WITH_DTYPES = {"tiny-bert": (), "tiny-gpt2": (), "tiny-llama": ("Softmax",)}
 
 
-def add_dtypes(files):
+def add_dtypes(files, keep_float32):
     fp32 = files["onnx/model.onnx"]
     files["onnx/model_quantized.onnx"] = quantize_dynamic(fp32)
-    files["onnx/model_fp16.onnx"] = convert_fp16(fp32)
+    files["onnx/model_fp16.onnx"] = convert_fp16(fp32, keep_float32=keep_float32)
 
 
 def write(folder, files):
@@ -86,7 +95,7 @@ def main():
         torch.manual_seed(seed)
         fixture = build(name)
         if name in WITH_DTYPES:
-            add_dtypes(fixture.files)
+            add_dtypes(fixture.files, WITH_DTYPES[name])
         folder = os.path.join(args.out, name)
         write(folder, fixture.files)
         size = sum(len(d) for d in fixture.files.values())

@@ -10,6 +10,7 @@ The ONNX graph has the inputs and outputs of an Optimum / Xenova `use_cache` exp
 attention_mask, position_ids, past_key_values.{i}.key/value → logits, present.{i}.key/value.
 """
 
+import copy
 import json
 import math
 
@@ -213,33 +214,52 @@ def config_json(c, vocab_size, eos):
     }
 
 
-def build(name, style):
-    c = CONFIG
-    tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
-    vocab_size = len(tokenizer.tokens)
-    model = Gpt2(c, vocab_size, style).eval()
-    init_weights(model)
-
+def export_decoder(model, layers, past_shape):
+    """A decoder with a cache (`model(input_ids, attention_mask, position_ids, [(key, value)])`)
+    exported with the inputs and outputs of io_names; `past_shape(length)` is a cache entry's."""
     # Traced with a non-empty past and a longer input, so that no length is frozen into the graph.
     past_len, seq_len = 3, 5
     args = (
         torch.arange(10, 10 + seq_len).unsqueeze(0),
         torch.ones(1, past_len + seq_len, dtype=torch.int64),
         torch.arange(past_len, past_len + seq_len).unsqueeze(0),
-        *(torch.randn(past_shape(c, past_len)) for _ in range(2 * c["layers"])),
+        *(torch.randn(past_shape(past_len)) for _ in range(2 * layers)),
     )
-    input_names, output_names, axes = io_names(c["layers"])
-    onnx_bytes = export_onnx(OnnxDecoder(model), args, input_names, output_names, axes)
+    input_names, output_names, axes = io_names(layers)
+    return export_onnx(OnnxDecoder(model), args, input_names, output_names, axes)
 
+
+def decoder_examples(model, tokenizer, layers, empty_shape, exact=False):
+    """reference.json's examples (GPT2_EXAMPLES, each with its taps) and verify.mjs's checks, the
+    text run whole with an empty cache of `empty_shape`. `exact`: computed in float64 and rounded
+    to float32, so that the references hold the exact values rather than one float32 run's (whose
+    error, like onnxruntime's own, reaches ~5e-6 by the second layer of the rotary decoders)."""
+    if exact:
+        model = copy.deepcopy(model).double()
+    dtype = torch.float64 if exact else torch.float32
     examples, checks = [], []
     for text in GPT2_EXAMPLES:
         tokens, ids = tokenizer.encode(text)
         inputs = {"input_ids": ids, "attention_mask": [1] * len(ids), "position_ids": list(range(len(ids)))}
+        empty = [(torch.zeros(empty_shape, dtype=dtype), torch.zeros(empty_shape, dtype=dtype)) for _ in range(layers)]
         taps = []
         with torch.no_grad():
-            logits, _ = model(*(torch.tensor([inputs[n]]) for n in inputs), empty_past(c), taps)
+            logits, _ = model(*(torch.tensor([inputs[n]]) for n in inputs), empty, taps)
+        logits = logits.float()
+        taps = [{k: t.float() for k, t in tap.items()} for tap in taps]
         examples.append({"text": text, "tokens": tokens, "ids": ids, **tapped_tensors(taps)})
         checks.append(check_example(inputs, logits))
+    return examples, checks
+
+
+def build(name, style):
+    c = CONFIG
+    tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
+    vocab_size = len(tokenizer.tokens)
+    model = Gpt2(c, vocab_size, style).eval()
+    init_weights(model)
+    onnx_bytes = export_decoder(model, c["layers"], lambda length: past_shape(c, length))
+    examples, checks = decoder_examples(model, tokenizer, c["layers"], past_shape(c, 0))
 
     eos = tokenizer.eos_id
     head_dim = c["hidden"] // c["heads"]

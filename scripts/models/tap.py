@@ -33,7 +33,14 @@ def find_taps(graph):
     for node in graph.node:
         if node.op_type != "Softmax":
             continue
-        pv = [n for n in graph.node if n.op_type == "MatMul" and n.input[0] == node.output[0]]
+        # Through Casts (a softmax computed in float32 and cast back, as Llama's).
+        probs = node.output[0]
+        while True:
+            casts = [n for n in graph.node if n.op_type == "Cast" and n.input[0] == probs]
+            if not casts:
+                break
+            probs = casts[0].output[0]
+        pv = [n for n in graph.node if n.op_type == "MatMul" and n.input[0] == probs]
         qk = scores_matmul(node.input[0])
         if pv and qk is not None:
             taps.append(

@@ -25,8 +25,13 @@ if (!checkDir) {
   process.exit(2);
 }
 const fixtures = path.resolve(fixturesArg ?? path.join(here, '../../test/fixtures/models'));
-/** Largest |onnxruntime − PyTorch| accepted on the main output. */
+/** Largest |onnxruntime − PyTorch| accepted (the main output: or RELATIVE × its largest |value|). */
 const TOLERANCE = 1e-5;
+/**
+ * float32 logits carry an error that grows with their size: tiny-qwen2's reach ±6.8 and
+ * onnxruntime's are 1.3e-5 from the exact values (float64, rounded) by the second layer.
+ */
+const RELATIVE = 3e-6;
 
 const packages = {
   '@huggingface/transformers': await import('@huggingface/transformers'),
@@ -235,7 +240,9 @@ async function checkGraph(name, check, reference) {
     if (!same(out.dims, example.dims)) fail(`${name}: ${check.output} dims ${out.dims} ≠ ${example.dims}`);
     const max = maxError(out.data, example.expected, name);
     const scale = Math.max(...example.expected.map(Math.abs));
-    if (!(max <= TOLERANCE)) fail(`${name}: ${check.output} differs from PyTorch by ${max}`);
+    if (!(max <= Math.max(TOLERANCE, RELATIVE * scale))) {
+      fail(`${name}: ${check.output} differs from PyTorch by ${max}`);
+    }
     let line = `  ${example.feeds.input_ids.length} tokens: ${check.output} [${out.dims}], max |ort − torch| = ${max.toExponential(2)} (max |torch| ${scale.toFixed(2)})`;
     if (tapped) {
       const results = await tapped.run(feeds);

@@ -95,6 +95,7 @@ export function sentencePairBlock(c: AttentionComponent, block: PairBlock): Atte
     ...(c.keys ? { keys: sliceTokens(c.keys, kRange) } : {}),
     ...(c.values ? { values: sliceTokens(c.values, kRange) } : {}),
     ...(c.vectorsScaled !== undefined ? { vectorsScaled: c.vectorsScaled } : {}),
+    ...(c.kvHeads ? { kvHeads: c.kvHeads } : {}),
   };
   return result;
 }
@@ -158,6 +159,7 @@ export function selectSubset(c: AttentionComponent, subset: SubsetOptions): Atte
     shape: [li.length, hi.length, Q, K],
     layers: li.map((i) => c.layers[i]!),
     heads: hi.map((i) => c.heads[i]!),
+    ...(c.kvHeads ? { kvHeads: hi.map((i) => c.kvHeads![i]!) } : {}),
     ...(queries ? { queries } : {}),
     ...(keys ? { keys } : {}),
     ...(values ? { values } : {}),

@@ -71,6 +71,13 @@ export interface AttentionComponent {
   /** Per-head value vectors `[layers, heads, keys, dim]`. */
   readonly values?: VectorTensor;
   /**
+   * For each head index, the model's number of the key/value head it reads, where query heads
+   * share key/value heads (grouped- or multi-query attention: Llama's `[0, 0, 1, 1]` for 4 query
+   * and 2 key/value heads); absent when every head has its own. Heads that share one hold the same
+   * keys and values.
+   */
+  readonly kvHeads?: readonly number[];
+  /**
    * True when queries and keys are already scaled as the model uses them (SDPA-style graphs
    * multiply both by d^-¼), so that q·k needs no further 1/√d.
    */

@@ -21,6 +21,8 @@ import {
   type ModelLocation,
   type TransformersEnv,
 } from './files.js';
+import { buildFeeds, int64Tensor, isPastInput, type PastSize } from './feeds.js';
+import { sharedKeyValueHeads } from './kv-heads.js';
 import { tapOffThread } from './off-thread.js';
 import { ProtoError } from './proto.js';
 import { UnsupportedModelError, type AttentionTap, type TappedModel } from './tap.js';
@@ -123,27 +125,6 @@ interface OrtSession {
   release?(): Promise<void>;
 }
 
-const DECODER_TYPES = new Set([
-  'gpt2',
-  'gpt_neo',
-  'gptj',
-  'gpt_neox',
-  'gpt_bigcode',
-  'llama',
-  'mistral',
-  'qwen2',
-  'phi',
-  'opt',
-  'bloom',
-  'falcon',
-  'codegen',
-  'mpt',
-  'olmo',
-  'gemma',
-  'starcoder2',
-  'stablelm',
-]);
-
 function defaultDtype(t: TransformersModule): ModelDtype {
   const major = Number((t.env.version ?? '2').split('.')[0]);
   // transformers.js 2 loads quantized weights by default; 3+ loads fp32 in Node and q8 on wasm.
@@ -201,6 +182,18 @@ const numberOf = (config: ModelConfig, ...keys: string[]): number | undefined =>
   for (const k of keys) if (typeof config[k] === 'number') return config[k] as number;
   return undefined;
 };
+
+/**
+ * A decoder cache's heads and head size from the config: key/value heads where grouped- or
+ * multi-query attention has fewer than `heads`, and `head_dim` where it is not hidden / heads.
+ */
+function pastSize(config: ModelConfig, heads: number): PastSize {
+  const hidden = numberOf(config, 'hidden_size', 'n_embd', 'd_model') ?? 0;
+  return {
+    heads: numberOf(config, 'num_key_value_heads', 'n_head_kv', 'num_kv_heads') ?? heads,
+    dim: numberOf(config, 'head_dim') ?? (heads > 0 ? hidden / heads : 0),
+  };
+}
 
 /** float32 data of an output tensor (float16 decoded). */
 function floatData(t: OrtTensor): Float32Array {
@@ -265,8 +258,8 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   const maxPositions = numberOf(config, 'max_position_embeddings', 'n_positions', 'n_ctx');
   const L = numberOf(config, 'num_hidden_layers', 'n_layer', 'num_layers') ?? 0;
   const H = numberOf(config, 'num_attention_heads', 'n_head', 'num_heads') ?? 0;
-  const hidden = numberOf(config, 'hidden_size', 'n_embd', 'd_model') ?? 0;
-  const D = H > 0 ? hidden / H : 0;
+  const past = pastSize(config, H);
+  const D = past.dim;
   if (maxPositions !== undefined && S > maxPositions) {
     throw new AttentionComputeError(
       'too-long',
@@ -293,11 +286,15 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   try {
     checkAborted(o.signal);
     progress?.({ stage: 'computing' });
-    const feeds = buildFeeds(ort, session, ids, typeIds, H, D, dtype);
+    const feeds = buildFeeds(ort.Tensor, session, ids, typeIds, past, dtype === 'fp16');
     const outputs = await runSession(session, feeds, tapFetches(tapped.taps), o, file);
     checkAborted(o.signal);
     const data = assemble(outputs, tapped.taps, tokens, {
-      causal: config.is_decoder === true || DECODER_TYPES.has(config.model_type ?? ''),
+      // From the model, not its type's name: over two tokens or more, the parser calls attention
+      // causal when no head of any layer gives a later key any weight (masked scores come out of
+      // the softmax as exact zeros); a single token tells nothing, so a graph that takes a cache
+      // is taken for a decoder.
+      causal: S > 1 ? undefined : session.inputNames.some(isPastInput),
       sentenceBStart: o.textPair !== undefined && typeIds ? typeIds.indexOf(1) : -1,
       heads: H,
       half: dtype === 'fp16',
@@ -449,63 +446,17 @@ async function runSession(
   }
 }
 
-function int64Tensor(ort: OrtModule, values: readonly number[]): OrtTensor {
-  return new ort.Tensor(
-    'int64',
-    BigInt64Array.from(values, (v) => BigInt(v)),
-    [1, values.length],
-  );
-}
-
-function buildFeeds(
-  ort: OrtModule,
-  session: OrtSession,
-  ids: number[],
-  typeIds: number[] | undefined,
-  heads: number,
-  dim: number,
-  dtype: ModelDtype,
-  given: Readonly<Record<string, OrtTensor>> = {},
-): Record<string, OrtTensor> {
-  const S = ids.length;
-  const int64 = (values: number[]) => int64Tensor(ort, values);
-  const feeds: Record<string, OrtTensor> = {};
-  for (const name of session.inputNames) {
-    if (name in given) feeds[name] = given[name]!;
-    else if (name === 'input_ids') feeds[name] = int64(ids);
-    else if (name === 'attention_mask') feeds[name] = int64(ids.map(() => 1));
-    else if (name === 'token_type_ids') feeds[name] = int64(typeIds ?? ids.map(() => 0));
-    else if (name === 'position_ids') feeds[name] = int64(ids.map((_, i) => i));
-    else if (name === 'use_cache_branch') feeds[name] = new ort.Tensor('bool', Uint8Array.from([0]), [1]);
-    else if (name.startsWith('past_key_values.') || name.startsWith('past_')) {
-      // The type the model declares where onnxruntime says: fp16 files with float32 inputs and
-      // outputs exist beside all-float16 ones.
-      const declared = session.inputMetadata?.find((m) => m.name === name)?.type;
-      feeds[name] =
-        (declared ?? (dtype === 'fp16' ? 'float16' : 'float32')) === 'float16'
-          ? new ort.Tensor('float16', new Uint16Array(0), [1, heads, 0, dim])
-          : new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, dim]);
-    } else {
-      throw new AttentionComputeError(
-        'unsupported',
-        `the model takes an input "${name}" this adapter does not know how to fill (it fills ${[...Object.keys(given), 'input_ids', 'attention_mask', 'token_type_ids', 'position_ids', 'past_key_values.*', 'use_cache_branch'].join(', ')}) for a sequence of ${S} tokens`,
-      );
-    }
-  }
-  return feeds;
-}
-
 function assemble(
   outputs: Record<string, OrtTensor>,
   taps: readonly AttentionTap[],
   tokens: string[],
-  o: { causal: boolean; sentenceBStart: number; heads: number; half: boolean },
+  o: { causal: boolean | undefined; sentenceBStart: number; heads: number; half: boolean },
 ): AttentionData {
   return validated(
     {
       tokens,
       ...gather(outputs, taps, o.heads),
-      causal: o.causal,
+      ...(o.causal !== undefined ? { causal: o.causal } : {}),
       vectorsScaled: taps[0]!.vectorsScaled,
       ...(o.sentenceBStart > 0 ? { sentenceBStart: o.sentenceBStart } : {}),
     },
@@ -513,11 +464,12 @@ function assemble(
   );
 }
 
-type TensorSet = Pick<AttentionSetInput, 'attention' | 'queries' | 'keys' | 'values'>;
+type TensorSet = Pick<AttentionSetInput, 'attention' | 'queries' | 'keys' | 'values' | 'kvHeads'>;
 
 /**
  * One attention set's tapped tensors, a layer per tap: attention `[L, H, Q, K]`, queries
- * `[L, H, Q, D]`, keys and values `[L, H, K, D]`. `heads` counts the heads when the graph folds
+ * `[L, H, Q, D]`, keys and values `[L, H, K, D]` (per query head), and which key/value head each
+ * query head reads where heads share them. `heads` counts the heads when the graph folds
  * them into the batch (`[b·h, ·, ·]`, BART); 4-D tensors say it themselves.
  */
 function gather(outputs: Record<string, OrtTensor>, taps: readonly AttentionTap[], heads: number): TensorSet {
@@ -553,11 +505,13 @@ function gather(outputs: Record<string, OrtTensor>, taps: readonly AttentionTap[
       }
     }
   });
+  const kvHeads = sharedKeyValueHeads(keys, values, L, H, K * D);
   return {
     attention: { dims: [L, H, Q, K], data: attention },
     queries: { dims: [L, H, Q, D], data: queries },
     keys: { dims: [L, H, K, D], data: keys },
     values: { dims: [L, H, K, D], data: values },
+    ...(kvHeads ? { kvHeads } : {}),
   };
 }
 
@@ -667,7 +621,14 @@ async function computeEncoderDecoder(
       }
       checkAborted(o.signal);
       o.onProgress?.({ stage: 'computing' });
-      const feeds = buildFeeds(ort, session, source.ids, source.typeIds, heads.encoder, De, dtype);
+      const feeds = buildFeeds(
+        ort.Tensor,
+        session,
+        source.ids,
+        source.typeIds,
+        { heads: heads.encoder, dim: De },
+        half,
+      );
       const fetches = [...tapFetches(tapped.taps), 'last_hidden_state'];
       const outputs = await runSession(session, feeds, fetches, o, file);
       return { taps: tapped.taps, outputs, states: outputs['last_hidden_state']! };
@@ -696,10 +657,18 @@ async function computeEncoderDecoder(
   try {
     checkAborted(o.signal);
     o.onProgress?.({ stage: 'computing' });
-    const feeds = buildFeeds(ort, session, decoderIds, undefined, heads.decoder, Dd, dtype, {
-      encoder_hidden_states: encoder.states,
-      encoder_attention_mask: int64Tensor(ort, Array<number>(S).fill(1)),
-    });
+    const feeds = buildFeeds(
+      ort.Tensor,
+      session,
+      decoderIds,
+      undefined,
+      { heads: heads.decoder, dim: Dd },
+      half,
+      {
+        encoder_hidden_states: encoder.states,
+        encoder_attention_mask: int64Tensor(ort.Tensor, Array<number>(S).fill(1)) as OrtTensor,
+      },
+    );
     const outputs = await runSession(session, feeds, tapFetches(tapped.taps), o, file);
     checkAborted(o.signal);
     const data = validated(

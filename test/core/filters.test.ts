@@ -305,6 +305,11 @@ describe('selectSubset', () => {
     });
   });
 
+  it('selectSubset(c, {heads}) keeps the key/value head of each head kept', () => {
+    const c = { ...wide(), kvHeads: [0, 0, 1] };
+    expect(selectSubset(c, { heads: [2, 1] }).kvHeads).to.deep.equal([1, 0]);
+  });
+
   it('selectSubset(c, {heads}) keeps every layer', () => {
     const s = selectSubset(wide(), { heads: [1] });
     expect(s.layers).to.deep.equal([4, 5, 6]);

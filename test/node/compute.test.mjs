@@ -34,7 +34,16 @@ for (const [label, transformers] of [
   ['@xenova/transformers 2.17', xenova],
 ]) {
   describe(`Node: computeAttention with ${label}`, () => {
-    for (const name of ['tiny-bert', 'tiny-gpt2', 'tiny-gpt2-sdpa']) {
+    for (const name of [
+      'tiny-bert',
+      'tiny-gpt2',
+      'tiny-gpt2-sdpa',
+      'tiny-llama',
+      'tiny-qwen2',
+      'tiny-gemma',
+      'tiny-phi3',
+      'tiny-neox',
+    ]) {
       it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
         const ref = reference(name);
         for (const ex of ref.examples) {
@@ -48,6 +57,7 @@ for (const [label, transformers] of [
           const c = data.components[0];
           assert.deepEqual(c.queryTokens, ex.tokens);
           assert.equal(c.causal, ref.causal);
+          assert.deepEqual(c.kvHeads, ref.kvHeads);
           assert.equal(c.sentenceBStart, ex.sentenceBStart);
           assert.ok(maxDiff(c.weights, ex.attention) < 1e-5, 'attention');
           assert.ok(maxDiff(c.queries.data, ex.queries) < 1e-5, 'queries');
@@ -56,6 +66,35 @@ for (const [label, transformers] of [
         }
       });
     }
+
+    it('finds a decoder causal from its attention, whatever its model_type', async () => {
+      // tiny-llama as a family no list names (a phi3-type config), and tiny-bert claiming to be
+      // a decoder type: causal comes from the attention the model returns, not from the name.
+      for (const [name, type, causal] of [
+        ['tiny-llama', 'phi3', true],
+        ['tiny-bert', 'llama', false],
+      ]) {
+        const dir = mkdtempSync(path.join(tmpdir(), `attnviz-${type}-`));
+        cpSync(`${FIXTURES}/${name}`, dir, { recursive: true });
+        const config = JSON.parse(readFileSync(`${dir}/config.json`, 'utf8'));
+        writeFileSync(`${dir}/config.json`, JSON.stringify({ ...config, model_type: type }));
+        const ex = reference(name).examples[0];
+        const data = await computeAttention({ model: dir, text: ex.text, transformers, dtype: 'fp32' });
+        assert.equal(data.components[0].causal, causal, `${name} as ${type}`);
+      }
+    });
+
+    it('takes a one-token text of a model with a cache for causal', async () => {
+      // One token shows nothing above a diagonal: the graph's past_key_values inputs decide.
+      const data = await computeAttention({
+        model: `./${FIXTURES}/tiny-gpt2`,
+        text: 'The',
+        transformers,
+        dtype: 'fp32',
+      });
+      assert.deepEqual(data.components[0].queryTokens, ['The']);
+      assert.equal(data.components[0].causal, true);
+    });
 
     it('refuses a fused-attention model, naming the operator', async () => {
       const e = await failure(
@@ -104,10 +143,25 @@ for (const [label, transformers] of [
 describe('Node: computeAttention over HTTP', () => {
   let server;
   let base;
+  let served;
+  const saved = [];
   before(async () => {
-    // Serves the fixtures; /missing/ answers 404 for everything.
+    // The fixtures under fresh names in a fresh folder, and both packages' disk caches in a fresh
+    // folder: nothing an earlier test or run loaded can stand in for what these tests fetch.
+    served = mkdtempSync(path.join(tmpdir(), 'attnviz-served-'));
+    for (const [dir, name] of [
+      ['a', 'tiny-gpt2'],
+      ['b', 'tiny-bert'],
+    ]) {
+      cpSync(`${FIXTURES}/${name}`, path.join(served, dir, 'model'), { recursive: true });
+    }
+    for (const t of [hf, xenova]) {
+      saved.push([t.env, t.env.cacheDir]);
+      t.env.cacheDir = mkdtempSync(path.join(tmpdir(), 'attnviz-cache-'));
+    }
+    // Serves `served`; anything else (/missing/) answers 404.
     server = createServer((req, res) => {
-      const file = path.join(FIXTURES, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+      const file = path.join(served, decodeURIComponent(new URL(req.url, 'http://x').pathname));
       try {
         res.end(readFileSync(file));
       } catch {
@@ -117,18 +171,36 @@ describe('Node: computeAttention over HTTP', () => {
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${server.address().port}`;
   });
-  after(() => server.close());
-
-  it('computes from a model folder URL', async () => {
-    const ref = reference('tiny-gpt2');
-    const data = await computeAttention({
-      model: `${base}/tiny-gpt2`,
-      text: ref.examples[0].text,
-      transformers: hf,
-      dtype: 'fp32',
-    });
-    assert.ok(maxDiff(data.components[0].weights, ref.examples[0].attention) < 1e-5);
+  after(() => {
+    server.close();
+    for (const [env, dir] of saved) env.cacheDir = dir;
   });
+
+  for (const [label, transformers] of [
+    ['@huggingface/transformers 4', hf],
+    ['@xenova/transformers 2.17', xenova],
+  ]) {
+    it(`computes from folder URLs with ${label}, two folders of the same name apart`, async () => {
+      // a/model is tiny-gpt2 and b/model tiny-bert: each must come back with its own tokenizer,
+      // config and graph, though transformers.js is given the same last path segment.
+      for (const [dir, name] of [
+        ['a', 'tiny-gpt2'],
+        ['b', 'tiny-bert'],
+      ]) {
+        const ex = reference(name).examples[0];
+        const data = await computeAttention({
+          model: `${base}/${dir}/model`,
+          text: ex.text,
+          ...(ex.textPair !== undefined ? { textPair: ex.textPair } : {}),
+          transformers,
+          dtype: 'fp32',
+        });
+        const c = data.components[0];
+        assert.deepEqual(c.queryTokens, ex.tokens, `${dir}/model's tokens`);
+        assert.ok(maxDiff(c.weights, ex.attention) < 1e-5, `${dir}/model's attention`);
+      }
+    });
+  }
 
   it('says an unknown model (404) is not found', async () => {
     const e = await failure(computeAttention({ model: `${base}/missing`, text: 'x', transformers: hf }));

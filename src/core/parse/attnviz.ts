@@ -32,6 +32,11 @@ export interface AttentionSetInput {
   readonly keys?: TensorInput;
   /** Per-head value vectors `[layers, heads, keys, dim]`. */
   readonly values?: TensorInput;
+  /**
+   * The key/value head each head of `attention` reads (grouped- or multi-query attention), by the
+   * model's numbers; heads listed with the same number share keys and values.
+   */
+  readonly kvHeads?: readonly number[];
   /** True when queries and keys are pre-scaled as in SDPA-style graphs (q·k needs no 1/√d). */
   readonly vectorsScaled?: boolean;
 }

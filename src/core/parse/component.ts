@@ -3,7 +3,7 @@
  * `AttentionComponent`. Checks run in a fixed order (tensor, tokens, numbering, weights, flags,
  * vectors) so that the first error reported is the most basic one.
  */
-import { AttentionDataError, describe } from '../errors.js';
+import { AttentionDataError, count, describe } from '../errors.js';
 import { readTensor } from '../tensor.js';
 import type { AttentionComponent, AttentionShape, ComponentName } from '../types.js';
 import { checkWeights, ROW_SUM_TOLERANCE, ROW_SUM_TOLERANCE_HALF } from '../validate.js';
@@ -48,6 +48,7 @@ export function buildComponent(
   // bertviz entries take their numbering from the shared include_layers / include_heads.
   const layers = numbering(set.layers, L, bertvizEntry ? 'include_layers' : `${prefix}layers`, 'layer');
   const heads = numbering(set.heads, H, bertvizEntry ? 'include_heads' : `${prefix}heads`, 'head');
+  const kvHeads = readKvHeads(set.kvHeads, H, `${prefix}kvHeads`);
 
   const allowUnnormalized = options.allowUnnormalized ?? false;
   const tolerance = checkTolerance(
@@ -95,7 +96,26 @@ export function buildComponent(
     ...(keys ? { keys } : {}),
     ...(values ? { values } : {}),
     ...(vectorsScaled !== undefined ? { vectorsScaled } : {}),
+    ...(kvHeads ? { kvHeads } : {}),
   };
+}
+
+/** The key/value head each head reads: one number ≥ 0 per head, repeats allowed (they share). */
+function readKvHeads(value: unknown, H: number, field: string): readonly number[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.length !== H) {
+    throw new AttentionDataError(
+      field,
+      `a list of ${count(H, 'key/value head number')} (one per head)`,
+      Array.isArray(value) ? `${value.length}` : describe(value),
+    );
+  }
+  value.forEach((n, i) => {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new AttentionDataError(`${field}[${i}]`, 'a key/value head number ≥ 0', describe(n));
+    }
+  });
+  return Object.freeze([...(value as number[])]);
 }
 
 /** Where sentence B starts: only in self-attention, and leaving both sentences a token. */

@@ -325,4 +325,24 @@ describe('parseAttention: attnviz set errors', () => {
       '1',
     );
   });
+
+  it('parseAttention({kvHeads}) keeps the key/value head of each head, and checks it', () => {
+    // ATTN has 2 heads: both reading key/value head 0 is multi-query attention.
+    expect(only(parseAttention({ tokens: TOKENS, attention: ATTN, kvHeads: [0, 0] })).kvHeads).to.deep.equal([
+      0, 0,
+    ]);
+    expect(only(parseAttention({ tokens: TOKENS, attention: ATTN })).kvHeads).to.equal(undefined);
+    expectDataError(
+      () => parseAttention({ tokens: TOKENS, attention: ATTN, kvHeads: [0, 0, 1] }),
+      'kvHeads',
+      'a list of 2 key/value head numbers (one per head)',
+      '3',
+    );
+    expectDataError(
+      () => parseAttention({ tokens: TOKENS, attention: ATTN, kvHeads: [0, -1] }),
+      'kvHeads[1]',
+      'a key/value head number ≥ 0',
+      '-1',
+    );
+  });
 });
