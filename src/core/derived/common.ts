@@ -115,8 +115,8 @@ export function checkWhole(c: AttentionComponent, fn: string, first: string): vo
   }
 }
 
-/** `c` without its per-head vectors, which a combination of heads no longer has. */
+/** `c` without its per-head vectors (and which key/value head each reads), which a combination of heads no longer has. */
 export function withoutVectors(c: AttentionComponent): AttentionComponent {
-  const { queries: _q, keys: _k, values: _v, vectorsScaled: _s, ...rest } = c;
+  const { queries: _q, keys: _k, values: _v, vectorsScaled: _s, kvHeads: _kv, ...rest } = c;
   return rest;
 }

@@ -25,6 +25,8 @@ describe('aggregateHeads', () => {
     expect(m.layers).to.deep.equal([0, 1]);
     expect(m.normalized).to.equal(true);
     expect(m.queries).to.equal(undefined);
+    const shared = aggregateHeads({ ...component(), kvHeads: [0, 0, 1] }, 'mean');
+    expect(shared.kvHeads, 'no key/value heads for a combination of heads').to.equal(undefined);
   });
 
   it('max over the heads given, by their numbers: not normalised', () => {
