@@ -486,6 +486,16 @@ describe('attn-neuron-view', () => {
       expect(v.part('note')).to.equal(null);
     });
 
+    it('names the key/value head a grouped-query head reads, and the heads sharing it', async () => {
+      // Heads 0 and 1 have the same keys (K1 = K0): one key/value head for both, as in Llama's GQA.
+      const v = await mount({ ...dataset(), kvHeads: [0, 0] }, { head: '1', token: '1' });
+      expect(v.text('note')).to.equal(
+        'Head 1 reads key/value head 0, shared with heads [0, 1]: their keys and values are the same vectors (grouped-query attention).',
+      );
+      const own = await mount({ ...dataset(), kvHeads: [0, 1] }, { head: '1', token: '1' });
+      expect(own.text('note')).to.equal('Head 1 reads key/value head 1, its own.');
+    });
+
     it('explains a block whose keys all come after the query', async () => {
       const v = await mount(dataset({ causal: true, pair: true }), { filter: 'ab', token: '1' });
       expect(v.text('note')).to.match(/^Query 1 “a” sees none of the keys shown: they all come after it/);

@@ -4,7 +4,7 @@
  * numbers of one key are also the text an SVG export gives its row (`keyTitle`).
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { FILTER_LABELS, type AttentionFilter } from '../../core/filters.js';
+import { FILTER_LABELS, rangeText, type AttentionFilter } from '../../core/filters.js';
 import { formatExact } from '../../core/format.js';
 import { dimensionOrder } from '../../core/neuron.js';
 import type { DisplayToken } from '../../core/tokens.js';
@@ -128,10 +128,25 @@ function renderDimension(
 }
 
 /**
+ * What the view says above the columns, or undefined: why the query shown has little to show
+ * (`maskNote`), and which key/value head the head reads (`kvNote`).
+ */
+export function queryNote(
+  cells: NeuronCells,
+  component: AttentionComponent,
+  queryTokens: readonly DisplayToken[],
+  query: number,
+  headIndex: number,
+): string | undefined {
+  const notes = [maskNote(cells, component, queryTokens, query), kvNote(component, headIndex)];
+  return notes.filter(Boolean).join(' ') || undefined;
+}
+
+/**
  * Why the query shown has little to show, or undefined: under a causal mask, the first query
  * sees one key (so its softmax is 1 whatever q·k), and a block can lie wholly after the query.
  */
-export function queryNote(
+function maskNote(
   cells: NeuronCells,
   component: AttentionComponent,
   queryTokens: readonly DisplayToken[],
@@ -149,4 +164,17 @@ export function queryNote(
     return `${who} sees one key: the causal mask hides every later one, so softmax gives that key all the attention (1) whatever q·k. Later queries show keys competing.`;
   }
   return undefined;
+}
+
+/**
+ * For grouped- or multi-query attention (`kvHeads`), which key/value head the shown head reads
+ * and which heads share it: their key and value columns are the same vectors.
+ */
+export function kvNote(component: AttentionComponent, headIndex: number): string | undefined {
+  const kv = component.kvHeads?.[headIndex];
+  if (kv === undefined) return undefined;
+  const sharing = component.heads.filter((_, i) => component.kvHeads![i] === kv);
+  const head = component.heads[headIndex];
+  if (sharing.length < 2) return `Head ${head} reads key/value head ${kv}, its own.`;
+  return `Head ${head} reads key/value head ${kv}, shared with heads ${rangeText(sharing)}: their keys and values are the same vectors (grouped-query attention).`;
 }

@@ -330,7 +330,7 @@ export class AttnNeuronView extends AttnView {
     const sort = this.dimensionOrder === 'contribution';
     const query = this.shownQuery;
     const r = computeNeuron(this.source!, c, this.layerIndex, this.headIndex, query, this.queryIndex, sort);
-    this.computed = { ...r, note: queryNote(r.cells, c, this.leftTokens, query) };
+    this.computed = { ...r, note: queryNote(r.cells, c, this.leftTokens, query, this.headIndex) };
   }
 
   /** What is drawn, or undefined when there is nothing (no data, no vectors). */
