@@ -12,6 +12,7 @@ const entries = {
   'components/head-view/define': 'src/components/head-view/define.ts',
   'components/model-view/define': 'src/components/model-view/define.ts',
   'components/neuron-view/define': 'src/components/neuron-view/define.ts',
+  'components/explorer/define': 'src/components/explorer/define.ts',
   'transformers/index': 'src/transformers/index.ts',
   // Started by URL (new Worker), imported by nothing: an entry of its own.
   'transformers/tap-worker': 'src/transformers/tap-worker.ts',

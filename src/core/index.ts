@@ -53,6 +53,7 @@ export {
   type DropOptions,
 } from './derived/index.js';
 export { layerName, headName, headShort, layerShort, layerRowLabel } from './labels.js';
+export { attentionData } from './brand.js';
 export {
   displayToken,
   displayTokens,

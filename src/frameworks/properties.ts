@@ -5,6 +5,7 @@
 import type { AttnHeadView } from '../components/head-view/head-view.js';
 import type { AttnModelView } from '../components/model-view/model-view.js';
 import type { AttnNeuronView } from '../components/neuron-view/neuron-view.js';
+import type { AttnExplorer } from '../components/explorer/explorer.js';
 
 /**
  * What every view computes attention from, with the transformers.js adapter, and the derived
@@ -44,4 +45,8 @@ export type AttnNeuronViewProperties = Partial<
     AttnNeuronView,
     'data' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | 'neuron' | 'dimensionOrder' | ModelProperty
   >
+>;
+
+export type AttnExplorerProperties = Partial<
+  Pick<AttnExplorer, 'data' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | ModelProperty>
 >;

@@ -10,10 +10,12 @@ import type { HTMLAttributes, RefAttributes } from 'react';
 import type { AttnHeadView } from '../components/head-view/head-view.js';
 import type { AttnModelView } from '../components/model-view/model-view.js';
 import type { AttnNeuronView } from '../components/neuron-view/neuron-view.js';
+import type { AttnExplorer } from '../components/explorer/explorer.js';
 import type {
   AttnHeadViewProperties,
   AttnModelViewProperties,
   AttnNeuronViewProperties,
+  AttnExplorerProperties,
 } from './properties.js';
 import type {
   AttnFilterChangeDetail,
@@ -77,6 +79,11 @@ export type AttnNeuronViewProps = ElementProps<AttnNeuronView> &
   ModelAttributes &
   AttnNeuronViewProperties & { 'dimension-order'?: AttnNeuronView['dimensionOrder'] };
 
+export type AttnExplorerProps = ElementProps<AttnExplorer> &
+  AttnViewEventProps &
+  ModelAttributes &
+  AttnExplorerProperties;
+
 declare module 'react' {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace JSX {
@@ -84,6 +91,7 @@ declare module 'react' {
       'attn-head-view': AttnHeadViewProps;
       'attn-model-view': AttnModelViewProps;
       'attn-neuron-view': AttnNeuronViewProps;
+      'attn-explorer': AttnExplorerProps;
     }
   }
 }

@@ -9,6 +9,7 @@ import type {
   AttnHeadViewProperties,
   AttnModelViewProperties,
   AttnNeuronViewProperties,
+  AttnExplorerProperties,
 } from './properties.js';
 import type {
   AttnFilterChangeDetail,
@@ -43,6 +44,8 @@ export type AttnModelViewVueProps = AttnViewEventProps & AttnModelViewProperties
 
 export type AttnNeuronViewVueProps = AttnViewEventProps & AttnNeuronViewProperties;
 
+export type AttnExplorerVueProps = AttnViewEventProps & AttnExplorerProperties;
+
 declare module 'vue' {
   interface GlobalComponents {
     'attn-head-view': DefineComponent<AttnHeadViewVueProps>;
@@ -51,5 +54,7 @@ declare module 'vue' {
     AttnModelView: DefineComponent<AttnModelViewVueProps>;
     'attn-neuron-view': DefineComponent<AttnNeuronViewVueProps>;
     AttnNeuronView: DefineComponent<AttnNeuronViewVueProps>;
+    'attn-explorer': DefineComponent<AttnExplorerVueProps>;
+    AttnExplorer: DefineComponent<AttnExplorerVueProps>;
   }
 }

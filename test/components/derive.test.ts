@@ -6,30 +6,10 @@ import { expect, oneEvent } from '@open-wc/testing';
 import { mountHeadView } from './head-view.harness.js';
 import { mountModelView } from './model-view.harness.js';
 import { mountNeuronView } from './neuron-view.harness.js';
-import { SELF_ATTENTION } from './fixtures.js';
+import { SELF_ATTENTION, WITH_VECTORS } from './fixtures.js';
 
 /** The fixture's weights over word pieces: "the" + "##cat" form one word. */
 const PIECES = { tokens: ['[CLS]', 'the', '##cat', '[SEP]'], attention: SELF_ATTENTION };
-
-/** One head whose weights are exactly softmax(q·k / √2) of its vectors. */
-function withVectors() {
-  const q = [
-    [1, 0],
-    [0, 1],
-    [1, 1],
-  ];
-  const k = [
-    [2, 0],
-    [0, 1],
-    [1, -1],
-  ];
-  const rows = q.map((qi) => {
-    const e = k.map((kj) => Math.exp((qi[0]! * kj[0]! + qi[1]! * kj[1]!) / Math.SQRT2));
-    const sum = e.reduce((a, b) => a + b, 0);
-    return e.map((x) => x / sum);
-  });
-  return { tokens: ['[CLS]', 'a', 'b'], attention: [[rows]], queries: [[q]], keys: [[k]] };
-}
 
 describe('words and hide', () => {
   it('head view: words joins a split word, summing attention to it and averaging attention from it', async () => {
@@ -98,7 +78,7 @@ describe('words and hide', () => {
   });
 
   it('neuron view: hide keeps the vectors, whose softmax over the keys left is the renormalised weight', async () => {
-    const v = await mountNeuronView(withVectors(), { hide: 'first' });
+    const v = await mountNeuronView(WITH_VECTORS, { hide: 'first' });
     expect(v.error()).to.equal(null);
     expect(v.part('warning')).to.equal(null);
     expect(v.titles()).to.include('softmax');
@@ -110,7 +90,7 @@ describe('words and hide', () => {
   });
 
   it('neuron view: says why it cannot show word-level or combined heads', async () => {
-    const v = await mountNeuronView(withVectors(), { words: '' });
+    const v = await mountNeuronView(WITH_VECTORS, { words: '' });
     expect(v.text('empty')).to.contain('No vectors for derived attention');
     v.el.removeAttribute('words');
     v.el.setAttribute('aggregate', 'mean');

@@ -109,3 +109,33 @@ export const ENC_DEC = {
     ],
   },
 };
+
+/** Two heads over three tokens whose weights are exactly softmax(q·k / √2) of their vectors. */
+function softmaxVectors() {
+  const q = [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ];
+  const k = [
+    [2, 0],
+    [0, 1],
+    [1, -1],
+  ];
+  const rows = (scale: number) =>
+    q.map((qi) => {
+      const e = k.map((kj) => Math.exp((scale * (qi[0]! * kj[0]! + qi[1]! * kj[1]!)) / Math.SQRT2));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((x) => x / sum);
+    });
+  const k2 = k.map((v) => v.map((x) => 2 * x));
+  return {
+    tokens: ['[CLS]', 'a', 'b'],
+    attention: [[rows(1), rows(2)]],
+    queries: [[q, q]],
+    keys: [[k, k2]],
+  };
+}
+
+/** Two heads over `[CLS] a b`, each exactly softmax(q·k / √2) of its query and key vectors. */
+export const WITH_VECTORS = softmaxVectors();

@@ -86,8 +86,10 @@ export abstract class AttnView extends LitElement {
 
   /** The data shown: the parsed `data` with `words` and `hide` applied; undefined when there is none or it is invalid. */
   protected parsed: AttentionData | undefined;
-  /** The parsed `data` as given. */
-  private given: AttentionData | undefined;
+  /** False for an element that passes `words`, `hide` and `aggregate` on to views inside it. */
+  protected readonly derives: boolean = true;
+  /** The parsed `data` as given (before `words`, `hide` and `aggregate`). */
+  protected given: AttentionData | undefined;
   /** What the view shows instead of the attention: the data's or an attribute's error. */
   protected error: string | undefined;
   /** The theme's tokens as numbers, and the head palette. */
@@ -228,7 +230,11 @@ export abstract class AttnView extends LitElement {
         keyword(this, 'hide', this.hide, HIDE_MODES);
         if (this.aggregate === null || this.aggregate === undefined) this.aggregate = 'none';
         keyword(this, 'aggregate', this.aggregate, AGGREGATE_MODES);
-        if (this.given) this.parsed = deriveShown(this.given, this.words, this.hide, this.aggregate);
+        if (this.given) {
+          this.parsed = this.derives
+            ? deriveShown(this.given, this.words, this.hide, this.aggregate)
+            : this.given;
+        }
         this.deriveError = undefined;
       } catch (e) {
         this.deriveError = errorMessage(e);

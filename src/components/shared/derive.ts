@@ -6,6 +6,7 @@
 import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { aggregateHeads, attentionRollout, dropTokens, mergeWords } from '../../core/derived/index.js';
+import { attentionData } from '../../core/brand.js';
 import { AttentionDataError } from '../../core/errors.js';
 import { isSpecialToken } from '../../core/tokens.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
@@ -36,16 +37,19 @@ export function deriveShown(
   aggregate: AggregateMode = 'none',
 ): AttentionData {
   if (!words && hide === 'none' && aggregate === 'none') return data;
-  return {
-    ...data,
-    components: data.components.map((c) => {
+  return attentionData(
+    data.components.map((c) => {
       const hiddenC = hidden(c, hide);
       const shown = words ? mergeWords(hiddenC) : hiddenC;
       if (aggregate === 'none') return shown;
       if (aggregate === 'rollout' && shown.name !== 'cross') return attentionRollout(checkRolloutCost(shown));
       return aggregateHeads(shown, aggregate === 'max' ? 'max' : 'mean');
     }),
-  };
+    // Combined heads have no numbers of their own: a head hint (bertviz's `heads`) no longer applies.
+    aggregate === 'none'
+      ? data.hints
+      : { ...(data.hints.layer !== undefined ? { layer: data.hints.layer } : {}) },
+  );
 }
 
 /**

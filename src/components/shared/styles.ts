@@ -43,7 +43,8 @@ export const viewStyles = css`
     gap: 6px;
   }
   select,
-  button {
+  button,
+  input[type='text'] {
     font: inherit;
     color: var(--attn-foreground);
     background: var(--attn-background);

@@ -1,4 +1,5 @@
 /** Heads or layers combined into one: every view shows the result like any other attention. */
+import { markComponent } from '../brand.js';
 import type { AttentionComponent } from '../types.js';
 import {
   aggregateLabel,
@@ -38,14 +39,14 @@ export function aggregateHeads(
     'head',
     indices.map((i) => c.heads[i]!),
   );
-  return {
+  return markComponent({
     ...withoutVectors(c),
     weights,
     shape: [L, 1, Q, K],
     heads: [0],
     headLabels: [label],
     normalized: c.normalized && how === 'mean',
-  };
+  });
 }
 
 /**
@@ -76,14 +77,14 @@ export function aggregateLayers(
     'layer',
     indices.map((i) => c.layers[i]!),
   );
-  return {
+  return markComponent({
     ...withoutVectors(c),
     weights,
     shape: [1, H, Q, K],
     layers: [0],
     layerLabels: [label],
     normalized: c.normalized && how === 'mean',
-  };
+  });
 }
 
 /** Element-wise mean (summed in double precision, rounded once) or maximum of `parts` into `out`. */

@@ -3,6 +3,7 @@
  * [SEP], so that the rest of the attention can be seen at its own scale.
  */
 import { AttentionDataError, describe } from '../errors.js';
+import { markComponent } from '../brand.js';
 import type { AttentionComponent, VectorTensor } from '../types.js';
 import { checkComponent, checkWhole } from './common.js';
 
@@ -75,7 +76,7 @@ export function dropTokens(
   }
   const sentenceBStart = c.sentenceBStart === undefined ? -1 : keys.findIndex((k) => k >= c.sentenceBStart!);
   const { sentenceBStart: _b, queries: _q, keys: _k, values: _v, ...rest } = c;
-  return {
+  return markComponent({
     ...rest,
     queryTokens: queries.map((q) => c.queryTokens[q]!),
     keyTokens: keys.map((k) => c.keyTokens[k]!),
@@ -86,7 +87,7 @@ export function dropTokens(
     ...(c.keys ? { keys: keepRows(c.keys, keys) } : {}),
     ...(c.values ? { values: keepRows(c.values, keys) } : {}),
     ...(sentenceBStart > 0 ? { sentenceBStart } : {}),
-  };
+  });
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

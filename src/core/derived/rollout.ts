@@ -3,6 +3,7 @@
  * after a layer, following attention through every layer below it and the residual connection.
  */
 import { AttentionDataError } from '../errors.js';
+import { markComponent } from '../brand.js';
 import type { AttentionComponent } from '../types.js';
 import {
   aggregateLabel,
@@ -45,7 +46,7 @@ export function attentionRollout(c: AttentionComponent, options: RolloutOptions 
     rollout = rollout ? multiply(a, rollout, T) : a;
     weights.set(rollout, l * T * T);
   }
-  return {
+  return markComponent({
     ...withoutVectors(c),
     weights,
     shape: [L, 1, T, T],
@@ -59,7 +60,7 @@ export function attentionRollout(c: AttentionComponent, options: RolloutOptions 
     ],
     layerLabels: c.layers.map((n) => `rollout to layer ${n}`),
     normalized: true,
-  };
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { AttentionDataError, describe } from '../errors.js';
 import { detectTokenStyle, isSpecialToken, type TokenStyle } from '../tokens.js';
+import { markComponent } from '../brand.js';
 import type { AttentionComponent } from '../types.js';
 import { checkComponent, checkWhole, withoutVectors } from './common.js';
 
@@ -52,14 +53,14 @@ export function mergeWords(
     }
   }
   const sentenceBStart = c.sentenceBStart === undefined ? undefined : wordAt(queryGroups, c.sentenceBStart);
-  return {
+  return markComponent({
     ...withoutVectors(c),
     queryTokens: joinWords(c.queryTokens, queryGroups),
     keyTokens: self ? joinWords(c.queryTokens, queryGroups) : joinWords(c.keyTokens, keyGroups),
     weights,
     shape: [L, H, W, V],
     ...(sentenceBStart === undefined ? {} : { sentenceBStart }),
-  };
+  });
 }
 
 /** The positions of each word of `tokens`, from their markers. */

@@ -4,6 +4,7 @@
  * (component.ts), which validates everything and throws an `AttentionDataError` naming the field,
  * the expected and the received value. Nothing after it re-validates.
  */
+import { isMarkedData, markData } from '../brand.js';
 import { AttentionDataError, describe } from '../errors.js';
 import { isTensorLike, type TensorInput } from '../tensor.js';
 import type { AttentionData } from '../types.js';
@@ -28,11 +29,9 @@ export type AttentionInput =
   | BertvizNeuronParams
   | TensorInput;
 
-const parsed = new WeakSet<AttentionData>();
-
-/** True for an `AttentionData` produced by `parseAttention` (it is returned as is). */
+/** True for an `AttentionData` produced by `parseAttention` or `attentionData` (it is returned as is). */
 export function isAttentionData(value: unknown): value is AttentionData {
-  return typeof value === 'object' && value !== null && parsed.has(value as AttentionData);
+  return isMarkedData(value);
 }
 
 /**
@@ -52,8 +51,7 @@ export function parseAttention(input: unknown, options: ParseOptions = {}): Atte
   } else {
     data = parseObject(input as Record<string, unknown>, options);
   }
-  parsed.add(data);
-  return data;
+  return markData(data);
 }
 
 /** Tells the object formats apart by the fields only each of them has. */

@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
+import { attentionData } from '../../../src/core/brand.js';
 import { aggregateHeads, aggregateLayers } from '../../../src/core/derived/index.js';
+import { parseAttention } from '../../../src/core/parse/index.js';
 import { expectDataError } from '../expect-error.js';
 import { f32, matrix, parse } from './support.js';
 
@@ -101,6 +103,29 @@ describe('aggregateLayers', () => {
       'aggregateLayers: layers[0]',
       'one of the layers [0, 1]',
       '5',
+    );
+  });
+});
+
+describe('attentionData', () => {
+  it('makes data the views take from components the library made, and refuses any other', () => {
+    const c = component();
+    const mean = aggregateHeads(c, 'mean');
+    const data = attentionData([mean]);
+    expect(parseAttention(data), 'passes the data edge as it is').to.equal(data);
+    expect(data.components[0]).to.equal(mean);
+    expect(attentionData([c]).components[0]).to.equal(c);
+    expectDataError(
+      () => attentionData([{ ...mean }]),
+      'attentionData: components[0]',
+      "a component from parseAttention or attnviz/core's derived-attention functions",
+      'an object',
+    );
+    expectDataError(
+      () => attentionData([]),
+      'attentionData: components',
+      'a non-empty list of components',
+      'an array of length 0',
     );
   });
 });

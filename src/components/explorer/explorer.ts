@@ -1,0 +1,228 @@
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import { attentionLoader } from '../../core/loader.js';
+import type { Scene } from '../../render/scene.js';
+import '../head-view/define.js';
+import '../model-view/define.js';
+import '../neuron-view/define.js';
+import { optionalIndex } from '../shared/attributes.js';
+import { AttnView } from '../shared/attn-view.js';
+import type {
+  AttnAggregateChangeDetail,
+  AttnHeadSelectDetail,
+  AttnHeadsChangeDetail,
+  AttnHideChangeDetail,
+  AttnLayerChangeDetail,
+  AttnTokenFocusDetail,
+  AttnWordsChangeDetail,
+} from '../shared/events.js';
+import { setProps } from '../shared/set-props.js';
+import { viewStyles } from '../shared/styles.js';
+import { themeStyles } from '../shared/theme.js';
+
+/**
+ * The three views as one interface, as Vig (2019) uses them: the model view's grid of every
+ * layer and head on top; choosing a head opens the head view and the neuron view for it side by
+ * side; a token focused in the head view is the neuron view's query. `words`, `hide`,
+ * `aggregate`, `filter` and `theme` apply to all three (a change made in one view's toolbar
+ * becomes the explorer's), and `layer`, `head` and `token` are attributes, so that a page can
+ * link to a state. With `attnviz/transformers` loaded and a `model`, it has a text box.
+ *
+ * @summary The model, head and neuron views linked in one element.
+ *
+ * @fires attn-head-select - From the model view: a head was chosen (`detail: {layer, head}`) or the choice cleared.
+ * @fires attn-token-focus - From the head view: a token was focused (`detail: {side, index, position, token, pinned}`).
+ *
+ * @csspart model-view - The grid of every layer and head.
+ * @csspart head-view - The chosen head's lines.
+ * @csspart neuron-view - The chosen head's query and key vectors.
+ * @csspart text-form - The text box (with `model` and the adapter).
+ */
+export class AttnExplorer extends AttnView {
+  static override styles = [
+    themeStyles,
+    viewStyles,
+    css`
+      .pair {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 12px;
+        margin-top: 12px;
+      }
+      .pair > * {
+        flex: 1 1 420px;
+        min-width: 0;
+      }
+      .hint {
+        padding: 8px;
+        color: var(--attn-muted);
+      }
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        padding: 6px 8px;
+      }
+      form input {
+        flex: 1 1 16em;
+      }
+    `,
+  ];
+
+  /** The chosen head's layer, by the model's own number (none: only the grid is shown). */
+  @property({ type: Number, reflect: true }) layer: number | undefined;
+
+  /** The chosen head, by the model's own number. */
+  @property({ type: Number, reflect: true }) head: number | undefined;
+
+  /** The neuron view's query: a token index in the attention shown. */
+  @property({ type: Number, reflect: true }) token: number | undefined;
+
+  // The views inside derive what they show; the explorer passes its choices on.
+  protected override readonly derives = false;
+
+  protected override dataChanged(): void {}
+
+  protected override deriveState(): void {
+    optionalIndex(this, 'layer', this.layer);
+    optionalIndex(this, 'head', this.head);
+    optionalIndex(this, 'token', this.token);
+  }
+
+  protected override get drawing(): boolean {
+    return false;
+  }
+
+  /** Resolves when every view inside is drawn. */
+  override get drawComplete(): Promise<void> {
+    return this.updateComplete.then(async () => {
+      const views = [
+        ...this.renderRoot.querySelectorAll<AttnView>('attn-model-view, attn-head-view, attn-neuron-view'),
+      ];
+      await Promise.all(views.map((v) => v.drawComplete));
+    });
+  }
+
+  protected override exportScene(): Scene {
+    throw new Error('attn-explorer: export from each view (the PNG and SVG buttons of its toolbar)');
+  }
+
+  protected override exportName(): string {
+    return 'attention-explorer';
+  }
+
+  protected override render(): TemplateResult {
+    const form = this.renderForm();
+    const status = this.renderStatus();
+    if (status) return html`${form}${status}`;
+    const chosen = this.layer !== undefined && this.head !== undefined;
+    // Every view gets the data as given and the explorer's choices; a choice made in a view's
+    // toolbar becomes the explorer's (its events bubble to the wrapper), and so every view's.
+    const shared = {
+      data: this.given,
+      theme: this.theme,
+      filter: this.filter,
+      words: this.words,
+      hide: this.hide,
+      aggregate: this.aggregate,
+    };
+    return html`${form}
+      <div
+        @attn-head-select=${this.onHeadSelect}
+        @attn-layer-change=${this.onLayer}
+        @attn-heads-change=${this.onHeads}
+        @attn-token-focus=${this.onToken}
+        @attn-filter-change=${this.onFilter}
+        @attn-words-change=${this.onWords}
+        @attn-hide-change=${this.onHide}
+        @attn-aggregate-change=${this.onAggregate}
+      >
+        <attn-model-view
+          part="model-view"
+          no-detail
+          ${setProps({ ...shared, selectedLayer: this.layer, selectedHead: this.head })}
+        ></attn-model-view>
+        ${
+          chosen
+            ? html`<div class="pair">
+                <attn-head-view
+                  part="head-view"
+                  ${setProps({ ...shared, layer: this.layer, heads: [this.head!] })}
+                ></attn-head-view>
+                <attn-neuron-view
+                  part="neuron-view"
+                  ${setProps({ ...shared, layer: this.layer, head: this.head, token: this.token ?? this.lastQueryIfCausal() })}
+                ></attn-neuron-view>
+              </div>`
+            : html`<p class="hint">Choose a head in the grid to see its lines and how it computes them.</p>`
+        }
+      </div>`;
+  }
+
+  /**
+   * The neuron view's query before one is chosen: for a decoder, the last token, which sees every
+   * key (the first sees only itself); else the neuron view's own choice.
+   */
+  private lastQueryIfCausal(): number | undefined {
+    const c = this.given?.components[0];
+    return c?.causal ? c.shape[2] - 1 : undefined;
+  }
+
+  /** A text box (and one for a second text) when the adapter is loaded and `model` is set. */
+  private renderForm(): TemplateResult | typeof nothing {
+    if (!this.model || !attentionLoader()) return nothing;
+    const submit = (e: SubmitEvent) => {
+      e.preventDefault();
+      const form = e.target as HTMLFormElement;
+      const text = (form.elements.namedItem('text') as HTMLInputElement).value;
+      const pair = (form.elements.namedItem('text-pair') as HTMLInputElement).value;
+      this.textPair = pair || undefined;
+      this.text = text;
+    };
+    return html`<form part="text-form" @submit=${submit}>
+      <input type="text" name="text" aria-label="Text" .value=${live(this.text ?? '')} />
+      <input
+        type="text"
+        name="text-pair"
+        aria-label="Second text (sentence pair)"
+        placeholder="second text (optional)"
+        .value=${live(this.textPair ?? '')}
+      />
+      <button type="submit">Show attention</button>
+    </form>`;
+  }
+
+  private readonly onHeadSelect = (e: CustomEvent<AttnHeadSelectDetail>) => {
+    this.layer = e.detail.layer ?? undefined;
+    this.head = e.detail.head ?? undefined;
+  };
+
+  private readonly onLayer = (e: CustomEvent<AttnLayerChangeDetail>) => {
+    this.layer = e.detail.layer;
+  };
+
+  private readonly onHeads = (e: CustomEvent<AttnHeadsChangeDetail>) => {
+    if (e.detail.heads.length === 1) this.head = e.detail.heads[0];
+  };
+
+  private readonly onToken = (e: CustomEvent<AttnTokenFocusDetail>) => {
+    if (e.detail.side === 'query' && e.detail.index !== null) this.token = e.detail.index;
+  };
+
+  private readonly onFilter = (e: CustomEvent<{ filter: string }>) => {
+    this.filter = e.detail.filter as AttnView['filter'];
+  };
+
+  private readonly onWords = (e: CustomEvent<AttnWordsChangeDetail>) => {
+    this.words = e.detail.words;
+  };
+
+  private readonly onHide = (e: CustomEvent<AttnHideChangeDetail>) => {
+    this.hide = e.detail.hide;
+  };
+
+  private readonly onAggregate = (e: CustomEvent<AttnAggregateChangeDetail>) => {
+    this.aggregate = e.detail.aggregate;
+  };
+}

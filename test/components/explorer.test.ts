@@ -1,0 +1,104 @@
+/** <attn-explorer>: the three views linked, and the choices they share. */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/components/explorer/define.js';
+import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
+import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { WITH_VECTORS } from './fixtures.js';
+import { HeadViewHarness } from './head-view.harness.js';
+import type { AttnModelView } from '../../src/components/model-view/model-view.js';
+import type { AttnNeuronView } from '../../src/components/neuron-view/neuron-view.js';
+
+const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
+
+async function mount(attrs: Record<string, string> = {}) {
+  const wrapper = await fixture<HTMLElement>(
+    html`<div style="width: 1000px"><attn-explorer></attn-explorer></div>`,
+  );
+  const el = wrapper.querySelector('attn-explorer')! as AttnExplorer;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.data = WITH_VECTORS;
+  await el.updateComplete;
+  await frame();
+  await el.drawComplete;
+  return el;
+}
+
+const part = <T extends Element>(el: AttnExplorer, name: string) =>
+  el.shadowRoot!.querySelector<T>(`[part="${name}"]`);
+
+describe('attn-explorer', () => {
+  it('shows the grid; choosing a head there opens the head view and the neuron view for it', async () => {
+    const el = await mount();
+    const grid = part<AttnModelView>(el, 'model-view')!;
+    expect(grid).to.not.equal(null);
+    expect(part(el, 'head-view')).to.equal(null);
+    const cell = grid.shadowRoot!.querySelector<HTMLElement>('#cell-0-1')!;
+    cell.click();
+    await el.updateComplete;
+    expect(el.getAttribute('layer')).to.equal('0');
+    expect(el.getAttribute('head')).to.equal('1');
+    const head = part<AttnHeadView>(el, 'head-view')!;
+    const neuron = part<AttnNeuronView>(el, 'neuron-view')!;
+    await head.updateComplete;
+    await neuron.updateComplete;
+    expect(head.heads).to.deep.equal([1]);
+    expect(neuron.head).to.equal(1);
+    expect(neuron.shadowRoot!.querySelector('[part="warning"]'), 'softmax(q·k) is the data').to.equal(null);
+  });
+
+  it('opens on layer, head and token from attributes; a token focused in the head view becomes the neuron view’s query', async () => {
+    const el = await mount({ layer: '0', head: '0', token: '1' });
+    const head = new HeadViewHarness(part<AttnHeadView>(el, 'head-view')!);
+    const neuron = part<AttnNeuronView>(el, 'neuron-view')!;
+    expect(neuron.token).to.equal(1);
+    await head.clickToken('query', 2);
+    await el.updateComplete;
+    expect(el.token).to.equal(2);
+    expect(neuron.token).to.equal(2);
+  });
+
+  it('applies hide to every view, and takes a choice made in one view’s toolbar as its own', async () => {
+    const el = await mount({ layer: '0', head: '0', hide: 'special' });
+    const head = new HeadViewHarness(part<AttnHeadView>(el, 'head-view')!);
+    expect(head.tokenTexts('query')).to.deep.equal(['a', 'b']);
+    const select = head.root.querySelector<HTMLSelectElement>('[part="tokens-select"]')!;
+    expect(select.value, 'the view shows the explorer’s choice').to.equal('tokens:special');
+    select.value = 'tokens:none';
+    select.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    await head.el.updateComplete;
+    await frame();
+    expect(el.hide).to.equal('none');
+    expect(head.el.hide, 'every view follows the explorer').to.equal('none');
+    expect(head.tokenTexts('query')).to.deep.equal(['[CLS]', 'a', 'b']);
+    const neuron = part<AttnNeuronView>(el, 'neuron-view')!;
+    await neuron.updateComplete;
+    expect(neuron.shadowRoot!.querySelectorAll('.column.query [role="option"]').length).to.equal(3);
+  });
+
+  it('names a bad attribute', async () => {
+    const el = await mount({ head: 'x' });
+    expect(el.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('invalid head');
+  });
+
+  it('opens a decoder’s neuron view on its last token, which sees every key', async () => {
+    const wrapper = await fixture<HTMLElement>(
+      html`<div style="width: 1000px"><attn-explorer layer="0" head="0"></attn-explorer></div>`,
+    );
+    const el = wrapper.querySelector('attn-explorer')! as AttnExplorer;
+    el.data = {
+      tokens: ['a', 'b', 'c'],
+      attention: [
+        [
+          [
+            [1, 0, 0],
+            [0.5, 0.5, 0],
+            [0.2, 0.3, 0.5],
+          ],
+        ],
+      ],
+    };
+    await el.updateComplete;
+    expect(part<AttnNeuronView>(el, 'neuron-view')!.token).to.equal(2);
+  });
+});
