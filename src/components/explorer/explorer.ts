@@ -140,8 +140,7 @@ export class AttnExplorer extends AttnView {
       >
         <attn-model-view
           part="model-view"
-          no-detail
-          ${setProps({ ...shared, selectedLayer: this.layer, selectedHead: this.head })}
+          ${setProps({ ...shared, noDetail: true, selectedLayer: this.layer, selectedHead: this.head })}
         ></attn-model-view>
         ${
           chosen
