@@ -1,8 +1,9 @@
 /**
  * <attn-head-view> stories. Where a story's point is a pattern a model makes, it shows the demo
  * models trained for attnviz (stories/data/demo.ts: attnviz-demo-gpt and attnviz-demo-bert, 4
- * layers × 4 heads each, on the paper's texts); its name says which model and text. Heads worth
- * showing are picked from analyze.py's per-head figures when the module loads, never by number.
+ * layers × 4 heads each, on prose of the kind they were trained on); its name says which model and
+ * text. Heads worth showing are picked from analyze.py's per-head figures when the module loads,
+ * never by number.
  * Synthetic data (stories/data/synthetic.ts) and hand-made tensors remain where a story shows
  * what the demo models cannot: 16 heads, 512 or 1,024 tokens, an encoder-decoder, unnormalised
  * weights, bertviz's JSON, invalid data, markup in tokens; their names say so.
@@ -12,10 +13,33 @@ import { html, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { styleMap, type StyleInfo } from 'lit/directives/style-map.js';
 import '../src/components/head-view/define.js';
-import { parseAttention } from '../src/core/parse/index.js';
-import { bestHead, demoData, demoLabels, demoShape, demoSummary, described, headName } from './data/demo.js';
+import { parseAttention, type AttentionSetInput } from '../src/core/parse/index.js';
+import {
+  bertNeighbourHead,
+  bestHead,
+  demoData,
+  demoLabels,
+  demoQuote,
+  demoShape,
+  demoSummary,
+  described,
+  gptInductionHead,
+  headFigures,
+  headName,
+  inductionTargets,
+} from './data/demo.js';
 import { syntheticAttention, syntheticEncoderDecoder } from './data/synthetic.js';
 import { BERT_PAIR, longBertTokens, longGpt2Tokens } from './data/texts.js';
+
+// analyze.py's threshold for a neighbour head: more than 0.3 of its attention on i−1 or i+1.
+const NEIGHBOUR_SHARE = 0.3;
+
+/** One weight of a demo example: head `h`, from query `q` to key `k`. */
+function weightOf(data: AttentionSetInput, h: { layer: number; head: number }, q: number, k: number): number {
+  const { dims, data: weights } = data.attention as { dims: number[]; data: Float32Array };
+  const [, H, Q, K] = dims as [number, number, number, number];
+  return weights[((h.layer * H + h.head) * Q + q) * K + k]!;
+}
 
 interface Args {
   layer?: number;
@@ -25,16 +49,34 @@ interface Args {
   filter?: 'all' | 'aa' | 'bb' | 'ab' | 'ba';
 }
 
-// The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
-// and "The quick, brown fox jumps over the lazy dog." (fig. 1).
+// The first demo texts (scripts/demo-models/texts.py): a sentence pair in Austen's manner for
+// attnviz-demo-bert, and Lincoln's "Fellow-citizens, we cannot escape history…" for attnviz-demo-gpt.
 const bertPair = demoData('bert', 0);
-const gptFox = demoData('gpt', 0);
+const gptText = demoData('gpt', 0);
+const bertQuote = demoQuote('bert', 0);
+const gptQuote = demoQuote('gpt', 0);
 
 /** The GPT head that puts most attention on the previous token over held-out text. */
 const PREVIOUS = bestHead('gpt', 'previous');
-const foxLabels = demoLabels('gpt', 0);
+const gptLabels = demoLabels('gpt', 0);
 /** Its share on the previous token in this sentence, as the model view's summary computes it. */
-const foxPrevious = demoSummary('gpt', 0, 'previous', PREVIOUS);
+const gptPrevious = demoSummary('gpt', 0, 'previous', PREVIOUS);
+
+/** attnviz-demo-bert's strongest neighbour head, and the heads of its layer that look at a neighbour. */
+const NEIGHBOUR = bertNeighbourHead();
+const bertFigures = headFigures('bert');
+const NEIGHBOUR_HEADS = bertFigures['previous']![NEIGHBOUR.layer]!.flatMap((previous, head) =>
+  Math.max(previous, bertFigures['next']![NEIGHBOUR.layer]![head]!) > NEIGHBOUR_SHARE ? [head] : [],
+);
+
+/** attnviz-demo-gpt's induction head and the demo texts' repeated sentence. */
+const INDUCTION = gptInductionHead();
+const repeated = demoData('gpt', INDUCTION.example);
+const repeatedLabels = demoLabels('gpt', INDUCTION.example);
+/** The query of the second copy on which the induction head puts most weight on its target. */
+const INDUCTION_QUERY = inductionTargets('gpt', INDUCTION.example)
+  .map((t) => ({ ...t, weight: weightOf(repeated, INDUCTION, t.query, t.key) }))
+  .reduce((a, b) => (b.weight > a.weight ? b : a));
 
 // The stories' own page styles. (The elements never write a style attribute, which a strict CSP
 // refuses: they set positions through the CSSOM, see src/components/shared/css-props.ts.)
@@ -66,42 +108,69 @@ export default meta;
 
 type Story = StoryObj<Args>;
 
-/**
- * The paper's sentence pair (fig. 2), "the cat sat on the mat" / "the cat lay on the rug": layer
- * selector, head swatches, and the sentence-pair filter (A→B shows only attention from the first
- * sentence to the second).
- */
 export const SentencePair: Story = {
-  name: 'Sentence pair "the cat sat on the mat" (attnviz-demo-bert)',
+  name: `Sentence pair "${bertQuote}" (attnviz-demo-bert)`,
+  parameters: described(
+    `A sentence pair: layer selector, head swatches, and the sentence-pair filter (A→B shows only ` +
+      `attention from the first sentence to the second). It opens on layer ${NEIGHBOUR.layer}, where ` +
+      `attnviz-demo-bert's strongest neighbour head is (${headName(NEIGHBOUR)}, ` +
+      `${NEIGHBOUR.value.toFixed(2)} of its attention on the ${NEIGHBOUR.figure} token over held-out text, ` +
+      `analyze.py).`,
+  ),
+  args: { layer: NEIGHBOUR.layer },
   render: (args) => view(bertPair, args),
 };
 
-/** Starts on one layer with two of its heads, from the attributes `layer="3" heads="0,2"`. */
 export const LayerAndHeads: Story = {
   name: 'Layer and heads from attributes (attnviz-demo-bert)',
-  args: { layer: 3, heads: '0,2' },
+  parameters: described(
+    `Starts on one layer with some of its heads, from the attributes \`layer="${NEIGHBOUR.layer}" ` +
+      `heads="${NEIGHBOUR_HEADS.join(',')}"\`: the heads of that layer that put more than ` +
+      `${NEIGHBOUR_SHARE} of their attention on the previous or the next token over held-out text ` +
+      `(analyze.py), so the lines run one row up or one row down.`,
+  ),
+  args: { layer: NEIGHBOUR.layer, heads: NEIGHBOUR_HEADS.join(',') },
   render: (args) => view(bertPair, args),
 };
 
 /** A decoder: no token attends to a later one, so no line goes down-right of its row. */
 export const Causal: Story = {
-  name: 'Causal, "The quick, brown fox…" (attnviz-demo-gpt)',
+  name: `Causal, "${gptQuote}" (attnviz-demo-gpt)`,
   args: { theme: 'dark' },
-  render: (args) => view(gptFox, args),
+  render: (args) => view(gptText, args),
 };
 
 export const PreviousTokenHead: Story = {
-  name: 'Previous-token head, "The quick, brown fox…" (attnviz-demo-gpt)',
+  name: `Previous-token head, "${gptQuote}" (attnviz-demo-gpt)`,
   parameters: described(
     `A previous-token head, as in Vig (2019), fig. 1 (left): each token's line runs to the token just ` +
-      `before it, one row up (the last, "${foxLabels.at(-1)}", to "${foxLabels.at(-2)}"). Shown: ` +
+      `before it, one row up (the last, "${gptLabels.at(-1)}", to "${gptLabels.at(-2)}"). Shown: ` +
       `${headName(PREVIOUS)}, the head of attnviz-demo-gpt with the largest mean attention on the previous ` +
       `token over held-out text (${PREVIOUS.value.toFixed(2)}, scripts/demo-models/analyze.py); on this ` +
-      `sentence, ${foxPrevious.toFixed(2)}. Hover a token on the left to see its weights; the other ` +
+      `sentence, ${gptPrevious.toFixed(2)}. Hover a token on the left to see its weights; the other ` +
       `swatches bring back the layer's other heads.`,
   ),
   args: { layer: PREVIOUS.layer, heads: String(PREVIOUS.head) },
-  render: (args) => view(gptFox, args),
+  render: (args) => view(gptText, args),
+};
+
+export const InductionHead: Story = {
+  name: `Induction head, a sentence said twice (attnviz-demo-gpt)`,
+  parameters: described(
+    `An induction head (Olsson et al. 2022), the best-known attention circuit: from each token of the ` +
+      `second copy, its line runs to the token that followed the same token in the first copy, ` +
+      `predicting the text from its earlier occurrence. From "${repeatedLabels[INDUCTION_QUERY.query]}" ` +
+      `(${INDUCTION_QUERY.query}), for instance, ${INDUCTION_QUERY.weight.toFixed(2)} goes to ` +
+      `"${repeatedLabels[INDUCTION_QUERY.key]}" (${INDUCTION_QUERY.key}). Shown: ${headName(INDUCTION)}, ` +
+      `the head of attnviz-demo-gpt that does it most on held-out text whose second half repeats the ` +
+      `first (${INDUCTION.copies.toFixed(2)} of its attention on the token after the earlier occurrence, ` +
+      `analyze.py); ${INDUCTION.sentence.toFixed(2)} on average over the ${INDUCTION.queries} tokens of ` +
+      `this sentence's second copy that occurred before, and ${INDUCTION.random.toFixed(2)} on repeated ` +
+      `random tokens, a sequence unlike any it was trained on. It learned it from training windows that ` +
+      `repeat themselves (train.py --repeat-rate). Hover a token of the second copy to see its weights.`,
+  ),
+  args: { theme: 'dark', layer: INDUCTION.layer, heads: String(INDUCTION.head) },
+  render: (args) => view(repeated, args),
 };
 
 /** Encoder, decoder and cross attention, with different token lists on each side of "Cross". */
@@ -146,9 +215,9 @@ export const Themes: Story = {
   name: 'Light, dark and custom themes (attnviz-demo-gpt)',
   render: () =>
     html`<div style=${stack}>
-      ${view(gptFox, { theme: 'light' })} ${view(gptFox, { theme: 'dark' })}
+      ${view(gptText, { theme: 'light' })} ${view(gptText, { theme: 'dark' })}
       ${view(
-        gptFox,
+        gptText,
         { theme: 'light' },
         {
           '--attn-background': '#fdf6e3',

@@ -13,7 +13,7 @@ import type { AttnNeuronView } from '../src/components/neuron-view/neuron-view.j
 import { layerIndexOf } from '../src/core/filters.js';
 import { parseAttention } from '../src/core/parse/index.js';
 import { useTransformers } from '../src/transformers/index.js';
-import { bertNeighbourHead, bestHead, headName } from './data/demo.js';
+import { bertNeighbourHead, bestHead, demoText, headName } from './data/demo.js';
 
 useTransformers(transformers, { dtype: 'fp32' });
 
@@ -144,13 +144,25 @@ export default meta;
 
 type Story = StoryObj<Args>;
 
+/** attnviz-demo-gpt's previous-token head, as analyze.py measured it on held-out text. */
+const PREVIOUS_TOKEN_HEAD = bestHead('gpt', 'previous');
+
 export const DemoGptHeadView: Story = {
   name: 'attnviz-demo-gpt: head view',
   args: {
     model: '/models/attnviz-demo-gpt',
     view: 'attn-head-view',
-    text: 'The quick, brown fox jumps over the lazy dog.',
+    // The demo texts' first (scripts/demo-models/texts.py): prose of the kind the model was trained on.
+    text: demoText('gpt', 0).text,
     textPair: '',
+    layer: PREVIOUS_TOKEN_HEAD.layer,
+  },
+  parameters: {
+    docs: {
+      description: {
+        story: `Layer ${PREVIOUS_TOKEN_HEAD.layer}, where attnviz-demo-gpt's previous-token head is (${headName(PREVIOUS_TOKEN_HEAD)}).`,
+      },
+    },
   },
 };
 
@@ -162,8 +174,8 @@ export const DemoBertPair: Story = {
   args: {
     model: '/models/attnviz-demo-bert',
     view: 'attn-head-view',
-    text: 'the cat sat on the mat',
-    textPair: 'the cat lay on the rug',
+    text: demoText('bert', 0).text,
+    textPair: demoText('bert', 0).textPair ?? '',
     layer: NEIGHBOUR_LAYER,
   },
   parameters: {
@@ -179,9 +191,6 @@ export const DemoGptModelView: Story = {
   name: 'attnviz-demo-gpt: model view',
   args: { ...DemoGptHeadView.args, view: 'attn-model-view' } as Args,
 };
-
-/** attnviz-demo-gpt's previous-token head, as analyze.py measured it on held-out text. */
-const PREVIOUS_TOKEN_HEAD = bestHead('gpt', 'previous');
 
 export const DemoGptNeuronView: Story = {
   name: 'attnviz-demo-gpt: neuron view',
@@ -211,5 +220,6 @@ export const TinyGpt2: Story = {
     ...DemoGptHeadView.args,
     model: '/test-models/tiny-gpt2',
     text: 'The cat sat in the café, and the dogs played.',
+    layer: undefined,
   } as Args,
 };

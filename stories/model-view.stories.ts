@@ -1,8 +1,8 @@
 /**
  * <attn-model-view> stories. Where a story's point is a pattern a model makes, it shows the demo
  * models trained for attnviz (stories/data/demo.ts: attnviz-demo-gpt and attnviz-demo-bert, 4
- * layers × 4 heads each, on the paper's texts); its name says which model and text. Heads worth
- * showing are picked from analyze.py's per-head figures or the model view's own summaries when the
+ * layers × 4 heads each, on prose of the kind they were trained on); its name says which model and
+ * text. Heads worth showing are picked from analyze.py's per-head figures or the model view's own summaries when the
  * module loads, never by number, and the descriptions name them. Synthetic data
  * (stories/data/synthetic.ts) and hand-made tensors remain where a story shows what the demo models
  * cannot: an encoder-decoder, 512 tokens × 144 heads, invalid or oversized data; their names say so.
@@ -20,8 +20,10 @@ import {
   bertNeighbourHead,
   bestHead,
   demoData,
+  demoQuote,
   demoSummaries,
   described,
+  gptInductionHead,
   headFigures,
   headName,
   type DemoModel,
@@ -45,9 +47,11 @@ interface Args {
   filter?: AttentionFilter;
 }
 
-// The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
-// and "The quick, brown fox jumps over the lazy dog." (figs. 1 and 5).
+// The first demo texts (scripts/demo-models/texts.py): a sentence pair in Austen's manner for
+// attnviz-demo-bert, and Lincoln's "Fellow-citizens, we cannot escape history…" for attnviz-demo-gpt.
 const bertPair = demoData('bert', 0);
+const bertQuote = demoQuote('bert', 0);
+const gptQuote = demoQuote('gpt', 0);
 const causalPair = syntheticAttention({
   tokens: ['The', 'Ġcat', 'Ġsat', '.', 'ĠIt', 'Ġslept', '.'],
   layers: 2,
@@ -56,7 +60,11 @@ const causalPair = syntheticAttention({
   sentenceBStart: 4,
   seed: 3,
 });
-const gptFox = demoData('gpt', 0);
+const gptText = demoData('gpt', 0);
+
+/** attnviz-demo-gpt's induction head and the demo texts' repeated sentence. */
+const INDUCTION = gptInductionHead();
+const repeated = demoData('gpt', INDUCTION.example);
 
 // analyze.py's threshold: a previous-token (or next-token) head puts more than 0.4 of its
 // attention on that neighbour.
@@ -148,12 +156,9 @@ export default meta;
 
 type Story = StoryObj<Args>;
 
-/**
- * All 4 layers × 4 heads of attnviz-demo-bert on the paper's pair, "the cat sat on the mat" / "the
- * cat lay on the rug", with the sentence-pair filter in the toolbar.
- */
+/** All 4 layers × 4 heads of attnviz-demo-bert on a sentence pair, with the sentence-pair filter in the toolbar. */
 export const SentencePair: Story = {
-  name: 'Sentence pair "the cat sat on the mat" (attnviz-demo-bert)',
+  name: `Sentence pair "${bertQuote}" (attnviz-demo-bert)`,
   render: (args) => view(bertPair, args),
 };
 
@@ -199,9 +204,9 @@ export const EmptyBlock: Story = {
 
 /** A decoder: in heatmaps, the keys after each query (upper triangle) are greyed as masked. */
 export const Causal: Story = {
-  name: 'Causal, heatmaps, "The quick, brown fox…" (attnviz-demo-gpt)',
+  name: `Causal, heatmaps, "${gptQuote}" (attnviz-demo-gpt)`,
   args: { thumbnail: 'heatmap' },
-  render: (args) => view(gptFox, args),
+  render: (args) => view(gptText, args),
 };
 
 /** Encoder, decoder and cross attention, chosen in the toolbar's "Attention" selector. */
@@ -211,7 +216,7 @@ export const EncoderDecoder: Story = {
 };
 
 export const PreviousTokenHeads: Story = {
-  name: 'Previous-token heads, "The quick, brown fox…" (attnviz-demo-gpt)',
+  name: `Previous-token heads, "${gptQuote}" (attnviz-demo-gpt)`,
   parameters: described(
     `Previous-token heads, as the paper finds in GPT-2's early layers (Vig 2019, section 2.2): the ` +
       `"On previous token" summary sorts each layer's heads by their share on the token just before the ` +
@@ -221,11 +226,11 @@ export const PreviousTokenHeads: Story = {
       `held-out text (analyze.py): ${listing(headsAbove('gpt', 'previous', PREVIOUS_TOKEN))}.`,
   ),
   args: { summary: 'previous', sort: 'descending', highlightAbove: PREVIOUS_TOKEN },
-  render: (args) => view(gptFox, args),
+  render: (args) => view(gptText, args),
 };
 
 export const NeighbourHeads: Story = {
-  name: 'Previous- and next-token heads, "the cat sat on the mat" (attnviz-demo-bert)',
+  name: `Previous- and next-token heads, "${bertQuote}" (attnviz-demo-bert)`,
   parameters: described(
     `What attnviz-demo-bert learned: heads that look at a neighbouring token. (It has no "null ` +
       `attention" head parking its weight on [CLS] or [SEP], as the paper finds in BERT: its largest ` +
@@ -240,6 +245,24 @@ export const NeighbourHeads: Story = {
   ),
   args: { summary: 'previous', highlightAbove: PREVIOUS_TOKEN },
   render: (args) => view(bertPair, args),
+};
+
+export const InductionHead: Story = {
+  name: 'Induction head, a sentence said twice (attnviz-demo-gpt)',
+  parameters: described(
+    `attnviz-demo-gpt on a sentence said twice, opened on its induction head, ${headName(INDUCTION)}: ` +
+      `in its thumbnail, the lines of the second copy run back up to the first copy, each to the token ` +
+      `after the one the query repeats, all by the same distance, so they are parallel; the detail view ` +
+      `below shows it with its tokens. On held-out text whose second half repeats the first it gives ` +
+      `${INDUCTION.copies.toFixed(2)} of its attention to the token after the earlier occurrence ` +
+      `(analyze.py), ${INDUCTION.sentence.toFixed(2)} on average over the ${INDUCTION.queries} tokens of ` +
+      `this sentence's second copy that occurred before, and ${INDUCTION.random.toFixed(2)} on repeated ` +
+      `random tokens. The other ` +
+      `cells show what the model does without a repeat: its previous-token head's parallel lines, heads ` +
+      `on punctuation.`,
+  ),
+  args: { selectedLayer: INDUCTION.layer, selectedHead: INDUCTION.head },
+  render: (args) => view(repeated, args),
 };
 
 export const LowEntropy: Story = {

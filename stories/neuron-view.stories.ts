@@ -1,7 +1,8 @@
 /**
  * <attn-neuron-view> stories. Where a story's point is how a model computes its attention, it
  * shows the demo models trained for attnviz (stories/data/demo.ts: attnviz-demo-gpt and
- * attnviz-demo-bert, 4 layers × 4 heads of 32 dimensions, on the paper's texts), with PyTorch's
+ * attnviz-demo-bert, 4 layers × 4 heads of 32 dimensions, on prose of the kind they were trained
+ * on), with PyTorch's
  * own query, key and value vectors; its name says which model and text. Heads, queries and
  * neurons worth showing are picked from the data when the module loads, never by number, and the
  * descriptions name them. Synthetic vectors (`syntheticNeuron` in stories/data/synthetic.ts)
@@ -24,10 +25,13 @@ import {
   bertNeighbourHead,
   demoData,
   demoLabels,
+  demoQuote,
   demoShape,
   demoSummary,
   described,
+  gptInductionHead,
   headName,
+  inductionTargets,
   type HeadRef,
 } from './data/demo.js';
 import { syntheticNeuron } from './data/synthetic.js';
@@ -43,12 +47,14 @@ interface Args {
   filter?: AttentionFilter;
 }
 
-// The paper's examples: "the cat sat on the mat" / "the cat lay on the rug" (Vig 2019, fig. 2)
-// and "The quick, brown fox jumps over the lazy dog." (figs. 1, 6 and 7).
+// The first demo texts (scripts/demo-models/texts.py): a sentence pair in Austen's manner for
+// attnviz-demo-bert, and Lincoln's "Fellow-citizens, we cannot escape history…" for attnviz-demo-gpt.
 const bertPair = demoData('bert', 0);
-const gptFox = demoData('gpt', 0);
-const foxLabels = demoLabels('gpt', 0);
+const gptText = demoData('gpt', 0);
+const gptLabels = demoLabels('gpt', 0);
 const pairLabels = demoLabels('bert', 0);
+const bertQuote = demoQuote('bert', 0);
+const gptQuote = demoQuote('gpt', 0);
 const { headDim } = demoShape('gpt');
 
 /** Two decimals, without a "-0.00". */
@@ -115,11 +121,11 @@ function without(data: AttentionSetInput, ...fields: ('queries' | 'keys' | 'valu
   return copy as unknown as AttentionSetInput;
 }
 
-// attnviz-demo-gpt's previous-token head on the fox sentence, its last token as the query (as in
+// attnviz-demo-gpt's previous-token head on its first text, its last token as the query (as in
 // Vig 2019, fig. 7), and the neuron that makes the pattern.
-const PREVIOUS = { ...bestHead('gpt', 'previous'), token: foxLabels.length - 1 };
-const PREVIOUS_NEURON = previousTokenNeuron(gptFox, PREVIOUS);
-const previousRow = rowOf(gptFox, PREVIOUS, PREVIOUS.token);
+const PREVIOUS = { ...bestHead('gpt', 'previous'), token: gptLabels.length - 1 };
+const PREVIOUS_NEURON = previousTokenNeuron(gptText, PREVIOUS);
+const previousRow = rowOf(gptText, PREVIOUS, PREVIOUS.token);
 const previousHere = previousVsOthers(previousRow, PREVIOUS_NEURON.neuron);
 const previousOrder = dimensionOrder(dimensionContributions(previousRow));
 const previousRank =
@@ -128,16 +134,29 @@ const previousRank =
     : `it ranks ${previousOrder.indexOf(PREVIOUS_NEURON.neuron) + 1} of ${headDim}, ` +
       `dimension ${previousOrder[0]} first`;
 
-// A "null attention" head of attnviz-demo-gpt, and a query in the middle of the fox sentence.
-const SINK = { ...bestHead('gpt', 'first'), token: Math.floor(foxLabels.length / 2) };
-
-// attnviz-demo-bert's [SEP] head, with "sat" (or the fourth token) as the query.
-const SEP = {
-  ...bestHead('bert', 'sep'),
-  token: pairLabels.indexOf('sat') > 0 ? pairLabels.indexOf('sat') : 3,
+// attnviz-demo-gpt's induction head on the demo texts' repeated sentence, with the query of the
+// second copy on which it puts most weight on the token after the query's earlier occurrence.
+const INDUCTION_HEAD = gptInductionHead();
+const repeated = demoData('gpt', INDUCTION_HEAD.example);
+const repeatedLabels = demoLabels('gpt', INDUCTION_HEAD.example);
+const INDUCTION = {
+  ...INDUCTION_HEAD,
+  ...inductionTargets('gpt', INDUCTION_HEAD.example)
+    .map((t) => ({
+      token: t.query,
+      key: t.key,
+      weight: rowOf(repeated, INDUCTION_HEAD, t.query).softmax[t.key]!,
+    }))
+    .reduce((a, b) => (b.weight > a.weight ? b : a)),
 };
+/** Whether that key has the query's largest weight (then also its largest q·k). */
+const inductionOnTop =
+  INDUCTION.weight === Math.max(...rowOf(repeated, INDUCTION_HEAD, INDUCTION.token).softmax);
 
+// attnviz-demo-bert's strongest neighbour head, with a token in the middle of the first sentence
+// as the query.
 const NEIGHBOUR = bertNeighbourHead();
+const NEIGHBOUR_QUERY = Math.max(1, Math.floor(((bertPair.sentenceBStart ?? pairLabels.length) - 1) / 2));
 
 const view = (data: unknown, args: Partial<Args> = {}): TemplateResult =>
   html`<attn-neuron-view
@@ -177,26 +196,26 @@ export default meta;
 type Story = StoryObj<Args>;
 
 /**
- * The paper's pair on attnviz-demo-bert, 4 layers × 4 heads of 32 dimensions: the "Attention"
+ * A sentence pair on attnviz-demo-bert, 4 layers × 4 heads of 32 dimensions: the "Attention"
  * selector cuts out a sentence-pair block (softmax still runs over every key, as in the model).
  */
 export const SentencePair: Story = {
-  name: 'Sentence pair "the cat sat on the mat" (attnviz-demo-bert)',
+  name: `Sentence pair "${bertQuote}" (attnviz-demo-bert)`,
   render: (args) => view(bertPair, args),
 };
 
 export const PreviousTokenHead: Story = {
-  name: 'Previous-token head, neurons by contribution, "The quick, brown fox…" (attnviz-demo-gpt)',
+  name: `Previous-token head, neurons by contribution, "${gptQuote}" (attnviz-demo-gpt)`,
   parameters: described(
     `Linking neurons to a head's behaviour (Vig 2019, section 2.3, fig. 7): ${headName(PREVIOUS)}, ` +
       `attnviz-demo-gpt's previous-token head (${PREVIOUS.value.toFixed(2)} of its attention on the ` +
       `previous token over held-out text, analyze.py; ` +
       `${demoSummary('gpt', 0, 'previous', PREVIOUS).toFixed(2)} on this sentence), with the last ` +
-      `token, "${foxLabels[PREVIOUS.token]}", as the query. The outlined dimension, ` +
+      `token, "${gptLabels[PREVIOUS.token]}", as the query. The outlined dimension, ` +
       `${PREVIOUS_NEURON.neuron}, is the one whose q×k most favours the previous token over the whole ` +
       `sentence: ${fixed(PREVIOUS_NEURON.previous)} on average on the previous token against ` +
       `${fixed(PREVIOUS_NEURON.others)} on the other keys a query sees. For this query, its q×k cell ` +
-      `is ${fixed(previousHere.previous)} on the row of "${foxLabels[PREVIOUS.token - 1]}" against ` +
+      `is ${fixed(previousHere.previous)} on the row of "${gptLabels[PREVIOUS.token - 1]}" against ` +
       `${fixed(previousHere.others)} on average on the other rows. Dimensions are ordered by their ` +
       `contribution to q·k for this query (mean |q_i·k_i|): ${previousRank}. ↑/↓ on the query column ` +
       `move the query.`,
@@ -208,31 +227,39 @@ export const PreviousTokenHead: Story = {
     dimensionOrder: 'contribution',
     neuron: PREVIOUS_NEURON.neuron,
   },
-  render: (args) => view(gptFox, args),
+  render: (args) => view(gptText, args),
 };
 
 export const Causal: Story = {
-  name: 'Causal, "The quick, brown fox…" (attnviz-demo-gpt)',
+  name: 'Causal, induction head on a sentence said twice (attnviz-demo-gpt)',
   parameters: described(
-    `A decoder: the keys after the query ("${foxLabels[SINK.token]}", ${SINK.token}) are greyed, as the ` +
-      `causal mask hides them. Shown: ${headName(SINK)}, the head of attnviz-demo-gpt that parks most ` +
-      `attention on the first token over held-out text (${SINK.value.toFixed(2)}, analyze.py; ` +
-      `${demoSummary('gpt', 0, 'first', SINK).toFixed(2)} on this sentence): the paper's "null ` +
-      `attention", the softmax column's weight on "${foxLabels[0]}".`,
+    `A decoder: the keys after the query ("${repeatedLabels[INDUCTION.token]}", ${INDUCTION.token}) are ` +
+      `greyed, as the causal mask hides them. Shown: ${headName(INDUCTION)}, attnviz-demo-gpt's induction ` +
+      `head (${INDUCTION.copies.toFixed(2)} of its attention on the token after a token's earlier ` +
+      `occurrence, on held-out text whose second half repeats the first, analyze.py). The query repeats a token of the first copy; the token ` +
+      `that followed it there, "${repeatedLabels[INDUCTION.key]}" (${INDUCTION.key}), gets ` +
+      `${fixed(INDUCTION.weight)} of the softmax` +
+      (inductionOnTop ? `, the most of any key, as its q·k is the largest` : ``) +
+      `: the query finds it by what came before it, which a previous-token head has written there.`,
   ),
-  args: { layer: SINK.layer, head: SINK.head, token: SINK.token },
-  render: (args) => view(gptFox, args),
+  args: {
+    layer: INDUCTION.layer,
+    head: INDUCTION.head,
+    token: INDUCTION.token,
+    dimensionOrder: 'contribution',
+  },
+  render: (args) => view(repeated, args),
 };
 
 export const CausalFirstQuery: Story = {
   name: 'Causal, first query: one key to attend to (attnviz-demo-gpt)',
   parameters: described(
     `The first token of a decoder sees only itself: the causal mask hides every later key, so its ` +
-      `softmax is 1 on "${foxLabels[0]}" whatever q·k. The view says so above the rows instead of ` +
-      `leaving a column of greyed keys unexplained. Shown: ${headName(SINK)}.`,
+      `softmax is 1 on "${gptLabels[0]}" whatever q·k. The view says so above the rows instead of ` +
+      `leaving a column of greyed keys unexplained. Shown: ${headName(PREVIOUS)}.`,
   ),
-  args: { layer: SINK.layer, head: SINK.head, token: 0 },
-  render: (args) => view(gptFox, args),
+  args: { layer: PREVIOUS.layer, head: PREVIOUS.head, token: 0 },
+  render: (args) => view(gptText, args),
 };
 
 /** Queries and keys only (the demo pair without its value vectors): no v, Σα·v or ‖α·v‖ columns. */
@@ -245,11 +272,11 @@ export const WithoutValues: Story = {
 export const Dark: Story = {
   name: 'Dark theme (attnviz-demo-bert)',
   parameters: described(
-    `The dark palette, on ${headName(SEP)}: the head of attnviz-demo-bert that gives most attention to ` +
-      `[SEP] over held-out text (${SEP.value.toFixed(2)}, analyze.py), with "${pairLabels[SEP.token]}" ` +
-      `as the query.`,
+    `The dark palette, on ${headName(NEIGHBOUR)}: attnviz-demo-bert's strongest neighbour head ` +
+      `(${NEIGHBOUR.value.toFixed(2)} of its attention on the ${NEIGHBOUR.figure} token over held-out ` +
+      `text, analyze.py), with "${pairLabels[NEIGHBOUR_QUERY]}" as the query.`,
   ),
-  args: { theme: 'dark', layer: SEP.layer, head: SEP.head, token: SEP.token },
+  args: { theme: 'dark', layer: NEIGHBOUR.layer, head: NEIGHBOUR.head, token: NEIGHBOUR_QUERY },
   render: (args) => view(bertPair, args),
 };
 

@@ -7,10 +7,11 @@
 gpt: GPT-2 (classic attention, learned positions), causal LM, byte-level BPE learned from the
 corpus. bert: BERT, masked LM (MASK_RATE of the tokens: 80% [MASK], 10% random, 10% kept) over
 [CLS] A [SEP] B [SEP] pairs of consecutive text, uncased WordPiece learned from the corpus.
-Both: 4 layers, 4 heads, d_model 128, context 128, vocabulary 4096; AdamW, warm-up then cosine
-decay; one thread (run the two models side by side on two cores). Seeded; the same steps give the
-same checkpoint. --resume continues from the checkpoint in --cache (a fresh optimizer and
-schedule: give it a lower --lr).
+Both: 4 layers, 4 heads, d_model 128, context 128, the vocabulary of demo.CONFIGS; AdamW, warm-up
+then cosine decay; one thread (run the two models side by side on two cores). Seeded; the same
+steps give the same checkpoint. --resume continues from the checkpoint in --cache (a fresh
+optimizer and schedule: give it a lower --lr); --warm-start does the same from a checkpoint of
+another vocabulary (warmstart.py).
 """
 
 import argparse
@@ -35,6 +36,7 @@ sys.dont_write_bytecode = True
 
 import corpus  # noqa: E402
 from demo import BertMaskedLM, CONFIGS, build_tokenizer, encode_paragraphs, gpt_model, tokenizer_from_checkpoint  # noqa: E402
+from warmstart import carry_over  # noqa: E402
 
 SEED = {"gpt": 11, "bert": 12}
 BATCH = 32
@@ -108,14 +110,15 @@ def repeat_some(rows, split, rate, generator):
 
 
 class GptBatches:
-    """Windows of context+1 tokens from the paragraphs joined by <|endoftext|>."""
+    """`rows` windows of context+1 tokens from the paragraphs joined by <|endoftext|>."""
 
-    def __init__(self, stream, context, generator, repeat_rate=0.0):
+    def __init__(self, stream, context, generator, repeat_rate=0.0, rows=BATCH):
         self.stream, self.context, self.generator, self.repeat_rate = stream, context, generator, repeat_rate
+        self.rows = rows
 
     def __call__(self):
         g, size = self.generator, self.context + 1
-        starts = torch.randint(0, len(self.stream) - size, (BATCH,), generator=g)
+        starts = torch.randint(0, len(self.stream) - size, (self.rows,), generator=g)
         windows = torch.stack([self.stream[s : s + size] for s in starts.tolist()])
         if self.repeat_rate:
             split = int(torch.randint(size // 4, 3 * size // 4 + 1, (1,), generator=g))
@@ -194,6 +197,12 @@ def main():
     parser.add_argument("--cache", default="/tmp/attnviz-corpus")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --cache")
+    parser.add_argument(
+        "--warm-start",
+        metavar="CHECKPOINT",
+        help="start from this checkpoint although its vocabulary differs (e.g. demo/checkpoints/gpt.pt "
+        "before a larger tokenizer): see warmstart.py",
+    )
     parser.add_argument("--lr", type=float, default=LR, help="peak learning rate (a resumed run may want less)")
     parser.add_argument("--warmup", type=int, default=WARMUP, help="warm-up steps")
     parser.add_argument("--weight-decay", type=float, default=WEIGHT_DECAY, help="AdamW's, on matrices")
@@ -204,6 +213,18 @@ def main():
         nargs=2,
         metavar=("MIN", "MAX"),
         help="BERT: text tokens per training sequence (default 16 to context − 3; held-out batches always use that)",
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=BATCH,
+        help="GPT: windows per step (held-out batches keep %(default)s); half as many make a step half as "
+        "costly, for a run that needs many steps (the copy task) on a busy machine",
+    )
+    parser.add_argument(
+        "--window",
+        type=int,
+        help="GPT: tokens per training window (default: the context; held-out windows always use it)",
     )
     parser.add_argument(
         "--repeat-rate",
@@ -227,7 +248,7 @@ def main():
     sources = corpus.load(args.cache)
     train_paragraphs = [p for train, _ in sources.values() for p in train]
     held_paragraphs = [p for _, held in sources.values() for p in held]
-    prepared = os.path.join(args.cache, f"{args.kind}.tokens.pt")
+    prepared = os.path.join(args.cache, f"{args.kind}.{c['vocab']}.tokens.pt")
     if os.path.exists(prepared):  # the tokenizer and token streams depend only on the corpus
         saved = torch.load(prepared)
         tokenizer, train, held = tokenizer_from_checkpoint(args.kind, saved), saved["train"], saved["held"]
@@ -237,6 +258,7 @@ def main():
         held = encode_paragraphs(args.kind, tokenizer, held_paragraphs)
         merges = getattr(tokenizer, "merges", None)
         torch.save({"tokens": tokenizer.tokens, "merges": merges, "train": train, "held": held}, prepared)
+    assert len(tokenizer.tokens) == c["vocab"], f"{len(tokenizer.tokens)} tokens learned for a vocabulary of {c['vocab']}"
     say(f"tokenizer: {len(tokenizer.tokens)} tokens, {time.time() - t0:.0f} s")
     say(f"corpus: {len(train)} training tokens, {len(held)} held out, {time.time() - t0:.0f} s")
 
@@ -245,7 +267,8 @@ def main():
     full = [16, c["context"] - 3]  # BERT: text tokens per sequence, [CLS] and two [SEP]s besides
     if args.kind == "gpt":
         model = gpt_model(c)
-        batches, loss_of = GptBatches(train, c["context"], g, args.repeat_rate), gpt_loss
+        batches = GptBatches(train, args.window or c["context"], g, args.repeat_rate, args.batch)
+        loss_of = gpt_loss
         held_batches = [GptBatches(held, c["context"], held_g)() for _ in range(EVAL_BATCHES)]
     else:
         model = BertMaskedLM(c, len(tokenizer.tokens))
@@ -258,6 +281,11 @@ def main():
         checkpoint = torch.load(path_of(args))
         model.load_state_dict(checkpoint["state"])
         earlier = checkpoint["result"]
+    elif args.warm_start:
+        checkpoint = torch.load(args.warm_start)
+        shared = carry_over(args.kind, model, checkpoint["state"], tokenizer_from_checkpoint(args.kind, checkpoint), tokenizer)
+        earlier = {**checkpoint["result"], "vocabulary": len(checkpoint["tokens"])}
+        say(f"warm start from {args.warm_start}: {shared} of {len(tokenizer.tokens)} tokens in its vocabulary of {len(checkpoint['tokens'])}")
     else:
         init_weights(model, c["layers"])
     say(f"model: {sum(p.numel() for p in model.parameters())} parameters")
@@ -288,7 +316,9 @@ def main():
             "steps": done,
             "plannedSteps": args.steps,
             "minutes": args.minutes,
-            "batch": BATCH,
+            "batch": args.batch if args.kind == "gpt" else BATCH,
+            **({"window": args.window} if args.window else {}),
+            "vocabulary": len(tokenizer.tokens),
             "learningRate": args.lr,
             "warmup": args.warmup,
             "weightDecay": args.weight_decay,

@@ -18,6 +18,7 @@ interface DemoExample {
   readonly text: string;
   readonly textPair?: string;
   readonly tokens: string[];
+  readonly ids: number[];
   readonly sentenceBStart?: number;
   readonly attention: Packed;
   readonly queries: Packed;
@@ -157,4 +158,65 @@ export function bertNeighbourHead(): HeadRef & { value: number; figure: 'previou
   const previous = { ...bestHead('bert', 'previous'), figure: 'previous' as const };
   const next = { ...bestHead('bert', 'next'), figure: 'next' as const };
   return next.value > previous.value ? next : previous;
+}
+
+/** The start of a demo example's text for a story's name: its first `words` words, then "…". */
+export function demoQuote(model: DemoModel, index = 0, words = 5): string {
+  const all = FILES[model].examples[index]!.text.split(' ');
+  return all.length > words ? `${all.slice(0, words).join(' ')}…` : all.join(' ');
+}
+
+interface InductionFigures {
+  readonly inductionScore: number[][];
+  readonly heldOutCopy: { readonly inductionScore: number[][] };
+  readonly repeatedText: {
+    readonly example: number;
+    readonly queries: number;
+    readonly inductionScore: number[][];
+  };
+}
+
+/**
+ * attnviz-demo-gpt's induction head: the head that, on held-out windows whose second half repeats
+ * the first, gives most attention from a token of the second half to the token after its first
+ * occurrence (analyze.py), with its share there, on repeated random tokens, and on the demo texts'
+ * repeated sentence (`example`, `queries` of its tokens measured).
+ */
+export function gptInductionHead(): HeadRef & {
+  random: number;
+  copies: number;
+  sentence: number;
+  example: number;
+  queries: number;
+} {
+  const g = (analysisJson as unknown as { gpt: InductionFigures }).gpt;
+  let best = { layer: 0, head: 0, copies: -Infinity };
+  g.heldOutCopy.inductionScore.forEach((row, layer) =>
+    row.forEach((copies, head) => {
+      if (copies > best.copies) best = { layer, head, copies };
+    }),
+  );
+  const { layer, head } = best;
+  return {
+    ...best,
+    random: g.inductionScore[layer]![head]!,
+    sentence: g.repeatedText.inductionScore[layer]![head]!,
+    example: g.repeatedText.example,
+    queries: g.repeatedText.queries,
+  };
+}
+
+/**
+ * In a demo example said twice, each query of the second half whose token occurred before, and
+ * its induction target: the key after the token's latest earlier occurrence (as analyze.py
+ * measures the repeated sentence).
+ */
+export function inductionTargets(model: DemoModel, index: number): { query: number; key: number }[] {
+  const ids = FILES[model].examples[index]!.ids;
+  const out: { query: number; key: number }[] = [];
+  for (let q = Math.floor(ids.length / 2); q < ids.length; q++) {
+    const earlier = ids.lastIndexOf(ids[q]!, q - 1);
+    if (earlier >= 0) out.push({ query: q, key: earlier + 1 });
+  }
+  return out;
 }

@@ -35,12 +35,14 @@ interface DemoFile {
 }
 
 // model.onnx computes in float32 from the float16-rounded weights PyTorch used: float32 rounding
-// only (measured, both packages, every example: attention ≤ 8.0e-7, vectors ≤ 1.5e-6).
-// model_quantized.onnx quantizes weights and activations to 8 bits (measured: attention ≤ 0.050,
-// vectors ≤ 0.10).
+// only (measured, both packages, every example: attention ≤ 5.1e-6, vectors ≤ 9.7e-6).
+// model_quantized.onnx quantizes weights and activations to 8 bits, one scale per tensor
+// (measured on the models of issue 14, with 13,824- and 10,752-token embedding tables: attention
+// ≤ 0.147 (GPT) and 0.135 (BERT, a next-token head whose weight on "congress" moves between
+// two keys), vectors ≤ 0.345 and 0.220; the 4,096-token models measured 0.050 and 0.10).
 const TOLERANCE: Record<'fp32' | 'q8', { attention: number; vectors: number }> = {
   fp32: { attention: 1e-5, vectors: 1e-5 },
-  q8: { attention: 0.1, vectors: 0.2 },
+  q8: { attention: 0.2, vectors: 0.4 },
 };
 
 const MODELS = ['attnviz-demo-gpt', 'attnviz-demo-bert'];
