@@ -1,16 +1,18 @@
 /**
  * Derived attention in the views: word-level attention (`words`), tokens left out (`hide`), and
  * combined heads (`aggregate`: mean, max, rollout), on the demo models' precomputed attention.
- * Which example each story shows is picked from the data when the module loads (the one with the
- * most split words, …), never by number.
+ * The word-level story computes its attention in the page, on a text with rare words.
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../src/components/head-view/define.js';
 import '../src/components/model-view/define.js';
 import type { HideMode } from '../src/components/shared/derive.js';
-import { wordGroups } from '../src/core/derived/index.js';
-import { demoData, demoLabels, described, DEMO_NAMES, type DemoModel } from './data/demo.js';
+import * as transformers from '@huggingface/transformers';
+import { useTransformers } from '../src/transformers/index.js';
+import { demoData, described, DEMO_NAMES, type DemoModel } from './data/demo.js';
+
+useTransformers(transformers, { dtype: 'fp32' });
 
 interface Args {
   theme: 'auto' | 'light' | 'dark';
@@ -19,25 +21,8 @@ interface Args {
   aggregate: 'none' | 'mean' | 'max' | 'rollout';
 }
 
-/** The demo example whose words are split into the most tokens. */
-function mostSplit(model: DemoModel): number {
-  let best = 0;
-  let most = -1;
-  for (let i = 0; ; i++) {
-    let tokens: readonly string[];
-    try {
-      tokens = demoData(model, i).tokens!;
-    } catch {
-      return best;
-    }
-    const split = wordGroups(tokens).filter((g) => g.length > 1).length;
-    if (split > most) [best, most] = [i, split];
-  }
-}
-
-const SPLIT = mostSplit('gpt');
-const splitWords = wordGroups(demoData('gpt', SPLIT).tokens!).filter((g) => g.length > 1);
-const labels = demoLabels('gpt', SPLIT);
+/** Melville's names and coinages, some of which the demo GPT's 13,824-token vocabulary splits into pieces. */
+const RARE_WORDS = 'Queequeg and Ishmael shared a counterpane at the Spouter-Inn in New Bedford.';
 
 const meta: Meta<Args> = {
   title: 'Derived attention',
@@ -72,18 +57,23 @@ const modelView = (model: DemoModel, index: number, a: Args) =>
   ></attn-model-view>`;
 
 export const Words: Story = {
-  name: `Word-level attention (${DEMO_NAMES.gpt})`,
+  name: `Word-level attention (${DEMO_NAMES.gpt}, computed in the browser)`,
   parameters: described(
-    `The demo text of ${DEMO_NAMES.gpt} with the most words split into several tokens ` +
-      `(${splitWords.length}: ${splitWords
-        .slice(0, 4)
-        .map((g) => `"${g.map((p) => labels[p]).join('')}"`)
-        .join(', ')}${splitWords.length > 4 ? ', …' : ''}), shown with \`words\`: each word is one row; ` +
-      `attention to a word is the sum over its pieces, attention from it their mean (Clark et al. 2019). ` +
-      `"Tokens" in the toolbar switches back.`,
+    `"${RARE_WORDS}" computed in the page by ${DEMO_NAMES.gpt}, whose vocabulary splits names and rare words ` +
+      `("Ishmael" in four, "counterpane" in three, "Spouter-Inn" in six) into pieces. With \`words\`, each word is one row: attention to ` +
+      `a word is the sum over its pieces, attention from it their mean (Clark et al. 2019); punctuation joins ` +
+      `the word before it, as byte-level BPE writes it without a space. "Tokens" in the toolbar switches back.`,
   ),
   args: { words: true },
-  render: (a) => headView('gpt', SPLIT, a),
+  render: (a) =>
+    html`<attn-head-view
+      model="/models/attnviz-demo-gpt"
+      text=${RARE_WORDS}
+      theme=${a.theme}
+      ?words=${a.words}
+      hide=${a.hide}
+      aggregate=${a.aggregate}
+    ></attn-head-view>`,
 };
 
 export const HideFirst: Story = {
