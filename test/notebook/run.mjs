@@ -110,8 +110,12 @@ attnviz.save_html(sys.argv[1], {'tokens': ['[CLS]', 'a', 'b', '[SEP]'], 'attenti
 }
 
 const NOTEBOOK_TOKENS = ['[CLS]', 'the', 'cat', 'sat', '[SEP]', 'it', 'purred', '[SEP]'];
-// demo/data/attnviz-demo-gpt.json's first sentence as the view labels it (Ġ stripped).
-const GPT_TOKENS = 'The quick , bro wn fo x j um ps over the la z y do g .'.split(' ');
+// demo/data/attnviz-demo-gpt.json's first text as the view labels it (Ġ stripped), read from the
+// file the notebook reads, so that retraining the demo models does not leave this list behind.
+const GPT_TOKENS = JSON.parse(readFileSync(path.join(root, 'demo/data/attnviz-demo-gpt.json'), 'utf8'))
+  .examples[0].tokens.map((t) => t.replace(/^\u0120/, ''))
+  // The rows every page renders: a short cell virtualises the rest of a long text.
+  .slice(0, 12);
 const ERROR = 'invalid layer: expected one of the layers 0–2, got 7';
 
 // What each page must show, view by view in page order: the element, its theme, the labels its
