@@ -3,6 +3,8 @@ import { createRoot, type Root } from 'react-dom/client';
 import { flushSync } from 'react-dom';
 import '../../src/components/head-view/define.js';
 import '../../src/components/model-view/define.js';
+import '../../src/components/explorer/define.js';
+import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import type {} from '../../src/frameworks/react.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
@@ -75,6 +77,27 @@ describe('React 19', () => {
     choose('aggregate-select', 'max');
     await el.updateComplete;
     expect(seen).to.deep.equal(['words true', 'hide none', 'aggregate max']);
+  });
+
+  it('mounts the explorer, deep-linked to a head, and receives the grid’s attn-head-select', async () => {
+    const seen: (number | null)[] = [];
+    flushSync(() =>
+      root.render(
+        <attn-explorer data={SELF} layer={1} head={0} onattn-head-select={(e) => seen.push(e.detail.head)} />,
+      ),
+    );
+    const el = container.querySelector('attn-explorer') as AttnExplorer;
+    await el.updateComplete;
+    expect(el.getAttribute('layer')).to.equal('1');
+    const head = el.shadowRoot!.querySelector<AttnHeadView>('attn-head-view')!;
+    await head.updateComplete;
+    expect(head.heads).to.deep.equal([0]);
+    const grid = el.shadowRoot!.querySelector<AttnModelView>('attn-model-view')!;
+    await grid.updateComplete;
+    grid.shadowRoot!.querySelector<HTMLElement>('#cell-1-2')!.click();
+    await el.updateComplete;
+    expect(seen).to.deep.equal([2]);
+    expect(el.head).to.equal(2);
   });
 
   it('re-renders with new data', async () => {

@@ -4,8 +4,10 @@ import { createApp, h, type App, type GlobalComponents } from 'vue';
 import { createApp as createAppWithCompiler } from 'vue/dist/vue.esm-bundler.js';
 import '../../src/components/head-view/define.js';
 import '../../src/components/model-view/define.js';
+import '../../src/components/explorer/define.js';
+import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
-import type { AttnHeadViewVueProps } from '../../src/frameworks/vue.js';
+import type { AttnExplorerVueProps, AttnHeadViewVueProps } from '../../src/frameworks/vue.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { SELF } from '../components/fixtures.js';
 
@@ -17,6 +19,13 @@ const typedProps: AttnHeadViewVueProps = {
   onAttnHeadsChange: (e) => void e.detail.heads.length,
 };
 const declared: Declared | undefined = undefined;
+const explorerProps: AttnExplorerVueProps = {
+  data: SELF,
+  layer: 1,
+  head: 0,
+  hide: 'first',
+  aggregate: 'mean',
+};
 
 describe('Vue 3', () => {
   let container: HTMLDivElement;
@@ -87,5 +96,30 @@ describe('Vue 3', () => {
     expect(el.summary).to.equal('first');
     el.shadowRoot!.querySelector<HTMLElement>('#cell-0-1')!.click();
     expect(seen).to.deep.equal([1]);
+  });
+
+  it('mounts the explorer with h(), its layer and head as properties, and receives attn-head-select', async () => {
+    const seen: (number | null)[] = [];
+    app = createApp({
+      render: () =>
+        h('attn-explorer', {
+          ...explorerProps,
+          aggregate: 'none',
+          onAttnHeadSelect: (e: CustomEvent<{ head: number | null }>) => seen.push(e.detail.head),
+        }),
+    });
+    app.mount(container);
+    const el = container.querySelector('attn-explorer') as AttnExplorer;
+    await el.updateComplete;
+    expect(el.layer).to.equal(1);
+    expect(el.head).to.equal(0);
+    expect(el.hide).to.equal('first');
+    const grid = el.shadowRoot!.querySelector<AttnModelView>('attn-model-view')!;
+    await grid.updateComplete;
+    grid.shadowRoot!.querySelector<HTMLElement>('#cell-0-2')!.click();
+    await el.updateComplete;
+    expect(seen).to.deep.equal([2]);
+    expect(el.head).to.equal(2);
+    expect(el.shadowRoot!.querySelector('attn-head-view')).to.not.equal(null);
   });
 });
