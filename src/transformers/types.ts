@@ -1,0 +1,98 @@
+/** The adapter's public types, and the parts of transformers.js and onnxruntime-web it uses. */
+import type { TransformersEnv } from './files.js';
+
+/** The parts of a transformers.js module (`@xenova/transformers` 2.x or `@huggingface/transformers` 3+) used here. */
+export interface TransformersModule {
+  readonly env: TransformersEnv;
+  readonly AutoTokenizer: { from_pretrained(model: string, options?: object): Promise<Tokenizer> };
+  // Promise<object>: transformers.js 3+ types its config as a class without an index signature,
+  // which a Record type would refuse, so that the module imported as is would not type-check.
+  readonly AutoConfig: { from_pretrained(model: string, options?: object): Promise<object> };
+}
+
+export interface Encoded {
+  readonly input_ids: ArrayLike<number | bigint> | { data: ArrayLike<number | bigint> };
+  readonly attention_mask?: ArrayLike<number | bigint> | { data: ArrayLike<number | bigint> };
+  readonly token_type_ids?: ArrayLike<number | bigint> | { data: ArrayLike<number | bigint> };
+}
+
+export interface Tokenizer {
+  (text: string, options?: object): Encoded;
+  model?: { convert_ids_to_tokens?(ids: number[]): string[] };
+  _tokenizer?: { id_to_token?(id: number): string | undefined };
+}
+
+/** A model's config.json, as transformers.js reads it. */
+export type ModelConfig = Record<string, unknown> & { model_type?: string };
+
+/** The weights' number format, as transformers.js names it. */
+export type ModelDtype = 'fp32' | 'q8' | 'fp16';
+
+export interface Progress {
+  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'done';
+  /** The file being downloaded, and bytes so far / in all (when the server says). */
+  readonly file?: string;
+  readonly loaded?: number;
+  readonly total?: number;
+}
+
+export interface ComputeOptions {
+  /** A Hub id (`Xenova/gpt2`), the URL of a folder in the transformers.js layout, or in Node a local folder path. */
+  readonly model: string;
+  readonly text: string;
+  /** Second segment for sentence-pair models. */
+  readonly textPair?: string;
+  /**
+   * The target text of an encoder-decoder model (BART, Marian, T5; `text` is the source). The
+   * decoder is fed what teacher forcing feeds it: `decoder_start_token_id`, then the target's tokens
+   * shifted right; the result holds encoder, decoder and cross attention. Without it the decoder
+   * sees the start token alone. Other models refuse it.
+   */
+  readonly targetText?: string;
+  /** The imported transformers.js module (either package). */
+  readonly transformers: TransformersModule;
+  /** Which weights file: fp32 `model.onnx`, q8 `model_quantized.onnx`, fp16 `model_fp16.onnx`. */
+  readonly dtype?: ModelDtype;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+  /** The onnxruntime-web module; imported on first use when omitted. */
+  readonly ort?: OrtModule;
+  /** Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`). */
+  readonly maxBytes?: number;
+  /**
+   * In browsers, run inference in onnxruntime-web's proxy worker (default false; it applies from
+   * onnxruntime's first session on). Only where onnxruntime-web's module is served as its own file
+   * (not bundled into a chunk that imports page code). The graph rewrite always runs in a worker
+   * where one starts.
+   */
+  readonly proxy?: boolean;
+}
+
+/** Default limit on the attention (L·H·S²) plus vectors (3·L·H·S·d), as float32: 512 MiB. */
+export const MAX_ATTENTION_BYTES = 512 * 2 ** 20;
+
+/**
+ * The parts of onnxruntime-web used here, typed loosely enough that the module itself
+ * (`import * as ort from 'onnxruntime-web'`) is one.
+ */
+export interface OrtModule {
+  readonly InferenceSession: { create(model: Uint8Array, options?: object): Promise<OrtSession> };
+  readonly Tensor: new (type: string, data: unknown, dims: readonly number[]) => OrtTensor;
+  readonly env: { wasm: { numThreads?: number; proxy?: boolean } };
+}
+
+export interface OrtTensor {
+  readonly type: string;
+  // onnxruntime's own type also has string and boolean tensors, which the models here never give.
+  readonly data: ArrayLike<unknown>;
+  readonly dims: readonly number[];
+}
+
+export interface OrtSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Each input's element type (onnxruntime-web 1.21+). */
+  readonly inputMetadata?: readonly { readonly name: string; readonly type?: string }[];
+  run(feeds: Record<string, OrtTensor>, fetches: readonly string[]): Promise<Record<string, OrtTensor>>;
+  release?(): Promise<void>;
+}
