@@ -1,21 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { meanOverHeads } from '../../src/core/aggregate.js';
 import { parseAttention } from '../../src/core/parse/index.js';
-import type { AttentionComponent } from '../../src/core/types.js';
 import { expectDataError } from './expect-error.js';
+import { threeHeads } from './fixtures.js';
 
-/** 2 layers × heads numbered 2, 4, 6; one query, two keys. */
-function component(): AttentionComponent {
-  return parseAttention({
-    queryTokens: ['q'],
-    keyTokens: ['k0', 'k1'],
-    heads: [2, 4, 6],
-    attention: [
-      [[[1, 0]], [[0.5, 0.5]], [[0, 1]]],
-      [[[1, 0]], [[0, 1]], [[0, 1]]],
-    ],
-  }).components[0]!;
-}
+const component = threeHeads;
 
 describe('meanOverHeads', () => {
   it('meanOverHeads(c) averages every head of each layer into [layers, queries, keys]', () => {

@@ -3,19 +3,10 @@ import { attentionData } from '../../../src/core/brand.js';
 import { aggregateHeads, aggregateLayers } from '../../../src/core/derived/index.js';
 import { parseAttention } from '../../../src/core/parse/index.js';
 import { expectDataError } from '../expect-error.js';
-import { f32, matrix, parse } from './support.js';
+import { threeHeads } from '../fixtures.js';
+import { f32, matrix } from './support.js';
 
-/** 2 layers × heads numbered 2, 4, 6; one query, two keys. */
-const component = () =>
-  parse({
-    queryTokens: ['q'],
-    keyTokens: ['k0', 'k1'],
-    heads: [2, 4, 6],
-    attention: [
-      [[[1, 0]], [[0.5, 0.5]], [[0, 1]]],
-      [[[1, 0]], [[0, 1]], [[0, 1]]],
-    ],
-  });
+const component = threeHeads;
 
 describe('aggregateHeads', () => {
   it('mean: [layers, 1, queries, keys], labelled, still normalised, without per-head vectors', () => {
