@@ -393,14 +393,16 @@ describe('attn-model-view', () => {
       const parked = v.detail()!;
       expect(parked === null, 'a head view parked').to.equal(false);
       expect(panel(v).inert).to.equal(true);
-      expect(getComputedStyle(panel(v)).visibility).to.equal('hidden');
+      expect(getComputedStyle(panel(v)).opacity, 'unseen').to.equal('0');
+      expect(panel(v).getAttribute('aria-hidden'), 'unheard').to.equal('true');
       expect(v.detailTitle()).to.equal(null);
       expect(v.el.getBoundingClientRect().height, 'it takes no room').to.equal(height);
       await v.click(1, 2);
       expect(v.detail() === parked, 'the parked view, shown').to.equal(true);
       expect([parked.layer, parked.heads]).to.deep.equal([1, [2]]);
       expect(panel(v).inert).to.equal(false);
-      expect(getComputedStyle(panel(v)).visibility).to.equal('visible');
+      expect(getComputedStyle(panel(v)).opacity).to.equal('1');
+      expect(panel(v).hasAttribute('aria-hidden')).to.equal(false);
       expect(v.detailTitle()).to.equal('Layer 1, head 2');
     });
 
@@ -481,6 +483,7 @@ describe('attn-model-view', () => {
       window.scrollTo(0, 0);
       el.shadowRoot!.querySelector<HTMLElement>('#cell-1-1')!.click();
       await el.updateComplete;
+      await el.shadowRoot!.querySelector('attn-head-view')!.updateComplete;
       const detail = el.shadowRoot!.querySelector('[part="detail"]')!.getBoundingClientRect();
       expect(detail.top, 'the detail is scrolled into the viewport').to.be.below(window.innerHeight);
       expect(window.scrollY).to.be.greaterThan(0);

@@ -58,6 +58,7 @@ export class DetailPanel {
       part="detail"
       aria-labelledby=${open ? 'detail-title' : nothing}
       ?inert=${!open}
+      aria-hidden=${open ? nothing : 'true'}
       @keydown=${this.on.keydown}
       @attn-layer-change=${this.on.layerChange}
       @attn-heads-change=${this.on.headsChange}
@@ -107,10 +108,13 @@ export class DetailPanel {
     const container = root.querySelector('.detail-view');
     if (!container) return;
     this.kept = true;
-    syncDetail(container, open ?? parked, open !== null);
+    const view = syncDetail(container, open ?? parked, open !== null);
     if (open && this.reveal) {
       this.reveal = false;
-      root.querySelector('.detail')?.scrollIntoView({ block: 'nearest' });
+      // Once the head view has updated too: scrolling needs a layout, and one taken now would be
+      // taken again for the head view's changes in the same frame.
+      const section = root.querySelector('.detail');
+      void view.updateComplete.then(() => section?.scrollIntoView({ block: 'nearest' }));
     }
   }
 }
@@ -120,7 +124,11 @@ export class DetailPanel {
  * so that re-rendering the grid keeps the head view's own state (e.g. a pinned token). A parked
  * view (`open` false) keeps the head it shows.
  */
-export function syncDetail(container: Element, s: DetailState, open: boolean): void {
+export function syncDetail(
+  container: Element,
+  s: DetailState,
+  open: boolean,
+): HTMLElementTagNameMap['attn-head-view'] {
   let view = container.querySelector('attn-head-view');
   if (!view) {
     view = document.createElement('attn-head-view');
@@ -131,9 +139,10 @@ export function syncDetail(container: Element, s: DetailState, open: boolean): v
   if (view.data !== s.data) view.data = s.data;
   if (view.filter !== s.filter) view.filter = s.filter;
   if (view.theme !== s.theme) view.theme = s.theme;
-  if (!open) return;
+  if (!open) return view;
   if (view.layer !== s.layer) view.layer = s.layer;
   if (view.heads?.length !== 1 || view.heads[0] !== s.head) view.heads = [s.head];
+  return view;
 }
 
 /**

@@ -187,13 +187,15 @@ export const modelViewStyles = css`
     padding-top: 4px;
   }
   /* A head view kept for the next open: laid out at the panel's width, unseen and unreachable
-     (the section is inert), taking no room. */
+     (the section is inert), taking no room. It stays painted on a layer of its own, transparent:
+     opening it shows a layer already drawn instead of painting the panel anew. */
   .detail.parked {
     position: absolute;
     left: 0;
     right: 0;
     top: 0;
-    visibility: hidden;
+    opacity: 0;
+    will-change: opacity;
   }
   .detail-header {
     display: flex;
