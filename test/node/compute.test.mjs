@@ -67,6 +67,29 @@ for (const [label, transformers] of [
       });
     }
 
+    // The 4- and 8-bit files transformers.js 3/4 selects by dtype, against PyTorch on the weights
+    // each holds (test/transformers/lowbit.test.ts has the measured errors).
+    for (const [dtype, reference, tolerance] of [
+      ['q4', 'q4', 1e-5],
+      ['bnb4', 'bnb4', 1e-5],
+      ['q4f16', 'q4f16', 2e-3],
+      ['int8', 'int8', 0.05],
+      ['uint8', 'uint8', 0.05],
+    ]) {
+      it(`tiny-llama with dtype ${dtype} loads onnx/model_${dtype}.onnx and matches PyTorch on its weights`, async () => {
+        const ref = JSON.parse(readFileSync(`${FIXTURES}/tiny-llama/reference_${reference}.json`, 'utf8'));
+        const ex = ref.examples[0];
+        const data = await computeAttention({
+          model: `./${FIXTURES}/tiny-llama`,
+          text: ex.text,
+          transformers,
+          dtype,
+        });
+        assert.deepEqual(data.components[0].queryTokens, ex.tokens);
+        assert.ok(maxDiff(data.components[0].weights, ex.attention) < tolerance, 'attention');
+      });
+    }
+
     it('finds a decoder causal from its attention, whatever its model_type', async () => {
       // tiny-llama as a family no list names (a phi3-type config), and tiny-bert claiming to be
       // a decoder type: causal comes from the attention the model returns, not from the name.
