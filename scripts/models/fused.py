@@ -1,9 +1,10 @@
 """tiny-fused: a BERT-like interface whose attention is one com.microsoft Attention node.
 
 Not a trained or even a full model: embeddings (word + token type + position), then ONNX Runtime's
-fused Attention (input projection, softmax and ·V in one operator, no Softmax in the graph).
-It exists so that the adapter can be shown refusing such a model by naming the operator. It
-shares tiny-bert's tokenizer and config.
+fused Attention (input projection, softmax and ·V in one operator, no Softmax in the graph), whose
+output is `last_hidden_state`. The adapter unfuses it (src/transformers/unfuse.ts); the reference
+holds PyTorch's attention, q, k and v of the same weights (`expected_output` is the unfused twin).
+It shares tiny-bert's tokenizer and config.
 """
 
 import math
@@ -12,7 +13,7 @@ import torch
 from onnx import TensorProto, checker, helper, numpy_helper
 
 from bert import CONFIG, INPUTS, OUTPUT, config_json, encode_examples, feeds, tokenizer_files
-from common import BIAS_STD, EMBEDDING_STD, LINEAR_STD, Fixture, check_example, json_bytes, reference_bytes
+from common import BIAS_STD, EMBEDDING_STD, LINEAR_STD, Fixture, check_example, json_bytes, reference_json, tapped_tensors
 from text import SAMPLE
 from wordpiece import WordPiece
 
@@ -68,8 +69,10 @@ def graph_bytes(c, w):
     return model.SerializeToString()
 
 
-def expected_output(c, w, example):
-    """What the Attention node computes: softmax(q·kᵀ/√d + mask)·v per head, heads concatenated."""
+def expected_output(c, w, example, taps):
+    """What the Attention node computes: softmax(q·kᵀ/√d + mask)·v per head, heads concatenated;
+    its probabilities, q, k and v appended to `taps` (float64 inside, rounded to float32)."""
+    w = {k: t.double() for k, t in w.items()}
     ids = torch.tensor(example["ids"])
     x = w["word_embeddings"][ids] + w["token_type_embeddings"][torch.tensor(example["tokenTypeIds"])]
     x = x + w["position_embeddings"][: len(ids)]
@@ -80,7 +83,8 @@ def expected_output(c, w, example):
         return t.view(len(ids), c["heads"], d).transpose(0, 1)
 
     probs = torch.softmax(heads(q) @ heads(k).transpose(-1, -2) / math.sqrt(d), dim=-1)
-    return (probs @ heads(v)).transpose(0, 1).reshape(1, len(ids), c["hidden"])
+    taps.append({"attention": probs[None], "queries": heads(q)[None], "keys": heads(k)[None], "values": heads(v)[None]})
+    return (probs @ heads(v)).transpose(0, 1).reshape(1, len(ids), c["hidden"]).float()
 
 
 def build(name):
@@ -89,16 +93,23 @@ def build(name):
     vocab_size = len(tokenizer.tokens)
     w = weights(c, vocab_size)
     examples = encode_examples(tokenizer)
-    checks = [check_example(feeds(e), expected_output(c, w, e)) for e in examples]
-    reference = {
-        "model": name,
-        "unsupported": f"{CONTRIB}.Attention",
-        "examples": examples,
-    }
+    checks = []
+    for e in examples:
+        taps = []
+        checks.append(check_example(feeds(e), expected_output(c, w, e, taps)))
+        e.update(tapped_tensors([{k: t.float() for k, t in tap.items()} for tap in taps]))
     files = {
-        "config.json": json_bytes(config_json(c, vocab_size)),
+        "config.json": json_bytes({**config_json(c, vocab_size), "num_hidden_layers": 1}),
         **tokenizer_files(tokenizer, c),
         "onnx/model.onnx": graph_bytes(c, w),
-        "reference.json": reference_bytes(reference),
+        "reference.json": reference_json(
+            name,
+            examples,
+            causal=False,
+            vectors_scaled=False,
+            layers=1,
+            heads=c["heads"],
+            head_dim=c["hidden"] // c["heads"],
+        ),
     }
     return Fixture(files, {"output": OUTPUT, "examples": checks})
