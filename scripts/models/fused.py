@@ -11,9 +11,10 @@ import math
 
 import torch
 from onnx import TensorProto, checker, helper, numpy_helper
+from onnx import load_from_string as onnx_load
 
 from bert import CONFIG, INPUTS, OUTPUT, config_json, encode_examples, feeds, tokenizer_files
-from common import BIAS_STD, EMBEDDING_STD, LINEAR_STD, Fixture, check_example, json_bytes, reference_json, tapped_tensors
+from common import BIAS_STD, EMBEDDING_STD, LINEAR_STD, Fixture, check_example, json_bytes, reference_bytes, reference_json, tapped_tensors
 from text import SAMPLE
 from wordpiece import WordPiece
 
@@ -113,3 +114,71 @@ def build(name):
         ),
     }
     return Fixture(files, {"output": OUTPUT, "examples": checks})
+
+
+# --- tiny-fused-refused: what the adapter cannot unfuse ------------------------------------------
+
+
+def one_node(name, op, inputs, outputs, attrs, declared=None, nested=False):
+    """A graph of one fused node (inputs float32 [b, s, 16] unless `declared` says otherwise;
+    `nested`: the node inside an If's branches), for the adapter to refuse."""
+    declared = declared or {}
+
+    def info(n, elem=TensorProto.FLOAT, dims=("batch_size", "sequence_length", 16)):
+        return helper.make_tensor_value_info(n, elem, list(dims))
+
+    ins = [info(n, *declared[n]) if n in declared else info(n) for n in dict.fromkeys(i for i in inputs if i)]
+    outs = [info(o) for o in outputs if o]
+    node = helper.make_node(op, inputs, outputs, domain=CONTRIB, **attrs)
+    if nested:
+        branch = lambda label: helper.make_graph([node] if label == "then" else [helper.make_node("Identity", [inputs[0]], [outputs[0]])], label, [], [info(outputs[0])])  # noqa: E731
+        ins.append(helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]))
+        nodes = [helper.make_node("If", ["use_cache_branch"], [outputs[0]], then_branch=branch("then"), else_branch=branch("else"))]
+        outs = [info(outputs[0])]
+    else:
+        nodes = [node]
+    graph = helper.make_graph(nodes, name, ins, outs)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(CONTRIB, 1)])
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+INT32 = TensorProto.INT32
+GQA_INPUTS = ["q", "k", "v", "past_key", "past_value", "seqlens_k", "total_length"]
+GQA_DECLARED = {"seqlens_k": (INT32, ["batch_size"]), "total_length": (INT32, [])}
+# file → (operator, inputs, outputs, attributes, declared input types); tests expect each message.
+REFUSALS = {
+    "attention-do-rotary": ("Attention", ["x", "w"], ["y"], {"num_heads": 2, "do_rotary": 1}, {"w": (TensorProto.FLOAT, [16, 48])}),
+    "attention-shared-buffer": ("Attention", ["x", "w"], ["y"], {"num_heads": 2, "past_present_share_buffer": 1}, {"w": (TensorProto.FLOAT, [16, 48])}),
+    "attention-mask-lengths": ("Attention", ["x", "w", "", "lengths"], ["y"], {"num_heads": 2}, {"w": (TensorProto.FLOAT, [16, 48]), "lengths": (INT32, ["batch_size"])}),
+    "mha-packed-qkv": ("MultiHeadAttention", ["x"], ["y"], {"num_heads": 2}, {}),
+    "mha-cache-indirection": ("MultiHeadAttention", ["x", "k", "v", "", "", "", "", "", "", "beams"], ["y"], {"num_heads": 2}, {"beams": (INT32, ["batch_size", 1, 64])}),
+    "gqa-smooth-softmax": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1, "smooth_softmax": 1}, GQA_DECLARED),
+    "gqa-quantized-cache": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1, "k_quant_type": "PER_TENSOR"}, GQA_DECLARED),
+    "gqa-head-sink": ("GroupQueryAttention", GQA_INPUTS + ["", "", "", "", "sink"], ["y"], {"num_heads": 2, "kv_num_heads": 1}, {**GQA_DECLARED, "sink": (TensorProto.FLOAT, [2])}),
+    "gqa-window-not-causal": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1, "causal": 0, "local_window_size": 4}, GQA_DECLARED),
+    "packed-attention": ("PackedAttention", ["x", "w"], ["y"], {"num_heads": 2}, {"w": (TensorProto.FLOAT, [16, 48])}),
+}
+
+
+def build_refused(name):
+    """tiny-fused's folder with an Attention that has do_rotary 1 (onnx/model.onnx), and one-node
+    graphs of each refusal (refusals/*.onnx)."""
+    c = CONFIG
+    tokenizer = WordPiece.from_sample(SAMPLE)
+    vocab_size = len(tokenizer.tokens)
+    w = weights(c, vocab_size)
+    model = onnx_load(graph_bytes(c, w))
+    attention = next(n for n in model.graph.node if n.op_type == "Attention")
+    attention.attribute.append(helper.make_attribute("do_rotary", 1))
+    files = {
+        "config.json": json_bytes({**config_json(c, vocab_size), "num_hidden_layers": 1}),
+        **tokenizer_files(tokenizer, c),
+        "onnx/model.onnx": model.SerializeToString(),
+        "reference.json": reference_bytes({"model": name, "unsupported": f"{CONTRIB}.Attention", "attribute": "do_rotary", "examples": encode_examples(tokenizer)}),
+    }
+    for file, (op, inputs, outputs, attrs, declared) in REFUSALS.items():
+        files[f"refusals/{file}.onnx"] = one_node(file, op, inputs, outputs, attrs, declared)
+    gqa = REFUSALS["gqa-smooth-softmax"]
+    files["refusals/gqa-in-subgraph.onnx"] = one_node("gqa-in-subgraph", "GroupQueryAttention", gqa[1], ["y"], {"num_heads": 2, "kv_num_heads": 1}, gqa[4], nested=True)
+    return Fixture(files, {"output": OUTPUT, "examples": []})

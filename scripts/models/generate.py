@@ -46,6 +46,7 @@ FIXTURES = {
     "tiny-gpt2-sdpa": (2, gpt2.build_sdpa),
     "tiny-gpt2-merged": (2, gpt2.build_merged),
     "tiny-fused": (3, fused.build),
+    "tiny-fused-refused": (3, fused.build_refused),
     "tiny-bart": (4, bart.build),
     "tiny-llama": (5, llama.build_llama),
     "tiny-qwen2": (6, llama.build_qwen2),

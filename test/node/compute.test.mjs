@@ -43,6 +43,10 @@ for (const [label, transformers] of [
       'tiny-gemma',
       'tiny-phi3',
       'tiny-neox',
+      // Fused attention (com.microsoft Attention, MultiHeadAttention, GroupQueryAttention), unfused.
+      'tiny-fused',
+      'tiny-fused-mha',
+      'tiny-fused-gqa',
     ]) {
       it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
         const ref = reference(name);
@@ -119,13 +123,21 @@ for (const [label, transformers] of [
       assert.equal(data.components[0].causal, true);
     });
 
-    it('refuses a fused-attention model, naming the operator', async () => {
+    it('refuses fused attention it cannot unfuse, naming the operator and the attribute', async () => {
       const e = await failure(
-        computeAttention({ model: `./${FIXTURES}/tiny-fused`, text: 'the dog', transformers, dtype: 'fp32' }),
+        computeAttention({
+          model: `./${FIXTURES}/tiny-fused-refused`,
+          text: 'the dog',
+          transformers,
+          dtype: 'fp32',
+        }),
       );
       assert.ok(e instanceof AttentionComputeError);
       assert.equal(e.kind, 'unsupported');
-      assert.match(e.message, /com\.microsoft\.Attention/);
+      assert.match(
+        e.message,
+        /com\.microsoft\.Attention cannot be unfused: attribute do_rotary = 1; the standard-operator rewrite needs do_rotary = 0/,
+      );
     });
 
     it('says a local folder without the model is not found', async () => {
