@@ -119,7 +119,7 @@ def build(name):
 # --- tiny-fused-refused: what the adapter cannot unfuse ------------------------------------------
 
 
-def one_node(name, op, inputs, outputs, attrs, declared=None, nested=False):
+def one_node(name, op, inputs, outputs, attrs, declared=None, nested=False, opset=17):
     """A graph of one fused node (inputs float32 [b, s, 16] unless `declared` says otherwise;
     `nested`: the node inside an If's branches), for the adapter to refuse."""
     declared = declared or {}
@@ -138,8 +138,8 @@ def one_node(name, op, inputs, outputs, attrs, declared=None, nested=False):
     else:
         nodes = [node]
     graph = helper.make_graph(nodes, name, ins, outs)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(CONTRIB, 1)])
-    model.ir_version = 8
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset), helper.make_opsetid(CONTRIB, 1)])
+    model.ir_version = 8 if opset >= 13 else 6
     return model.SerializeToString()
 
 
@@ -180,5 +180,7 @@ def build_refused(name):
     for file, (op, inputs, outputs, attrs, declared) in REFUSALS.items():
         files[f"refusals/{file}.onnx"] = one_node(file, op, inputs, outputs, attrs, declared)
     gqa = REFUSALS["gqa-smooth-softmax"]
+    attention = REFUSALS["attention-do-rotary"]
+    files["refusals/attention-opset-10.onnx"] = one_node("attention-opset-10", "Attention", attention[1], ["y"], {"num_heads": 2}, attention[4], opset=10)
     files["refusals/gqa-in-subgraph.onnx"] = one_node("gqa-in-subgraph", "GroupQueryAttention", gqa[1], ["y"], {"num_heads": 2, "kv_num_heads": 1}, gqa[4], nested=True)
     return Fixture(files, {"output": OUTPUT, "examples": []})

@@ -27,10 +27,21 @@ import {
   type OnnxNode,
 } from './onnx.js';
 import { Writer } from './proto.js';
-import { attend, causalMask, CONTRIB, fusedNode, splitHeads, type FusedNode } from './unfuse-core.js';
+import {
+  attend,
+  causalMask,
+  CONTRIB,
+  fusedNode,
+  splitHeads,
+  UnfuseError,
+  type FusedNode,
+} from './unfuse-core.js';
 import { unfuseGroupQuery } from './unfuse-gqa.js';
 
-export { UnfuseError } from './unfuse-core.js';
+export { UnfuseError };
+
+/** The oldest default opset whose operators the rewrite uses (Range came in 11). */
+const MIN_OPSET = 11;
 
 /** The fused operators unfused here. */
 export const UNFUSED_OPS = ['Attention', 'MultiHeadAttention', 'GroupQueryAttention'];
@@ -163,6 +174,12 @@ export function unfuseGraph(model: OnnxModel): UnfusedGraph | null {
   const { graph } = model;
   const fused = graph.nodes.filter(isUnfused);
   if (fused.length === 0) return null;
+  if (model.opset < MIN_OPSET) {
+    const node = fused[0]!;
+    throw new UnfuseError(
+      `${CONTRIB}.${node.opType} cannot be unfused: the model imports ai.onnx opset ${model.opset}; the standard-operator rewrite needs opset ${MIN_OPSET} or later (Range)`,
+    );
+  }
   const taken = names(graph, new Set());
   const replacements = new Map<number, GraphBuilder>();
   fused.forEach((node, i) => {
