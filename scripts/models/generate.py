@@ -26,6 +26,7 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 import bart  # noqa: E402
 import bert  # noqa: E402
 import fused  # noqa: E402
+import fused_decoders  # noqa: E402
 import gpt2  # noqa: E402
 import llama  # noqa: E402
 import neox  # noqa: E402
@@ -45,12 +46,15 @@ FIXTURES = {
     "tiny-gpt2-sdpa": (2, gpt2.build_sdpa),
     "tiny-gpt2-merged": (2, gpt2.build_merged),
     "tiny-fused": (3, fused.build),
+    "tiny-fused-refused": (3, fused.build_refused),
     "tiny-bart": (4, bart.build),
     "tiny-llama": (5, llama.build_llama),
     "tiny-qwen2": (6, llama.build_qwen2),
     "tiny-gemma": (7, llama.build_gemma),
     "tiny-phi3": (8, llama.build_phi3),
     "tiny-neox": (9, neox.build),
+    "tiny-fused-mha": (10, fused_decoders.build_mha),
+    "tiny-fused-gqa": (11, fused_decoders.build_gqa),
 }
 # Fixtures that also hold the weights files transformers.js loads for dtype 'q8' and 'fp16', made
 # from their fp32 graph (quantize.py, fp16.py), with the operators their fp16 file keeps in

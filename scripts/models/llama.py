@@ -36,6 +36,7 @@ from torch import nn
 from bytebpe import ByteBPE
 from common import Fixture, gelu_tanh, init_weights, json_bytes, reference_json
 from gpt2 import decoder_examples, export_decoder
+from lowbit import lowbit_files
 from text import SAMPLE
 
 LLAMA = {
@@ -283,7 +284,7 @@ def config_json(c, vocab_size, eos):
     return dict(sorted(config.items()))
 
 
-def build(name, c):
+def build(name, c, lowbit=False):
     tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
     vocab_size = len(tokenizer.tokens)
     model = Llama(c, vocab_size).eval()
@@ -294,7 +295,7 @@ def build(name, c):
     # Every head its own: no kvHeads, as computeAttention leaves it out.
     shared = c["kv_heads"] < c["heads"]
     kv_heads = [h // (c["heads"] // c["kv_heads"]) for h in range(c["heads"])] if shared else None
-    return rotary_fixture(
+    fixture = rotary_fixture(
         name,
         tokenizer,
         config_json(c, vocab_size, tokenizer.eos_id),
@@ -304,6 +305,11 @@ def build(name, c):
         head_dim(c),
         kv_heads,
     )
+    if lowbit:
+        # The fp16 file (and so q4f16's) keeps each Softmax in float32, as generate.py's own.
+        extra = lowbit_files(name, model, tokenizer, c, onnx_bytes, kv_heads, head_dim(c), {"Softmax"})
+        fixture.files.update(extra)
+    return fixture
 
 
 def rotary_fixture(name, tokenizer, config, onnx_bytes, results, c, dim, kv_heads=None):
@@ -333,7 +339,7 @@ def rotary_fixture(name, tokenizer, config, onnx_bytes, results, c, dim, kv_head
 
 
 def build_llama(name):
-    return build(name, LLAMA)
+    return build(name, LLAMA, lowbit=True)
 
 
 def build_qwen2(name):

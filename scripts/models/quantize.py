@@ -32,13 +32,19 @@ INT8_MAX = 127
 MIN_OPSET = 11
 
 
-def quantize_dynamic(model_bytes):
-    """The q8 version of an fp32 ONNX model: bytes in, bytes out (see the module docstring)."""
+def quantize_dynamic(model_bytes, weight_type="int8"):
+    """The q8 version of an fp32 ONNX model: bytes in, bytes out (see the module docstring).
+
+    `weight_type` "uint8" quantizes the weights as ONNX Runtime's QUInt8 does (transformers.js's
+    `model_uint8.onnx`): asymmetric, per tensor, over the range [min(0, min W), max(0, max W)]
+    in 0..255, scale (max − min) / 255, zero point round(−min / scale)."""
+    if weight_type not in ("int8", "uint8"):
+        raise ValueError(f"quantize_dynamic: weight_type {weight_type!r}; expected 'int8' or 'uint8'")
     model = onnx.load_from_string(model_bytes)
     opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
     if opset < MIN_OPSET:
         raise ValueError(f"quantize_dynamic: opset {opset}; DynamicQuantizeLinear needs {MIN_OPSET} or later")
-    _Quantizer(model.graph).run()
+    _Quantizer(model.graph, weight_type).run()
     onnx.checker.check_model(model, full_check=True)
     return model.SerializeToString()
 
@@ -53,13 +59,34 @@ def quantize_weight(weight):
     return values, np.float32(scale)
 
 
+def quantize_weight_uint8(weight):
+    """(uint8 values, float32 scale, uint8 zero point): per-tensor asymmetric quantization."""
+    weight = weight.astype(np.float32)
+    low = np.float32(min(0.0, float(weight.min())))
+    high = np.float32(max(0.0, float(weight.max())))
+    scale = (high - low) / np.float32(255) if high > low else np.float32(1)
+    zero = np.uint8(np.clip(np.round(-low / scale), 0, 255))
+    values = np.clip(np.round(weight / scale) + np.float32(zero), 0, 255).astype(np.uint8)
+    return values, np.float32(scale), zero
+
+
+def dequantize_weight(weight, weight_type="int8"):
+    """The float32 weight a q8 file computes with (for PyTorch references)."""
+    if weight_type == "uint8":
+        values, scale, zero = quantize_weight_uint8(weight)
+        return ((values.astype(np.float32) - np.float32(zero)) * scale).astype(np.float32)
+    values, scale = quantize_weight(weight)
+    return (values.astype(np.float32) * scale).astype(np.float32)
+
+
 class _Quantizer:
     """Rewrites the main graph and, recursively, its subgraphs (a merged decoder's If branches),
     whose nodes read the main graph's weights by name. Only the main graph's initializers count as
     weights; the quantized ones are added to it."""
 
-    def __init__(self, graph):
+    def __init__(self, graph, weight_type):
         self.graph = graph
+        self.weight_type = weight_type
         self.floats = {t.name: t for t in graph.initializer if t.data_type == TensorProto.FLOAT}
         # weight name → (quantized, scale, zero point) initializer names
         self.weights = {}
@@ -96,12 +123,18 @@ class _Quantizer:
 
     def weight(self, name):
         if name not in self.weights:
-            values, scale = quantize_weight(numpy_helper.to_array(self.floats[name]))
+            weight = numpy_helper.to_array(self.floats[name])
+            if self.weight_type == "uint8":
+                values, scale, zero = quantize_weight_uint8(weight)
+                zero_point = np.array(zero, dtype=np.uint8)
+            else:
+                values, scale = quantize_weight(weight)
+                zero_point = np.array(0, dtype=np.int8)
             names = (f"{name}_quantized", f"{name}_scale", f"{name}_zero_point")
             self.new_initializers += [
                 numpy_helper.from_array(values, names[0]),
                 numpy_helper.from_array(np.array(scale, dtype=np.float32), names[1]),
-                numpy_helper.from_array(np.array(0, dtype=np.int8), names[2]),
+                numpy_helper.from_array(zero_point, names[2]),
             ]
             self.weights[name] = names
         return self.weights[name]

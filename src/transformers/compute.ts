@@ -14,6 +14,7 @@ import { encode, idsToTokens, numberOf, pastSize, loadTokenizer } from './tokeni
 import {
   defaultDtype,
   SUFFIX,
+  isHalf,
   onnxRuntime,
   fetchTapped,
   openSession,
@@ -95,7 +96,7 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
   try {
     checkAborted(o.signal);
     progress?.({ stage: 'computing' });
-    const feeds = buildFeeds(ort.Tensor, session, ids, typeIds, past, dtype === 'fp16');
+    const feeds = buildFeeds(ort.Tensor, session, ids, typeIds, past, isHalf(dtype));
     const outputs = await runSession(session, feeds, tapFetches(tapped.taps), o, file);
     checkAborted(o.signal);
     const data = assemble(outputs, tapped.taps, tokens, {
@@ -106,7 +107,7 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
       causal: S > 1 ? undefined : session.inputNames.some(isPastInput),
       sentenceBStart: o.textPair !== undefined && typeIds ? typeIds.indexOf(1) : -1,
       heads: H,
-      half: dtype === 'fp16',
+      half: isHalf(dtype),
     });
     progress?.({ stage: 'done' });
     return data;

@@ -18,6 +18,7 @@ import { encode, idsToTokens, numberOf } from './tokenizer.js';
 import {
   defaultDtype,
   SUFFIX,
+  isHalf,
   onnxRuntime,
   fetchTapped,
   openSession,
@@ -104,7 +105,7 @@ export async function computeEncoderDecoder(
 
   const dtype = o.dtype ?? defaultDtype(o.transformers);
   const suffix = SUFFIX[dtype];
-  const half = dtype === 'fp16';
+  const half = isHalf(dtype);
   const ort = await onnxRuntime(o);
   // One model at a time: the encoder's bytes and session are gone before the decoder's arrive.
   const encoder = await (async () => {

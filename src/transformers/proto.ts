@@ -148,6 +148,26 @@ export class Writer {
     return this.raw([...varintBytes(number * 8 + VARINT), ...varintBytes(value)]);
   }
 
+  /** A varint field holding a signed 64-bit value (negatives as ten bytes, as protobuf writes int64). */
+  int64Field(number: number, value: number): this {
+    if (value >= 0) return this.varintField(number, value);
+    const out: number[] = [];
+    let v = BigInt.asUintN(64, BigInt(value));
+    while (v >= 0x80n) {
+      out.push(Number(v & 0x7fn) | 0x80);
+      v >>= 7n;
+    }
+    out.push(Number(v));
+    return this.raw([...varintBytes(number * 8 + VARINT), ...out]);
+  }
+
+  /** A FIXED32 field holding a float32. */
+  floatField(number: number, value: number): this {
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setFloat32(0, value, true);
+    return this.raw(varintBytes(number * 8 + FIXED32)).bytes(bytes);
+  }
+
   /** The pieces joined into one buffer. */
   finish(): Uint8Array {
     const out = new Uint8Array(this.size);

@@ -23,7 +23,20 @@ export function defaultDtype(t: TransformersModule): ModelDtype {
   return isNode ? 'fp32' : 'q8';
 }
 
-export const SUFFIX: Record<ModelDtype, string> = { fp32: '', q8: '_quantized', fp16: '_fp16' };
+/** Each dtype's file name suffix, as transformers.js 3/4 names the files. */
+export const SUFFIX: Record<ModelDtype, string> = {
+  fp32: '',
+  q8: '_quantized',
+  fp16: '_fp16',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
+/** Files whose inputs and outputs are float16 (past_key_values, logits, the tapped tensors). */
+export const isHalf = (dtype: ModelDtype): boolean => dtype === 'fp16' || dtype === 'q4f16';
 
 /**
  * onnxruntime-web's build for the wasm backend (the one used here): its .wasm is half the size of
@@ -76,8 +89,9 @@ export async function fetchTapped(
       );
     }
   }
-  const dtypes =
-    'or choose the weights file it has with the dtype option (fp32 model.onnx, q8 model_quantized.onnx, fp16 model_fp16.onnx)';
+  const dtypes = `or choose the weights file it has with the dtype option (${Object.entries(SUFFIX)
+    .map(([dtype, suffix]) => `${dtype} model${suffix}.onnx`)
+    .join(', ')})`;
   throw new AttentionComputeError(
     'not-found',
     `missing file: "${o.model}" has no ${candidates.join(' or ')} at ${loc.base}: check that the folder has ${candidates[0]}, ${dtypes}`,

@@ -20,6 +20,7 @@ import {
   type OnnxModel,
 } from './onnx.js';
 import { Writer } from './proto.js';
+import { unfuseGraph, UNFUSED_OPS } from './unfuse.js';
 
 /** Operators that fuse attention into one node: no Softmax to tap. */
 export const FUSED_ATTENTION_OPS = [
@@ -46,6 +47,8 @@ const PATH_OPS = new Set([
   'Clip',
   'Dropout',
   'Identity',
+  // A soft cap on the scores (Gemma 2, GroupQueryAttention's softcap): cap · tanh(x / cap).
+  'Tanh',
 ]);
 const SCALE_OPS = new Set(['Div', 'Mul']);
 /** Ops whose output depends on their input's shape only, not on its values. */
@@ -97,10 +100,14 @@ function index(graph: GraphStructure): GraphIndex {
   return { producer, consumers, constants };
 }
 
-/** True when a tensor is a weight or computed from weights only (a scale, a constant mask). */
+/**
+ * True when a tensor is a weight or computed from weights and shapes only (a scale, 1/√d from the
+ * head size, a constant mask).
+ */
 function isConstant(name: string, ix: GraphIndex, depth = 0): boolean {
   if (name === '' || ix.constants.has(name)) return true;
   const node = ix.producer.get(name);
+  if (node && SHAPE_OPS.has(node.opType)) return true;
   if (!node || depth > 4) return false;
   return node.inputs.every((i) => isConstant(i, ix, depth + 1));
 }
@@ -198,6 +205,29 @@ export function findAttention(graph: GraphStructure): AttentionTap[] {
   return taps;
 }
 
+/**
+ * Fused attention nodes that unfuse.ts does not rewrite: other fused operators, and any fused
+ * node inside a subgraph; by operator name.
+ */
+export function unfusableOperators(graph: OnnxGraph): string[] {
+  const found = new Set<string>();
+  const visit = (g: OnnxGraph, nested: boolean) => {
+    for (const node of g.nodes) {
+      const rewritten = !nested && node.domain === 'com.microsoft' && UNFUSED_OPS.includes(node.opType);
+      if (
+        FUSED_ATTENTION_OPS.includes(node.opType) &&
+        !rewritten &&
+        (node.domain === 'com.microsoft' || node.domain === '')
+      ) {
+        found.add(`${node.domain || 'ai.onnx'}.${node.opType}${nested ? ' (inside a subgraph)' : ''}`);
+      }
+      for (const a of node.attributes) if (a.graph) visit(a.graph, true);
+    }
+  };
+  visit(graph, false);
+  return [...found];
+}
+
 /** Fused attention nodes in a graph and its subgraphs, by operator name. */
 export function fusedOperators(graph: OnnxGraph): string[] {
   const found = new Set<string>();
@@ -246,12 +276,13 @@ export interface TappedModel {
 
 /**
  * Reads a model and returns it with its attention tapped; a merged decoder's branch without a
- * past is inlined first (inline.ts).
- * @throws UnsupportedModelError for fused attention operators, or when no attention is found.
+ * past is inlined first (inline.ts), and fused attention nodes are written out in standard
+ * operators (unfuse.ts).
+ * @throws UnsupportedModelError for fused attention that cannot be unfused, or when no attention is found.
  */
 export function tapModel(bytes: Uint8Array, modelName: string): TappedModel {
   const model = readModel(bytes);
-  const fused = fusedOperators(model.graph);
+  const fused = unfusableOperators(model.graph);
   if (fused.length > 0) {
     throw new UnsupportedModelError(
       `${modelName}: attention is fused into one operator (${fused.join(', ')}), which has no softmax to read; export the model without fused attention (e.g. without ONNX Runtime's transformer optimisations)`,
@@ -259,8 +290,9 @@ export function tapModel(bytes: Uint8Array, modelName: string): TappedModel {
   }
   let inlined;
   try {
-    inlined = inlineNoPastBranch(model.graph);
+    inlined = unfuseGraph(model) ?? inlineNoPastBranch(model.graph);
   } catch (e) {
+    // An UnfuseError (what cannot be unfused) or an If that cannot be inlined.
     throw new UnsupportedModelError(`${modelName}: ${(e as Error).message}`);
   }
   const graph = inlined?.graph ?? model.graph;

@@ -25,8 +25,13 @@ export interface Tokenizer {
 /** A model's config.json, as transformers.js reads it. */
 export type ModelConfig = Record<string, unknown> & { model_type?: string };
 
-/** The weights' number format, as transformers.js names it. */
-export type ModelDtype = 'fp32' | 'q8' | 'fp16';
+/**
+ * The weights' number format, as transformers.js 3/4 names it (its `dtype` option): fp32
+ * `model.onnx`, q8 `model_quantized.onnx`, fp16 `model_fp16.onnx`, int8 `model_int8.onnx`, uint8
+ * `model_uint8.onnx` (8-bit MatMulInteger), q4 `model_q4.onnx` (4-bit MatMulNBits), q4f16
+ * `model_q4f16.onnx` (the same in float16), bnb4 `model_bnb4.onnx` (4-bit NF4/FP4 MatMulBnb4).
+ */
+export type ModelDtype = 'fp32' | 'q8' | 'fp16' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 
 export interface Progress {
   readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'done';
@@ -51,7 +56,7 @@ export interface ComputeOptions {
   readonly targetText?: string;
   /** The imported transformers.js module (either package). */
   readonly transformers: TransformersModule;
-  /** Which weights file: fp32 `model.onnx`, q8 `model_quantized.onnx`, fp16 `model_fp16.onnx`. */
+  /** Which weights file (see `ModelDtype`): fp32 `model.onnx`, q8 `model_quantized.onnx`, q4 `model_q4.onnx`, … */
   readonly dtype?: ModelDtype;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;

@@ -43,6 +43,10 @@ for (const [label, transformers] of [
       'tiny-gemma',
       'tiny-phi3',
       'tiny-neox',
+      // Fused attention (com.microsoft Attention, MultiHeadAttention, GroupQueryAttention), unfused.
+      'tiny-fused',
+      'tiny-fused-mha',
+      'tiny-fused-gqa',
     ]) {
       it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
         const ref = reference(name);
@@ -64,6 +68,29 @@ for (const [label, transformers] of [
           assert.ok(maxDiff(c.keys.data, ex.keys) < 1e-5, 'keys');
           assert.ok(maxDiff(c.values.data, ex.values) < 1e-5, 'values');
         }
+      });
+    }
+
+    // The 4- and 8-bit files transformers.js 3/4 selects by dtype, against PyTorch on the weights
+    // each holds (test/transformers/lowbit.test.ts has the measured errors).
+    for (const [dtype, reference, tolerance] of [
+      ['q4', 'q4', 1e-5],
+      ['bnb4', 'bnb4', 1e-5],
+      ['q4f16', 'q4f16', 2e-3],
+      ['int8', 'int8', 0.05],
+      ['uint8', 'uint8', 0.05],
+    ]) {
+      it(`tiny-llama with dtype ${dtype} loads onnx/model_${dtype}.onnx and matches PyTorch on its weights`, async () => {
+        const ref = JSON.parse(readFileSync(`${FIXTURES}/tiny-llama/reference_${reference}.json`, 'utf8'));
+        const ex = ref.examples[0];
+        const data = await computeAttention({
+          model: `./${FIXTURES}/tiny-llama`,
+          text: ex.text,
+          transformers,
+          dtype,
+        });
+        assert.deepEqual(data.components[0].queryTokens, ex.tokens);
+        assert.ok(maxDiff(data.components[0].weights, ex.attention) < tolerance, 'attention');
       });
     }
 
@@ -96,13 +123,21 @@ for (const [label, transformers] of [
       assert.equal(data.components[0].causal, true);
     });
 
-    it('refuses a fused-attention model, naming the operator', async () => {
+    it('refuses fused attention it cannot unfuse, naming the operator and the attribute', async () => {
       const e = await failure(
-        computeAttention({ model: `./${FIXTURES}/tiny-fused`, text: 'the dog', transformers, dtype: 'fp32' }),
+        computeAttention({
+          model: `./${FIXTURES}/tiny-fused-refused`,
+          text: 'the dog',
+          transformers,
+          dtype: 'fp32',
+        }),
       );
       assert.ok(e instanceof AttentionComputeError);
       assert.equal(e.kind, 'unsupported');
-      assert.match(e.message, /com\.microsoft\.Attention/);
+      assert.match(
+        e.message,
+        /com\.microsoft\.Attention cannot be unfused: attribute do_rotary = 1; the standard-operator rewrite needs do_rotary = 0/,
+      );
     });
 
     it('says a local folder without the model is not found', async () => {

@@ -107,12 +107,12 @@ for (const [label, transformers] of PACKAGES) {
       });
     }
 
-    it('refuses a model whose attention is fused, naming the operator and the model', async () => {
-      const error = await run('tiny-fused', 'the dog').catch((e: unknown) => e);
+    it('refuses fused attention it cannot unfuse, naming the operator, the attribute and the model', async () => {
+      const error = await run('tiny-fused-refused', 'the dog').catch((e: unknown) => e);
       expect(error).to.be.instanceOf(AttentionComputeError);
       expect((error as AttentionComputeError).kind).to.equal('unsupported');
       expect((error as Error).message).to.match(
-        /tiny-fused \(onnx\/model\.onnx\): attention is fused into one operator \(com\.microsoft\.Attention\)/,
+        /tiny-fused-refused \(onnx\/model\.onnx\): com\.microsoft\.Attention cannot be unfused: attribute do_rotary = 1/,
       );
     });
 
@@ -213,7 +213,7 @@ describe('off the main thread', function () {
 
   it('reports an unsupported model from the worker with its message', async () => {
     const error = (await computeAttention({
-      model: `${BASE}/tiny-fused`,
+      model: `${BASE}/tiny-fused-refused`,
       text: 'the dog',
       transformers: hf,
       dtype: 'fp32',
@@ -221,7 +221,7 @@ describe('off the main thread', function () {
     }).catch((e: unknown) => e)) as AttentionComputeError;
     expect(lastTapThread).to.equal('worker');
     expect(error.kind).to.equal('unsupported');
-    expect(error.message).to.match(/com\.microsoft\.Attention/);
+    expect(error.message).to.match(/com\.microsoft\.Attention cannot be unfused: attribute do_rotary = 1/);
   });
 });
 

@@ -1,0 +1,210 @@
+/**
+ * Fused attention unfused (src/transformers/unfuse.ts): the generated fixtures tiny-fused
+ * (com.microsoft Attention), tiny-fused-mha (MultiHeadAttention) and tiny-fused-gqa
+ * (GroupQueryAttention: packed QKV, rotary rotate-half and interleaved, partial rotary,
+ * kv_num_heads, local_window_size, softcap, scale), built by scripts/models/fused*.py with the
+ * onnx helper. The rewritten graph gives the fused graph's own outputs in onnxruntime-web, and
+ * computeAttention gives PyTorch's attention, q, k and v, with both transformers.js packages; what
+ * cannot be unfused is refused naming the operator and the attribute or input.
+ *
+ * Largest differences measured (onnxruntime-web 1.30, wasm, Chromium):
+ *
+ *                    rewritten − fused outputs      attention − PyTorch   q, k, v − PyTorch
+ *   tiny-fused       9.5e-7 (last_hidden_state)     4.2e-7                9.5e-7
+ *   tiny-fused-mha   3.0e-7 (logits), 6.0e-7 (present) 1.8e-7             9.5e-7
+ *   tiny-fused-gqa   3.8e-6 (logits), 2.4e-6 (present) 1.1e-6             5.8e-6
+ */
+import { expect } from '@open-wc/testing';
+import * as hf from '@huggingface/transformers';
+// The package's own browser build (its src imports Node modules the test server cannot stub).
+import * as xenova from '@xenova/transformers/dist/transformers.min.js';
+import * as ort from 'onnxruntime-web';
+import {
+  AttentionComputeError,
+  computeAttention,
+  type TransformersModule,
+} from '../../src/transformers/index.js';
+import { readModel } from '../../src/transformers/onnx.js';
+import { tapModel } from '../../src/transformers/tap.js';
+import { maxDiff, type Nested } from '../support/compare.js';
+
+const BASE = '/test/fixtures/models';
+ort.env.wasm.numThreads = 1;
+
+interface Reference {
+  causal: boolean;
+  kvHeads?: number[];
+  examples: {
+    text: string;
+    textPair?: string;
+    tokens: string[];
+    ids: number[];
+    tokenTypeIds?: number[];
+    attention: Nested[];
+    queries: Nested[];
+    keys: Nested[];
+    values: Nested[];
+  }[];
+}
+
+const FIXTURES = ['tiny-fused', 'tiny-fused-mha', 'tiny-fused-gqa'];
+const PACKAGES: [string, TransformersModule][] = [
+  ['@huggingface/transformers 4', hf],
+  ['@xenova/transformers 2.17', xenova],
+];
+
+async function bytes(path: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetch(`${BASE}/${path}`)).arrayBuffer());
+}
+
+async function reference(model: string): Promise<Reference> {
+  return (await (await fetch(`${BASE}/${model}/reference.json`)).json()) as Reference;
+}
+
+const int64 = (values: readonly number[]) =>
+  new ort.Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    [1, values.length],
+  );
+
+/** The fixture's inputs for one example: ids, mask, token types, an empty past of the declared shape. */
+function feeds(session: ort.InferenceSession, ex: Reference['examples'][number]): Record<string, ort.Tensor> {
+  const out: Record<string, ort.Tensor> = {
+    input_ids: int64(ex.ids),
+    attention_mask: int64(ex.ids.map(() => 1)),
+  };
+  if (ex.tokenTypeIds) out['token_type_ids'] = int64(ex.tokenTypeIds);
+  for (const meta of session.inputMetadata) {
+    if (!meta.name.startsWith('past_key_values.') || !meta.isTensor) continue;
+    const dims = meta.shape.map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : 0));
+    out[meta.name] = new ort.Tensor('float32', new Float32Array(0), dims);
+  }
+  return out;
+}
+
+describe('fused attention, unfused', function () {
+  this.timeout(60_000);
+
+  for (const model of FIXTURES) {
+    it(`${model}: the rewritten graph has a Softmax per layer and no fused node, and gives the fused graph's outputs`, async () => {
+      const original = await bytes(`${model}/onnx/model.onnx`);
+      const tapped = tapModel(original, model);
+      const { graph } = readModel(tapped.bytes);
+      expect(graph.nodes.filter((n) => n.domain === 'com.microsoft').map((n) => n.opType)).to.deep.equal([]);
+      const softmaxes = graph.nodes.filter((n) => n.opType === 'Softmax').length;
+      expect(softmaxes).to.equal(tapped.taps.length);
+      expect(softmaxes).to.be.greaterThan(0);
+      const fused = await ort.InferenceSession.create(original, { executionProviders: ['wasm'] });
+      const rewritten = await ort.InferenceSession.create(tapped.bytes, { executionProviders: ['wasm'] });
+      for (const ex of (await reference(model)).examples) {
+        const expected = await fused.run(feeds(fused, ex));
+        const actual = await rewritten.run(feeds(rewritten, ex), fused.outputNames);
+        for (const name of fused.outputNames) {
+          const diff = maxDiff(actual[name]!.data as Float32Array, expected[name]!.data as Float32Array);
+          expect(diff, name).to.be.below(1e-4);
+        }
+      }
+      await fused.release();
+      await rewritten.release();
+    });
+  }
+
+  for (const [label, transformers] of PACKAGES) {
+    for (const model of FIXTURES) {
+      it(`${label}, ${model}: PyTorch's attention, q, k and v within 1e-5`, async () => {
+        const ref = await reference(model);
+        for (const ex of ref.examples) {
+          const data = await computeAttention({
+            model: `${BASE}/${model}`,
+            text: ex.text,
+            ...(ex.textPair !== undefined ? { textPair: ex.textPair } : {}),
+            transformers,
+            dtype: 'fp32',
+            ort,
+          });
+          const c = data.components[0]!;
+          expect(c.queryTokens).to.deep.equal(ex.tokens);
+          expect(c.causal).to.equal(ref.causal);
+          expect(c.kvHeads).to.deep.equal(ref.kvHeads);
+          const errors = {
+            attention: maxDiff(c.weights, ex.attention),
+            queries: maxDiff(c.queries!.data, ex.queries),
+            keys: maxDiff(c.keys!.data, ex.keys),
+            values: maxDiff(c.values!.data, ex.values),
+          };
+          for (const [key, err] of Object.entries(errors)) expect(err, key).to.be.below(1e-5);
+        }
+      });
+    }
+  }
+
+  it('refuses a folder whose Attention has do_rotary, naming the operator and the attribute', async () => {
+    const error = (await computeAttention({
+      model: `${BASE}/tiny-fused-refused`,
+      text: 'the dog',
+      transformers: hf,
+      dtype: 'fp32',
+      ort,
+    }).catch((e: unknown) => e)) as AttentionComputeError;
+    expect(error).to.be.instanceOf(AttentionComputeError);
+    expect(error.kind).to.equal('unsupported');
+    expect(error.message).to.equal(
+      `${BASE}/tiny-fused-refused (onnx/model.onnx): com.microsoft.Attention cannot be unfused: attribute do_rotary = 1; the standard-operator rewrite needs do_rotary = 0`,
+    );
+  });
+
+  // Each refusal's message: the operator, what it has, what the rewrite needs.
+  const REFUSALS: [string, string][] = [
+    [
+      'attention-shared-buffer',
+      'com.microsoft.Attention cannot be unfused: attribute past_present_share_buffer = 1; the standard-operator rewrite needs past_present_share_buffer = 0',
+    ],
+    [
+      'attention-mask-lengths',
+      'com.microsoft.Attention cannot be unfused: its mask_index has 1 dimension (sequence lengths or start/end positions); the standard-operator rewrite needs a 0/1 mask of 2 dimensions (batch, keys) or 3 (batch, queries, keys) whose rank the graph declares',
+    ],
+    [
+      'mha-packed-qkv',
+      'com.microsoft.MultiHeadAttention cannot be unfused: no key input (packed QKV); the standard-operator rewrite needs separate query, key and value inputs',
+    ],
+    [
+      'mha-cache-indirection',
+      'com.microsoft.MultiHeadAttention cannot be unfused: input cache_indirection "beams"; the standard-operator rewrite needs no cache_indirection input',
+    ],
+    [
+      'gqa-smooth-softmax',
+      'com.microsoft.GroupQueryAttention cannot be unfused: attribute smooth_softmax = 1; the standard-operator rewrite needs smooth_softmax = 0',
+    ],
+    [
+      'gqa-quantized-cache',
+      'com.microsoft.GroupQueryAttention cannot be unfused: attribute k_quant_type = "PER_TENSOR"; the standard-operator rewrite needs k_quant_type = "NONE" (a float cache)',
+    ],
+    [
+      'gqa-head-sink',
+      'com.microsoft.GroupQueryAttention cannot be unfused: input head_sink "sink"; the standard-operator rewrite needs no head_sink input',
+    ],
+    [
+      'gqa-window-not-causal',
+      'com.microsoft.GroupQueryAttention cannot be unfused: local_window_size = 4 with causal = 0; the standard-operator rewrite needs local_window_size = -1 when not causal',
+    ],
+    [
+      'attention-opset-10',
+      'com.microsoft.Attention cannot be unfused: the model imports ai.onnx opset 10; the standard-operator rewrite needs opset 11 or later (Range)',
+    ],
+    [
+      'packed-attention',
+      "attention is fused into one operator (com.microsoft.PackedAttention), which has no softmax to read; export the model without fused attention (e.g. without ONNX Runtime's transformer optimisations)",
+    ],
+    [
+      'gqa-in-subgraph',
+      "attention is fused into one operator (com.microsoft.GroupQueryAttention (inside a subgraph)), which has no softmax to read; export the model without fused attention (e.g. without ONNX Runtime's transformer optimisations)",
+    ],
+  ];
+  for (const [file, message] of REFUSALS) {
+    it(`refuses ${file}, naming the operator and what it has`, async () => {
+      const model = await bytes(`tiny-fused-refused/refusals/${file}.onnx`);
+      expect(() => tapModel(model, file)).to.throw(`${file}: ${message}`);
+    });
+  }
+});
