@@ -122,8 +122,13 @@ export class RasterTarget {
    * Writes the pixels drawn since the last call into `out`, which holds the image as converted
    * until then: zeroed by the caller after a `clear` (a sequential fill costs less than writing
    * empty pixels across rows). A picture drawn in slices converts each drawn pixel once a slice.
+   *
+   * With `under`, a target of half this one's size (`coarseSize`) is composited beneath this one,
+   * each of its pixels covering 2 × 2 of these: the picture of lines drawn there (`LinesRaster`
+   * draws the faintest lines so). Its pixels drawn since the last call are converted too.
    */
-  updateRgba8(out: Uint8ClampedArray): void {
+  updateRgba8(out: Uint8ClampedArray, under?: RasterTarget): void {
+    if (under) under.spreadDirty(this);
     const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
     for (let from = 0; from < width; from += CONVERT_BLOCK) {
       const to = Math.min(width, from + CONVERT_BLOCK);
@@ -140,7 +145,32 @@ export class RasterTarget {
         dirtyTop[col] = height;
         dirtyBottom[col] = 0;
       }
-      if (top < bottom) convertBlock(this, out, from, to, top, bottom);
+      if (top >= bottom) continue;
+      if (under) convertOverBlock(this, under, out, from, to, top, bottom);
+      else convertBlock(this, out, from, to, top, bottom);
+    }
+  }
+
+  /**
+   * Marks this half-size target's rows drawn since the last conversion as drawn in `fine` (each
+   * pixel as its 2 × 2), and as converted here, so that `fine.updateRgba8(out, this)` converts them.
+   */
+  private spreadDirty(fine: RasterTarget): void {
+    const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
+    for (let col = 0; col < width; col++) {
+      const t = dirtyTop[col]!;
+      const b = dirtyBottom[col]!;
+      if (t >= b) continue;
+      if (t < usedTop[col]!) usedTop[col] = t;
+      if (b > usedBottom[col]!) usedBottom[col] = b;
+      dirtyTop[col] = height;
+      dirtyBottom[col] = 0;
+      const top = 2 * t;
+      const bottom = Math.min(fine.height, 2 * b);
+      for (let x = 2 * col; x < Math.min(fine.width, 2 * col + 2); x++) {
+        if (top < fine.dirtyTop[x]!) fine.dirtyTop[x] = top;
+        if (bottom > fine.dirtyBottom[x]!) fine.dirtyBottom[x] = bottom;
+      }
     }
   }
 
@@ -203,6 +233,65 @@ function convertBlock(
 }
 
 /**
+ * As `convertBlock`, with the half-size target `under` composited beneath (premultiplied source
+ * over), each of its pixels under 2 × 2 of `target`'s; pixels empty in both are left as they are.
+ */
+function convertOverBlock(
+  target: RasterTarget,
+  under: RasterTarget,
+  out: Uint8ClampedArray,
+  from: number,
+  to: number,
+  top: number,
+  bottom: number,
+): void {
+  const d = target.data;
+  const u = under.data;
+  const width = target.width;
+  const height = target.height;
+  const underHeight = under.height;
+  const columnStride = height * 4;
+  let row = top;
+  let col = from;
+  let i = (from * height + row) * 4;
+  let o = (row * width + from) * 4;
+  while (row < bottom) {
+    const j = ((col >> 1) * underHeight + (row >> 1)) * 4;
+    const keep = 1 - d[i + 3]!;
+    const a = d[i + 3]! + u[j + 3]! * keep;
+    if (a > 0) {
+      const k = 255 / a;
+      out[o] = (d[i]! + u[j]! * keep) * k;
+      out[o + 1] = (d[i + 1]! + u[j + 1]! * keep) * k;
+      out[o + 2] = (d[i + 2]! + u[j + 2]! * keep) * k;
+      out[o + 3] = a * 255;
+    }
+    if (++col < to) {
+      i += columnStride;
+      o += 4;
+    } else {
+      col = from;
+      row++;
+      i = (from * height + row) * 4;
+      o = (row * width + from) * 4;
+    }
+  }
+}
+
+/** Width and height of the half-size target drawn under one of `width × height` (`updateRgba8`). */
+export function coarseSize(width: number, height: number): [number, number] {
+  return [Math.ceil(width / 2), Math.ceil(height / 2)];
+}
+
+/**
+ * Opacity under which `LinesRaster` may draw a line at half resolution: such a line changes a
+ * channel by at most 4 of 255 steps, too little for its 1-pixel softening to show, and half
+ * resolution visits a quarter of the pixels. At 64 tokens, lines this faint are 2 in 3 of a
+ * layer's lines at rest and most of a hovered token's at 256.
+ */
+export const FAINT_ALPHA = 1 / 64;
+
+/**
  * Opacity below which a line is not drawn: composited over any background, it changes no
  * channel by half a step of 8 bits, so an 8-bit display shows exactly the same pixels.
  */
@@ -221,7 +310,7 @@ export interface RasterTransform {
  * list in several calls gives exactly the pixels of one call, so a long list can be drawn over
  * several frames. Coverage is distance-based anti-aliasing: a pixel whose centre lies within
  * half the line width of the centre line is fully covered, fading to 0 over one more pixel; only
- * pixels with some coverage are visited.
+ * pixels with some coverage are visited. The visits are added to `spent.visits` when given.
  */
 export function rasterizeLines(
   target: RasterTarget,
@@ -231,6 +320,7 @@ export function rasterizeLines(
   transform: RasterTransform,
   start = 0,
   budget = Infinity,
+  spent?: { visits: number },
 ): number {
   const width = target.width;
   const height = target.height;
@@ -240,9 +330,10 @@ export function rasterizeLines(
   const half = (lineWidth * scale) / 2 + 0.5;
   const { x0, y0, x1, y1, alpha: alphas, color } = lines;
   const count = lines.count;
-  let spent = 0;
-  for (let i = start; i < count; i++) {
-    if (spent >= budget) return i;
+  let visits = 0;
+  let i = start;
+  for (; i < count; i++) {
+    if (visits >= budget) break;
     const alpha = alphas[i]!;
     if (alpha < MIN_VISIBLE_ALPHA) continue;
     let xa = (x0[i]! - originX) * scale;
@@ -292,9 +383,10 @@ export function rasterizeLines(
     q[RED] = rgb[0];
     q[GREEN] = rgb[1];
     q[BLUE] = rgb[2];
-    spent += drawLine(target, q);
+    visits += drawLine(target, q);
   }
-  return count;
+  if (spent) spent.visits += visits;
+  return i;
 }
 
 /**
