@@ -145,9 +145,7 @@ export class RasterTarget {
         dirtyTop[col] = height;
         dirtyBottom[col] = 0;
       }
-      if (top >= bottom) continue;
-      if (under) convertOverBlock(this, under, out, from, to, top, bottom);
-      else convertBlock(this, out, from, to, top, bottom);
+      if (top < bottom) convertBlock(this, out, from, to, top, bottom, under);
     }
   }
 
@@ -191,7 +189,8 @@ const CONVERT_BLOCK = 16;
 
 /**
  * The painted pixels of columns `[from, to)`, rows `[top, bottom)`, to 8-bit straight alpha;
- * empty pixels are left as they are in `out`. A function of its own, with one loop (rows and
+ * empty pixels are left as they are in `out`. With `under`, a half-size target composited beneath
+ * (premultiplied source over), each of its pixels under 2 × 2 of `target`'s. A function of its own, with one loop (rows and
  * columns advanced together): V8 compiles a long loop on stack, and a nested loop's every exit
  * would throw that code away.
  */
@@ -202,8 +201,11 @@ function convertBlock(
   to: number,
   top: number,
   bottom: number,
+  under?: RasterTarget,
 ): void {
   const d = target.data;
+  const u = under?.data;
+  const underHeight = under?.height ?? 0;
   const width = target.width;
   const height = target.height;
   const columnStride = height * 4;
@@ -212,58 +214,23 @@ function convertBlock(
   let i = (from * height + row) * 4;
   let o = (row * width + from) * 4;
   while (row < bottom) {
-    const a = d[i + 3]!;
+    let a = d[i + 3]!;
+    let r = d[i]!;
+    let g = d[i + 1]!;
+    let b = d[i + 2]!;
+    if (u) {
+      const j = ((col >> 1) * underHeight + (row >> 1)) * 4;
+      const keep = 1 - a;
+      r += u[j]! * keep;
+      g += u[j + 1]! * keep;
+      b += u[j + 2]! * keep;
+      a += u[j + 3]! * keep;
+    }
     if (a > 0) {
       const k = 255 / a;
-      out[o] = d[i]! * k;
-      out[o + 1] = d[i + 1]! * k;
-      out[o + 2] = d[i + 2]! * k;
-      out[o + 3] = a * 255;
-    }
-    if (++col < to) {
-      i += columnStride;
-      o += 4;
-    } else {
-      col = from;
-      row++;
-      i = (from * height + row) * 4;
-      o = (row * width + from) * 4;
-    }
-  }
-}
-
-/**
- * As `convertBlock`, with the half-size target `under` composited beneath (premultiplied source
- * over), each of its pixels under 2 × 2 of `target`'s; pixels empty in both are left as they are.
- */
-function convertOverBlock(
-  target: RasterTarget,
-  under: RasterTarget,
-  out: Uint8ClampedArray,
-  from: number,
-  to: number,
-  top: number,
-  bottom: number,
-): void {
-  const d = target.data;
-  const u = under.data;
-  const width = target.width;
-  const height = target.height;
-  const underHeight = under.height;
-  const columnStride = height * 4;
-  let row = top;
-  let col = from;
-  let i = (from * height + row) * 4;
-  let o = (row * width + from) * 4;
-  while (row < bottom) {
-    const j = ((col >> 1) * underHeight + (row >> 1)) * 4;
-    const keep = 1 - d[i + 3]!;
-    const a = d[i + 3]! + u[j + 3]! * keep;
-    if (a > 0) {
-      const k = 255 / a;
-      out[o] = (d[i]! + u[j]! * keep) * k;
-      out[o + 1] = (d[i + 1]! + u[j + 1]! * keep) * k;
-      out[o + 2] = (d[i + 2]! + u[j + 2]! * keep) * k;
+      out[o] = r * k;
+      out[o + 1] = g * k;
+      out[o + 2] = b * k;
       out[o + 3] = a * 255;
     }
     if (++col < to) {
