@@ -113,8 +113,9 @@ export class RasterTarget {
    */
   toRgba8(out: Uint8ClampedArray): void {
     out.fill(0);
+    const words = pixelWords(out);
     for (let col = 0; col < this.width; col += CONVERT_BLOCK) {
-      convertBlock(this, out, col, Math.min(this.width, col + CONVERT_BLOCK), 0, this.height);
+      convertBlock(this, words, col, Math.min(this.width, col + CONVERT_BLOCK), 0, this.height);
     }
   }
 
@@ -129,6 +130,7 @@ export class RasterTarget {
    */
   updateRgba8(out: Uint8ClampedArray, under?: RasterTarget): void {
     if (under) under.spreadDirty(this);
+    const words = pixelWords(out);
     const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
     for (let from = 0; from < width; from += CONVERT_BLOCK) {
       const to = Math.min(width, from + CONVERT_BLOCK);
@@ -145,7 +147,7 @@ export class RasterTarget {
         dirtyTop[col] = height;
         dirtyBottom[col] = 0;
       }
-      if (top < bottom) convertBlock(this, out, from, to, top, bottom, under);
+      if (top < bottom) convertBlock(this, words, from, to, top, bottom, under);
     }
   }
 
@@ -180,6 +182,18 @@ export class RasterTarget {
   }
 }
 
+/** RGBA bytes as one 32-bit word per pixel. */
+function pixelWords(out: Uint8ClampedArray): Uint32Array {
+  return new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+}
+
+/** Where each byte of an RGBA pixel sits in its 32-bit word, on this machine's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const RED_SHIFT = LITTLE_ENDIAN ? 0 : 24;
+const GREEN_SHIFT = LITTLE_ENDIAN ? 8 : 16;
+const BLUE_SHIFT = LITTLE_ENDIAN ? 16 : 8;
+const ALPHA_SHIFT = LITTLE_ENDIAN ? 24 : 0;
+
 /**
  * Columns converted together: the image is read down columns and written along rows, so a block
  * of columns, row by row, writes whole cache lines (16 RGBA pixels = 64 bytes) instead of one
@@ -196,7 +210,7 @@ const CONVERT_BLOCK = 16;
  */
 function convertBlock(
   target: RasterTarget,
-  out: Uint8ClampedArray,
+  out: Uint32Array,
   from: number,
   to: number,
   top: number,
@@ -212,35 +226,43 @@ function convertBlock(
   let row = top;
   let col = from;
   let i = (from * height + row) * 4;
-  let o = (row * width + from) * 4;
+  let o = row * width + from;
   while (row < bottom) {
     let a = d[i + 3]!;
-    let r = d[i]!;
-    let g = d[i + 1]!;
-    let b = d[i + 2]!;
+    let j = 0;
+    let ua = 0;
     if (u) {
-      const j = ((col >> 1) * underHeight + (row >> 1)) * 4;
-      const keep = 1 - a;
-      r += u[j]! * keep;
-      g += u[j + 1]! * keep;
-      b += u[j + 2]! * keep;
-      a += u[j + 3]! * keep;
+      j = ((col >> 1) * underHeight + (row >> 1)) * 4;
+      ua = u[j + 3]!;
     }
-    if (a > 0) {
+    if (a > 0 || ua > 0) {
+      let r = d[i]!;
+      let g = d[i + 1]!;
+      let b = d[i + 2]!;
+      if (ua > 0) {
+        const keep = 1 - a;
+        r += u![j]! * keep;
+        g += u![j + 1]! * keep;
+        b += u![j + 2]! * keep;
+        a += ua * keep;
+      }
       const k = 255 / a;
-      out[o] = r * k;
-      out[o + 1] = g * k;
-      out[o + 2] = b * k;
-      out[o + 3] = a * 255;
+      // One 32-bit write per pixel instead of four clamped bytes; premultiplied channels never
+      // exceed alpha, so each rounds into its own byte.
+      out[o] =
+        ((a * 255 + 0.5) << ALPHA_SHIFT) |
+        (((b * k + 0.5) | 0) << BLUE_SHIFT) |
+        (((g * k + 0.5) | 0) << GREEN_SHIFT) |
+        (((r * k + 0.5) | 0) << RED_SHIFT);
     }
     if (++col < to) {
       i += columnStride;
-      o += 4;
+      o++;
     } else {
       col = from;
       row++;
       i = (from * height + row) * 4;
-      o = (row * width + from) * 4;
+      o = row * width + from;
     }
   }
 }
