@@ -113,8 +113,9 @@ export class RasterTarget {
    */
   toRgba8(out: Uint8ClampedArray): void {
     out.fill(0);
+    const words = pixelWords(out);
     for (let col = 0; col < this.width; col += CONVERT_BLOCK) {
-      convertBlock(this, out, col, Math.min(this.width, col + CONVERT_BLOCK), 0, this.height);
+      convertBlock(this, words, col, Math.min(this.width, col + CONVERT_BLOCK), 0, this.height);
     }
   }
 
@@ -122,8 +123,14 @@ export class RasterTarget {
    * Writes the pixels drawn since the last call into `out`, which holds the image as converted
    * until then: zeroed by the caller after a `clear` (a sequential fill costs less than writing
    * empty pixels across rows). A picture drawn in slices converts each drawn pixel once a slice.
+   *
+   * With `under`, a target of half this one's size (`coarseSize`) is composited beneath this one,
+   * each of its pixels covering 2 × 2 of these: the picture of lines drawn there (`LinesRaster`
+   * draws the faintest lines so). Its pixels drawn since the last call are converted too.
    */
-  updateRgba8(out: Uint8ClampedArray): void {
+  updateRgba8(out: Uint8ClampedArray, under?: RasterTarget): void {
+    if (under) under.spreadDirty(this);
+    const words = pixelWords(out);
     const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
     for (let from = 0; from < width; from += CONVERT_BLOCK) {
       const to = Math.min(width, from + CONVERT_BLOCK);
@@ -140,7 +147,30 @@ export class RasterTarget {
         dirtyTop[col] = height;
         dirtyBottom[col] = 0;
       }
-      if (top < bottom) convertBlock(this, out, from, to, top, bottom);
+      if (top < bottom) convertBlock(this, words, from, to, top, bottom, under);
+    }
+  }
+
+  /**
+   * Marks this half-size target's rows drawn since the last conversion as drawn in `fine` (each
+   * pixel as its 2 × 2), and as converted here, so that `fine.updateRgba8(out, this)` converts them.
+   */
+  private spreadDirty(fine: RasterTarget): void {
+    const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
+    for (let col = 0; col < width; col++) {
+      const t = dirtyTop[col]!;
+      const b = dirtyBottom[col]!;
+      if (t >= b) continue;
+      if (t < usedTop[col]!) usedTop[col] = t;
+      if (b > usedBottom[col]!) usedBottom[col] = b;
+      dirtyTop[col] = height;
+      dirtyBottom[col] = 0;
+      const top = 2 * t;
+      const bottom = Math.min(fine.height, 2 * b);
+      for (let x = 2 * col; x < Math.min(fine.width, 2 * col + 2); x++) {
+        if (top < fine.dirtyTop[x]!) fine.dirtyTop[x] = top;
+        if (bottom > fine.dirtyBottom[x]!) fine.dirtyBottom[x] = bottom;
+      }
     }
   }
 
@@ -152,6 +182,18 @@ export class RasterTarget {
   }
 }
 
+/** RGBA bytes as one 32-bit word per pixel. */
+function pixelWords(out: Uint8ClampedArray): Uint32Array {
+  return new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+}
+
+/** Where each byte of an RGBA pixel sits in its 32-bit word, on this machine's byte order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const RED_SHIFT = LITTLE_ENDIAN ? 0 : 24;
+const GREEN_SHIFT = LITTLE_ENDIAN ? 8 : 16;
+const BLUE_SHIFT = LITTLE_ENDIAN ? 16 : 8;
+const ALPHA_SHIFT = LITTLE_ENDIAN ? 24 : 0;
+
 /**
  * Columns converted together: the image is read down columns and written along rows, so a block
  * of columns, row by row, writes whole cache lines (16 RGBA pixels = 64 bytes) instead of one
@@ -161,46 +203,82 @@ const CONVERT_BLOCK = 16;
 
 /**
  * The painted pixels of columns `[from, to)`, rows `[top, bottom)`, to 8-bit straight alpha;
- * empty pixels are left as they are in `out`. A function of its own, with one loop (rows and
+ * empty pixels are left as they are in `out`. With `under`, a half-size target composited beneath
+ * (premultiplied source over), each of its pixels under 2 × 2 of `target`'s. A function of its own, with one loop (rows and
  * columns advanced together): V8 compiles a long loop on stack, and a nested loop's every exit
  * would throw that code away.
  */
 function convertBlock(
   target: RasterTarget,
-  out: Uint8ClampedArray,
+  out: Uint32Array,
   from: number,
   to: number,
   top: number,
   bottom: number,
+  under?: RasterTarget,
 ): void {
   const d = target.data;
+  const u = under?.data;
+  const underHeight = under?.height ?? 0;
   const width = target.width;
   const height = target.height;
   const columnStride = height * 4;
   let row = top;
   let col = from;
   let i = (from * height + row) * 4;
-  let o = (row * width + from) * 4;
+  let o = row * width + from;
   while (row < bottom) {
-    const a = d[i + 3]!;
-    if (a > 0) {
+    let a = d[i + 3]!;
+    let j = 0;
+    let ua = 0;
+    if (u) {
+      j = ((col >> 1) * underHeight + (row >> 1)) * 4;
+      ua = u[j + 3]!;
+    }
+    if (a > 0 || ua > 0) {
+      let r = d[i]!;
+      let g = d[i + 1]!;
+      let b = d[i + 2]!;
+      if (ua > 0) {
+        const keep = 1 - a;
+        r += u![j]! * keep;
+        g += u![j + 1]! * keep;
+        b += u![j + 2]! * keep;
+        a += ua * keep;
+      }
       const k = 255 / a;
-      out[o] = d[i]! * k;
-      out[o + 1] = d[i + 1]! * k;
-      out[o + 2] = d[i + 2]! * k;
-      out[o + 3] = a * 255;
+      // One 32-bit write per pixel instead of four clamped bytes; premultiplied channels never
+      // exceed alpha, so each rounds into its own byte.
+      out[o] =
+        ((a * 255 + 0.5) << ALPHA_SHIFT) |
+        (((b * k + 0.5) | 0) << BLUE_SHIFT) |
+        (((g * k + 0.5) | 0) << GREEN_SHIFT) |
+        (((r * k + 0.5) | 0) << RED_SHIFT);
     }
     if (++col < to) {
       i += columnStride;
-      o += 4;
+      o++;
     } else {
       col = from;
       row++;
       i = (from * height + row) * 4;
-      o = (row * width + from) * 4;
+      o = row * width + from;
     }
   }
 }
+
+/** Width and height of the half-size target drawn under one of `width × height` (`updateRgba8`). */
+export function coarseSize(width: number, height: number): [number, number] {
+  return [Math.ceil(width / 2), Math.ceil(height / 2)];
+}
+
+/**
+ * Opacity under which `LinesRaster` may draw a line at half resolution: such a line changes a
+ * channel by at most 4 of 255 steps, too little for its 1-pixel softening to show, and half
+ * resolution visits a quarter of the pixels. At 64 tokens, lines this faint are 2 in 3 of a
+ * layer's lines at rest and most of a hovered token's at 256.
+ */
+export const FAINT_ALPHA = 1 / 64;
 
 /**
  * Opacity below which a line is not drawn: composited over any background, it changes no
@@ -221,7 +299,7 @@ export interface RasterTransform {
  * list in several calls gives exactly the pixels of one call, so a long list can be drawn over
  * several frames. Coverage is distance-based anti-aliasing: a pixel whose centre lies within
  * half the line width of the centre line is fully covered, fading to 0 over one more pixel; only
- * pixels with some coverage are visited.
+ * pixels with some coverage are visited. The visits are added to `spent.visits` when given.
  */
 export function rasterizeLines(
   target: RasterTarget,
@@ -231,6 +309,7 @@ export function rasterizeLines(
   transform: RasterTransform,
   start = 0,
   budget = Infinity,
+  spent?: { visits: number },
 ): number {
   const width = target.width;
   const height = target.height;
@@ -240,9 +319,10 @@ export function rasterizeLines(
   const half = (lineWidth * scale) / 2 + 0.5;
   const { x0, y0, x1, y1, alpha: alphas, color } = lines;
   const count = lines.count;
-  let spent = 0;
-  for (let i = start; i < count; i++) {
-    if (spent >= budget) return i;
+  let visits = 0;
+  let i = start;
+  for (; i < count; i++) {
+    if (visits >= budget) break;
     const alpha = alphas[i]!;
     if (alpha < MIN_VISIBLE_ALPHA) continue;
     let xa = (x0[i]! - originX) * scale;
@@ -292,9 +372,10 @@ export function rasterizeLines(
     q[RED] = rgb[0];
     q[GREEN] = rgb[1];
     q[BLUE] = rgb[2];
-    spent += drawLine(target, q);
+    visits += drawLine(target, q);
   }
-  return count;
+  if (spent) spent.visits += visits;
+  return i;
 }
 
 /**

@@ -5,7 +5,7 @@
  * view shows.
  */
 import type { Rgb } from '../core/palette.js';
-import { RasterTarget, rasterizeLines, type LineList } from './raster.js';
+import { coarseSize, LineList, RasterTarget, rasterizeLines } from './raster.js';
 
 export interface SceneRect {
   readonly x: number;
@@ -117,17 +117,27 @@ export type LineBand = Pick<Scene, 'lines' | 'palette' | 'lineWidth' | 'linesX0'
  * with the same key continues where the last stopped, up to a budget of pixel visits, and the
  * finished picture is exactly that of one pass, and each slice converts only the pixels it
  * changed. A new key starts a new picture; buffers are reused when the size allows.
+ *
+ * With `faintBelow` > 0, lines fainter than that are drawn at half resolution, under the others
+ * (a quarter of the pixel visits: see `FAINT_ALPHA`), and the others first, so that a picture
+ * drawn in slices shows its strong lines from the first.
  */
 export class LinesRaster {
   private target: RasterTarget | undefined;
+  private coarse: RasterTarget | undefined;
   private image: ImageData | undefined;
   private next = 0;
-  private count = 0;
   private key: unknown = undefined;
+  /** The picture's lines at full and at half resolution, when `faintBelow` splits them. */
+  private readonly strong = new LineList();
+  private readonly faint = new LineList();
+  private lines: readonly LineList[] = [];
+
+  constructor(private readonly faintBelow = 0) {}
 
   /** True when every line of the current picture is drawn. */
   get complete(): boolean {
-    return this.key !== undefined && this.next >= this.count;
+    return this.key !== undefined && this.next >= this.total();
   }
 
   draw(
@@ -144,28 +154,37 @@ export class LinesRaster {
     if (key !== this.key || !this.target || this.target.width !== width || this.target.height !== rows) {
       if (!this.target || this.target.width !== width || this.target.height !== rows) {
         this.target = new RasterTarget(width, rows);
+        this.coarse = this.faintBelow > 0 ? new RasterTarget(...coarseSize(width, rows)) : undefined;
         this.image = new ImageData(width, rows);
       } else {
         this.target.clear();
+        this.coarse?.clear();
         this.image!.data.fill(0);
       }
       this.key = key;
       this.next = 0;
-      this.count = band.lines.count;
+      this.lines = this.coarse ? this.split(band.lines) : [band.lines];
       fresh = true;
     }
-    if (fresh || this.next < this.count) {
+    if (fresh || !this.complete) {
       const transform = { scale, originX: band.linesX0, originY };
-      this.next = rasterizeLines(
-        this.target,
-        band.lines,
-        band.palette,
-        band.lineWidth,
-        transform,
-        this.next,
-        budget,
-      );
-      this.target.updateRgba8(this.image!.data);
+      const coarse = { scale: scale / 2, originX: band.linesX0, originY };
+      // The lists one after the other, `next` counting through both, sharing the budget.
+      const spent = { visits: 0 };
+      let skipped = 0;
+      for (const [i, list] of this.lines.entries()) {
+        const end = skipped + list.count;
+        if (this.next < end) {
+          const [target, t] = i === 0 ? [this.target, transform] : [this.coarse!, coarse];
+          const left = budget - spent.visits;
+          const at = this.next - skipped;
+          this.next =
+            skipped + rasterizeLines(target, list, band.palette, band.lineWidth, t, at, left, spent);
+          if (this.next < end) break;
+        }
+        skipped = end;
+      }
+      this.target.updateRgba8(this.image!.data, this.coarse);
     }
     return this.image!;
   }
@@ -173,5 +192,21 @@ export class LinesRaster {
   /** Forgets the picture, so that the next `draw` starts anew whatever its key. */
   reset(): void {
     this.key = undefined;
+  }
+
+  private total(): number {
+    return this.lines.reduce((n, l) => n + l.count, 0);
+  }
+
+  /** The lines at `faintBelow` and above, then the fainter ones, each in their order. */
+  private split(lines: LineList): readonly LineList[] {
+    const { strong, faint, faintBelow } = this;
+    strong.clear();
+    faint.clear();
+    for (let i = 0; i < lines.count; i++) {
+      const to = lines.alpha[i]! < faintBelow ? faint : strong;
+      to.push(lines.x0[i]!, lines.y0[i]!, lines.x1[i]!, lines.y1[i]!, lines.alpha[i]!, lines.color[i]!);
+    }
+    return [strong, faint];
   }
 }

@@ -13,7 +13,7 @@ import {
   type LineOpacity,
   type LineSource,
 } from '../../render/head-scene.js';
-import { LineList } from '../../render/raster.js';
+import { FAINT_ALPHA, LineList } from '../../render/raster.js';
 import { LinesRaster, paintRects } from '../../render/scene.js';
 import { prepareCanvas } from '../shared/controls.js';
 
@@ -57,10 +57,10 @@ export class HeadPainter {
   /** Lines of every active head that cross the visible band, and what they were built for. */
   private readonly bandLines = new LineList();
   private band: Omit<PaintState, 'focus' | 'lineOpacity'> | undefined;
-  private readonly fullRaster = new LinesRaster();
+  private readonly fullRaster = new LinesRaster(FAINT_ALPHA);
   private readonly focusList = new LineList();
   private focused: PaintState | undefined;
-  private readonly focusRaster = new LinesRaster();
+  private readonly focusRaster = new LinesRaster(FAINT_ALPHA);
   private warmed: PaintState | undefined;
 
   /** True when the picture of every line, at rest, is completely drawn. */

@@ -11,7 +11,8 @@ import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js'
 export type CssProps = Readonly<Record<string, string | number | undefined | null>>;
 
 class CssPropsDirective extends Directive {
-  private previous = new Set<string>();
+  /** What this directive set last, by CSS name: a render that changes nothing writes nothing. */
+  private previous = new Map<string, string>();
 
   constructor(part: PartInfo) {
     super(part);
@@ -26,21 +27,20 @@ class CssPropsDirective extends Directive {
 
   override update(part: ElementPart, [props]: [CssProps]): typeof nothing {
     const style = (part.element as HTMLElement).style;
-    const wanted = new Set(
-      Object.entries(props)
-        .filter(([, v]) => v !== undefined && v !== null)
-        .map(([k]) => cssName(k)),
-    );
-    for (const name of this.previous) {
-      if (!wanted.has(name)) style.removeProperty(name);
-    }
-    this.previous.clear();
+    // Each setProperty is parsed and may restyle the element, and the views re-render their
+    // rows on every hover with mostly the same positions: only changes are written.
+    const next = new Map<string, string>();
     for (const [key, value] of Object.entries(props)) {
-      const name = cssName(key);
       if (value === undefined || value === null) continue;
-      style.setProperty(name, String(value));
-      this.previous.add(name);
+      const name = cssName(key);
+      const text = String(value);
+      next.set(name, text);
+      if (this.previous.get(name) !== text) style.setProperty(name, text);
     }
+    for (const name of this.previous.keys()) {
+      if (!next.has(name)) style.removeProperty(name);
+    }
+    this.previous = next;
     return nothing;
   }
 }

@@ -1,0 +1,91 @@
+import { expect } from '@open-wc/testing';
+import type { Rgb } from '../../src/core/palette.js';
+import { coarseSize, LineList, RasterTarget, rasterizeLines } from '../../src/render/raster.js';
+import { LinesRaster, type LineBand } from '../../src/render/scene.js';
+
+const RED: Rgb = [1, 0, 0];
+const BLUE: Rgb = [0, 0, 1];
+const FAINT = 1 / 64;
+
+function band(...entries: [number, number, number, number, number, number][]): LineBand {
+  const lines = new LineList();
+  for (const e of entries) lines.push(...e);
+  return { lines, palette: [RED, BLUE], lineWidth: 2, linesX0: 0, linesX1: 20 };
+}
+
+/** RGBA8 of pixel (x, y) of an ImageData-shaped array `width` wide. */
+const at = (data: Uint8ClampedArray, width: number, x: number, y: number) =>
+  Array.from(data.subarray((y * width + x) * 4, (y * width + x + 1) * 4));
+
+describe('LinesRaster', () => {
+  // A strong red line (0.5) and, listed after it, a faint blue one (1/128) on the same row.
+  const strongThenFaint = () => band([0, 6, 20, 6, 0.5, 0], [0, 6, 20, 6, 1 / 128, 1]);
+
+  it('LinesRaster(faintBelow) draws fainter lines at half resolution, under the others', () => {
+    const image = new LinesRaster(FAINT).draw('k', strongThenFaint(), 0, 12, 1);
+    // Reference: the strong line alone at full size, the faint one at half size, composited.
+    const fine = new RasterTarget(20, 12);
+    rasterizeLines(fine, band([0, 6, 20, 6, 0.5, 0]).lines, [RED, BLUE], 2, {
+      scale: 1,
+      originX: 0,
+      originY: 0,
+    });
+    const coarse = new RasterTarget(...coarseSize(20, 12));
+    rasterizeLines(coarse, band([0, 6, 20, 6, 1 / 128, 1]).lines, [RED, BLUE], 2, {
+      scale: 0.5,
+      originX: 0,
+      originY: 0,
+    });
+    for (const y of [3, 4, 5, 6, 7, 8]) {
+      const f = fine.pixel(5, y);
+      const c = coarse.pixel(2, y >> 1);
+      const a = f[3] + c[3] * (1 - f[3]);
+      if (a === 0) {
+        expect(at(image.data, 20, 5, y), `row ${y}`).to.deep.equal([0, 0, 0, 0]);
+        continue;
+      }
+      const rgb = [0, 1, 2].map((i) => Math.round(((f[i]! + c[i]! * (1 - f[3])) / a) * 255));
+      expect(at(image.data, 20, 5, y), `row ${y}`).to.deep.equal([...rgb, Math.round(a * 255)]);
+    }
+    // Under: the row where both lines are whole shows red over blue, not blue over red.
+    const [r, , b] = at(image.data, 20, 5, 6);
+    expect(r).to.be.greaterThan(250);
+    expect(b).to.be.lessThan(3);
+    // Half resolution: the faint line covers rows 4–7 (two rows of the half-size image).
+    const faintOnly = new LinesRaster(FAINT).draw('k', band([0, 6, 20, 6, 1 / 128, 1]), 0, 12, 1);
+    const alphaRows = [2, 3, 4, 5, 6, 7, 8, 9].map((y) => at(faintOnly.data, 20, 5, y)[3]);
+    expect(alphaRows).to.deep.equal([0, 0, 1, 1, 1, 1, 0, 0]);
+  });
+
+  it('LinesRaster() draws every line at full resolution, in order', () => {
+    const image = new LinesRaster().draw('k', strongThenFaint(), 0, 12, 1);
+    const exact = new RasterTarget(20, 12);
+    rasterizeLines(exact, strongThenFaint().lines, [RED, BLUE], 2, { scale: 1, originX: 0, originY: 0 });
+    const expected = new Uint8ClampedArray(20 * 12 * 4);
+    exact.toRgba8(expected);
+    expect(image.data).to.deep.equal(expected);
+  });
+
+  it('LinesRaster(faintBelow) drawn in slices gives the picture of one call, strong lines first', () => {
+    const lines = band(
+      [0, 1, 20, 11, 0.01, 1],
+      [0, 2, 20, 9, 0.5, 0],
+      [0, 11, 20, 0, 0.005, 0],
+      [0, 5, 20, 5, 0.75, 1],
+    );
+    const whole = new LinesRaster(FAINT);
+    const one = new Uint8ClampedArray(whole.draw('k', lines, 0, 12, 2).data);
+    expect(whole.complete).to.equal(true);
+    const sliced = new LinesRaster(FAINT);
+    let image = sliced.draw('s', lines, 0, 12, 2, 1);
+    expect(sliced.complete, 'one line per slice').to.equal(false);
+    let slices = 1;
+    while (!sliced.complete) {
+      image = sliced.draw('s', lines, 0, 12, 2, 1);
+      slices++;
+    }
+    expect(slices).to.equal(4);
+    expect(image.data).to.deep.equal(one);
+    expect(one.some((v) => v > 0)).to.equal(true);
+  });
+});
