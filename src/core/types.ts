@@ -14,6 +14,21 @@ export type AttentionShape = readonly [layers: number, heads: number, queries: n
 /** The four dimension sizes of a per-head vector tensor: `[layers, heads, tokens, dim]`. */
 export type VectorShape = readonly [layers: number, heads: number, tokens: number, dim: number];
 
+/**
+ * Attention weights: a `Float32Array`, or where the platform has one (Chromium 135+, Firefox 129+,
+ * Safari 18.2+, Node 24+) a `Float16Array`, which reads as numbers the same way. Typed by its
+ * shape here so that the types need no ES2025 library.
+ */
+export type WeightArray = Float32Array | HalfFloatArray;
+
+/** The parts of a `Float16Array` the library uses. */
+export interface HalfFloatArray extends ArrayLike<number> {
+  readonly [index: number]: number;
+  readonly BYTES_PER_ELEMENT: 2;
+  readonly buffer: ArrayBufferLike;
+  subarray(begin?: number, end?: number): HalfFloatArray;
+}
+
 /** A dense row-major float tensor of per-head vectors (queries, keys or values). */
 export interface VectorTensor {
   readonly data: Float32Array;
@@ -33,8 +48,12 @@ export interface AttentionComponent {
   readonly queryTokens: readonly string[];
   /** Tokens on the key (attended, right) side; the same list as `queryTokens` for self-attention. */
   readonly keyTokens: readonly string[];
-  /** Attention weights, row-major `[layers, heads, queries, keys]`. */
-  readonly weights: Float32Array;
+  /**
+   * Attention weights, row-major `[layers, heads, queries, keys]`: float32, or float16 (a
+   * `Float16Array`, half the memory) when `computeAttention` was asked for `float16`. What is
+   * derived from them (filters, subsets, words, rollout) is float32.
+   */
+  readonly weights: WeightArray;
   readonly shape: AttentionShape;
   /** The model's own layer number for each layer index (they differ when a subset is shown). */
   readonly layers: readonly number[];
@@ -64,6 +83,11 @@ export interface AttentionComponent {
   readonly keyStart: number;
   /** Index of the first token of the second segment of a sentence pair, if there is one. */
   readonly sentenceBStart?: number;
+  /**
+   * Index of the first token the model generated (`computeAttention`'s `generate`): tokens from it
+   * on continue the prompt before it. Absent when every token was given.
+   */
+  readonly generatedStart?: number;
   /** Per-head query vectors `[layers, heads, queries, dim]`, for the neuron view. */
   readonly queries?: VectorTensor;
   /** Per-head key vectors `[layers, heads, keys, dim]`. */

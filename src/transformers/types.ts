@@ -1,4 +1,5 @@
 /** The adapter's public types, and the parts of transformers.js and onnxruntime-web it uses. */
+import type { AttentionData } from '../core/types.js';
 import type { TransformersEnv } from './files.js';
 
 /** The parts of a transformers.js module (`@xenova/transformers` 2.x or `@huggingface/transformers` 3+) used here. */
@@ -29,11 +30,35 @@ export type ModelConfig = Record<string, unknown> & { model_type?: string };
 export type ModelDtype = 'fp32' | 'q8' | 'fp16';
 
 export interface Progress {
-  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'done';
+  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'generating' | 'done';
   /** The file being downloaded, and bytes so far / in all (when the server says). */
   readonly file?: string;
+  /** Bytes so far (download); tokens generated so far (generating). */
   readonly loaded?: number;
+  /** Bytes in all (download, when the server says); most tokens to generate (generating). */
   readonly total?: number;
+  /**
+   * While generating: the attention over the prompt and the tokens generated so far (each step
+   * adds the newest token's row), so that a view can show the continuation as it streams in.
+   */
+  readonly data?: AttentionData;
+}
+
+/**
+ * How to continue the text (`computeAttention`'s `generate`): greedy by default (the most likely
+ * token each step, as `generate(do_sample=False)`), or sampled with a seed.
+ */
+export interface GenerateOptions {
+  /** Most tokens to add (1 to `MAX_NEW_TOKENS`); generation also stops after an end-of-text token. */
+  readonly maxNewTokens: number;
+  /** Sample each token from the model's distribution instead of taking the most likely (default false). */
+  readonly doSample?: boolean;
+  /** Divides the logits before sampling (default 1; > 0). */
+  readonly temperature?: number;
+  /** Sample among the `topK` most likely tokens only (default: all). */
+  readonly topK?: number;
+  /** Seed of the sampling's random numbers: the same seed gives the same tokens (default: random). */
+  readonly seed?: number;
 }
 
 export interface ComputeOptions {
@@ -57,8 +82,29 @@ export interface ComputeOptions {
   readonly onProgress?: (p: Progress) => void;
   /** The onnxruntime-web module; imported on first use when omitted. */
   readonly ort?: OrtModule;
-  /** Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`). */
+  /**
+   * Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`), checked before
+   * anything runs: layers × heads × tokens × (tokens + 3 × head size) × 4 bytes (2 with `float16`),
+   * over the layers and heads asked for and the tokens with those to generate.
+   */
   readonly maxBytes?: number;
+  /**
+   * Continue the text with the model (causal decoders only) and return the attention over prompt
+   * and continuation, the first generated token's index as `generatedStart`.
+   */
+  readonly generate?: GenerateOptions;
+  /**
+   * The model's layer numbers (from 0) to compute attention for; only those are tapped, so the
+   * others cost nothing beyond the model's own run (default: every layer).
+   */
+  readonly layers?: readonly number[];
+  /** The model's head numbers to keep in each layer (default: every head). */
+  readonly heads?: readonly number[];
+  /**
+   * Keep the weights and vectors as float16 values (rounded to half precision; the data's
+   * `float16` flag says so): the memory limit counts 2 bytes a value.
+   */
+  readonly float16?: boolean;
   /**
    * In browsers, run inference in onnxruntime-web's proxy worker (default false; it applies from
    * onnxruntime's first session on). Only where onnxruntime-web's module is served as its own file

@@ -4,6 +4,7 @@ import { AttentionDataError } from '../../core/errors.js';
 import { availableFilters, type AttentionFilter } from '../../core/filters.js';
 import { parseAttention, type AttentionInput } from '../../core/parse/index.js';
 import type { AttentionData } from '../../core/types.js';
+import type { SourceProgress } from '../../core/loader.js';
 import type { Scene } from '../../render/scene.js';
 import { keyword } from './attributes.js';
 import {
@@ -64,6 +65,14 @@ export abstract class AttnView extends LitElement {
    * cross attention.
    */
   @property({ attribute: 'target-text' }) targetText: string | undefined;
+
+  /**
+   * Continue `text` with `model` (a causal decoder) by at most this many tokens, the most likely
+   * each step, and show the attention over text and continuation; each new token's row appears as
+   * it is generated, and generated tokens are marked (italic, underlined; "generated" for screen
+   * readers). The `generated` filter shows their rows alone.
+   */
+  @property({ type: Number, reflect: true }) generate: number | undefined;
 
   /**
    * Word-level attention: a word split into several tokens becomes one (attention to it is the
@@ -205,7 +214,8 @@ export abstract class AttnView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('text') || changed.has('textPair') || changed.has('targetText')) {
+    const source = ['model', 'text', 'textPair', 'targetText', 'generate'] as const;
+    if (source.some((p) => changed.has(p))) {
       this.load.start();
     } else if (changed.has('data')) {
       this.load.clearError();
@@ -273,29 +283,17 @@ export abstract class AttnView extends LitElement {
     return this.filter ?? filters[0]!;
   }
 
+  /** While a continuation streams in (the view shows it), its progress bar with Cancel; else nothing. */
+  protected renderProgress(): TemplateResult | typeof nothing {
+    return this.load.streaming && this.parsed ? this.renderLoading() : nothing;
+  }
+
   /** The loading, error or empty state, or undefined when the view shows attention. */
   protected renderStatus(): TemplateResult | undefined {
     const state = this.load.state;
     if (state.kind === 'loading') {
-      const p = state.progress;
-      const stage = {
-        tokenizer: 'loading the tokenizer',
-        download: `downloading ${p.file ?? 'the model'}`,
-        preparing: 'preparing the model',
-        computing: 'computing attention',
-        done: 'done',
-      }[p.stage];
-      const mb = (n: number) => (n / 2 ** 20).toFixed(1);
-      const amount = p.loaded !== undefined ? ` ${mb(p.loaded)}${p.total ? ` / ${mb(p.total)}` : ''} MB` : '';
-      return html`<div class="loading" part="loading" role="status">
-        <span>${this.model}: ${stage}${amount}…</span>
-        ${
-          p.total && p.loaded !== undefined
-            ? html`<progress max=${p.total} .value=${p.loaded} aria-label="Progress"></progress>`
-            : html`<progress aria-label="Progress"></progress>`
-        }
-        <button type="button" @click=${() => this.cancelLoad()}>Cancel</button>
-      </div>`;
+      if (this.load.streaming && this.parsed) return undefined;
+      return this.renderLoading();
     }
     if (state.kind === 'error') {
       return renderErrorBox(
@@ -312,6 +310,30 @@ export abstract class AttnView extends LitElement {
       </div>`;
     }
     return undefined;
+  }
+
+  private renderLoading(): TemplateResult {
+    const p = (this.load.state as { progress: SourceProgress }).progress;
+    const stage = {
+      tokenizer: 'loading the tokenizer',
+      download: `downloading ${p.file ?? 'the model'}`,
+      preparing: 'preparing the model',
+      computing: 'computing attention',
+      generating: `generating token ${(p.loaded ?? 0) + 1} of at most ${p.total ?? '?'}`,
+      done: 'done',
+    }[p.stage];
+    const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+    const bytes = p.loaded !== undefined && p.stage !== 'generating';
+    const amount = bytes ? ` ${mb(p.loaded!)}${p.total ? ` / ${mb(p.total)}` : ''} MB` : '';
+    return html`<div class="loading" part="loading" role="status">
+      <span>${this.model}: ${stage}${amount}…</span>
+      ${
+        p.total && p.loaded !== undefined
+          ? html`<progress max=${p.total} .value=${p.loaded} aria-label="Progress"></progress>`
+          : html`<progress aria-label="Progress"></progress>`
+      }
+      <button type="button" @click=${() => this.cancelLoad()}>Cancel</button>
+    </div>`;
   }
 
   private resolveDrawWaiters(): void {

@@ -19,6 +19,8 @@ export interface LoadHost extends ReactiveControllerHost, HTMLElement {
   text: string | undefined;
   textPair: string | undefined;
   targetText: string | undefined;
+  /** Most tokens to generate after `text` (a causal decoder's continuation), if any. */
+  generate: number | undefined;
 }
 
 const IDLE: LoadState = { kind: 'idle' };
@@ -35,7 +37,7 @@ export class LoadController implements ReactiveController {
 
   constructor(
     private readonly host: LoadHost,
-    /** Receives each computed attention. */
+    /** Receives each computed attention, and while generating the attention so far. */
     private readonly onLoad: (data: AttentionData) => void,
   ) {
     host.addController(this);
@@ -51,12 +53,17 @@ export class LoadController implements ReactiveController {
     return this.state.kind === 'loading';
   }
 
+  /** True while a continuation is generated and its attention so far is shown. */
+  get streaming(): boolean {
+    return this.state.kind === 'loading' && this.state.progress.data !== undefined;
+  }
+
   /** Starts computing (cancelling a load in flight), if `model` and `text` are both set. */
   start(): void {
     this.current?.abort();
     this.current = undefined;
     this.state = IDLE;
-    const { model, text, textPair, targetText } = this.host;
+    const { model, text, textPair, targetText, generate } = this.host;
     if (!model || text === undefined || text === null) return;
     const loader = attentionLoader();
     if (!loader) {
@@ -74,10 +81,13 @@ export class LoadController implements ReactiveController {
       text,
       ...(textPair !== undefined && textPair !== null ? { textPair } : {}),
       ...(targetText !== undefined && targetText !== null ? { targetText } : {}),
+      ...(generate !== undefined && generate !== null ? { generate } : {}),
       signal: controller.signal,
       onProgress: (progress) => {
         if (this.current !== controller) return;
         this.state = { kind: 'loading', progress };
+        // The continuation streams in: each step's attention is shown as it comes.
+        if (progress.data) this.onLoad(progress.data);
         this.host.requestUpdate();
       },
     };
