@@ -14,7 +14,10 @@ import {
   type ComputeOptions,
   type Progress,
   type TransformersModule,
+  useTransformers,
 } from '../../src/transformers/index.js';
+import '../../src/components/head-view/define.js';
+import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { maxDiff, type Nested } from '../support/compare.js';
 
 const BASE = '/test/fixtures/models';
@@ -211,5 +214,79 @@ describe('layers, heads, float16 and the memory limit', function () {
     // float16 weights count 2 bytes each.
     const half = await failure(run('tiny-llama', ex.text, { maxBytes: 100, float16: true }));
     expect(half.message).to.contain(`need ${2 * 4 * S * (S * 2 + 96)} bytes`);
+  });
+});
+
+describe('an element with generate', function () {
+  this.timeout(60_000);
+
+  it('streams the continuation in, a row a token, and marks the generated tokens', async () => {
+    useTransformers(hf, { dtype: 'fp32', ort });
+    const ex = await example('tiny-llama');
+    const el = document.createElement('attn-head-view') as AttnHeadView;
+    const loaded = new Promise((r) => el.addEventListener('attn-load', r, { once: true }));
+    el.setAttribute('model', `${BASE}/tiny-llama`);
+    el.setAttribute('text', ex.text);
+    el.setAttribute('generate', '6');
+    // What the view shows at each render while the load runs: query rows, and the progress bar.
+    const seen: [number, boolean][] = [];
+    const observer = new MutationObserver(() => {
+      const rows = el.shadowRoot!.querySelectorAll('.column.query [role="option"]').length;
+      const loading = !!el.shadowRoot!.querySelector('[part="loading"]');
+      if (rows > 0 && loading && seen[seen.length - 1]?.[0] !== rows) seen.push([rows, loading]);
+    });
+    document.body.append(el);
+    observer.observe(el.shadowRoot!, { subtree: true, childList: true });
+    await loaded;
+    await el.updateComplete;
+    observer.disconnect();
+    const S = ex.tokens.length;
+    // Each step's rows appear while the progress bar (with Cancel) stays.
+    expect(seen.map(([rows]) => rows)).to.deep.equal([S, S + 1, S + 2, S + 3, S + 4, S + 5]);
+    expect(el.shadowRoot!.querySelector('[part="loading"]')).to.equal(null);
+    const options = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.column.query [role="option"]')];
+    expect(options.length).to.equal(S + 6);
+    const generated = options.filter((o) => o.classList.contains('generated'));
+    expect(generated.map((o) => Number(o.dataset.index))).to.deep.equal([0, 1, 2, 3, 4, 5].map((i) => S + i));
+    expect(generated[0]!.title).to.match(/\(position \d+, generated\)$/);
+    expect(generated[0]!.textContent).to.contain(', generated');
+    expect(getComputedStyle(generated[0]!.querySelector('.label')!).fontStyle).to.equal('italic');
+    expect(options[0]!.classList.contains('generated')).to.equal(false);
+    expect(el.shadowRoot!.querySelector('.column.query')!.getAttribute('aria-label')).to.contain(
+      `generated tokens (from row ${S + 1}) in italics, underlined`,
+    );
+    expect(el.shadowRoot!.querySelector('[part="generated-legend"]')).to.not.equal(null);
+    // The generated filter: their rows alone, over every key.
+    const select = el.shadowRoot!.querySelector<HTMLSelectElement>('[part="filter-select"]')!;
+    expect([...select.options].map((o) => o.value)).to.deep.equal(['all', 'generated']);
+    el.filter = 'generated';
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('.column.query [role="option"]').length).to.equal(6);
+    expect(el.shadowRoot!.querySelectorAll('.column.key [role="option"]').length).to.equal(S + 6);
+    el.remove();
+  });
+
+  it('stops generating on Cancel, keeping what was shown', async () => {
+    useTransformers(hf, { dtype: 'fp32', ort });
+    const el = document.createElement('attn-head-view') as AttnHeadView;
+    el.setAttribute('model', `${BASE}/tiny-gpt2`);
+    el.setAttribute('text', 'The cat sat');
+    el.setAttribute('generate', '40');
+    document.body.append(el);
+    // Cancel once the first generated token's row is shown.
+    await new Promise<void>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const g = el.shadowRoot!.querySelector('.column.query .generated');
+        if (g) {
+          observer.disconnect();
+          resolve();
+        }
+      });
+      observer.observe(el.shadowRoot!, { subtree: true, childList: true });
+    });
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="loading"] button')!.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="error"]')!.getAttribute('data-reason')).to.equal('aborted');
+    el.remove();
   });
 });
