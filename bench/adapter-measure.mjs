@@ -2,10 +2,14 @@
 // (bench/adapter-page.mjs): optionally rewrite the graph, create the session, run the model on
 // `tokens` token ids a few times. Plain ES module with no imports: the page loads it as it is.
 
-/** GPT-2's inputs for `tokens` ids (seeded, inside the vocabulary) and an empty past, by input name. */
+/**
+ * A decoder's inputs for `tokens` ids (seeded, inside the vocabulary) and an empty past, by input
+ * name: GPT-2's config (n_head, n_embd) or Llama's (key/value heads and head_dim for the past).
+ */
 export function gpt2Feeds(ort, inputNames, config, tokens) {
-  const heads = config.n_head;
-  const dim = config.n_embd / heads;
+  const queryHeads = config.num_attention_heads ?? config.n_head;
+  const heads = config.num_key_value_heads ?? queryHeads;
+  const dim = config.head_dim ?? (config.hidden_size ?? config.n_embd) / queryHeads;
   let seed = 7;
   const ids = Array.from({ length: tokens }, () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -55,17 +55,20 @@ const PREPARE = {
   plain: null,
   tapped: (bytes) => tapModel(bytes, 'benchmark model').bytes,
   offthread: async (bytes) => (await tapOffThread(bytes, 'benchmark model')).bytes,
+  layer: (bytes, layer) => tapModel(bytes, 'benchmark model', [layer]).bytes,
 };
 
 /**
- * mode: `plain` (the untapped model), `tapped` (tapModel in place, inference on the main thread)
- * or `offthread` (tapOffThread and onnxruntime's proxy worker, as computeAttention does with `proxy: true`).
+ * mode: `plain` (the untapped model), `tapped` (tapModel in place, inference on the main thread),
+ * `layer` (only layer `layer` tapped, in place) or `offthread` (tapOffThread and onnxruntime's
+ * proxy worker, as computeAttention does with `proxy: true`). `model` is the served folder
+ * (`model`: GPT-2 small; `smollm`: bench/smollm.py's), `file` its weights file.
  */
-window.benchAdapter = async ({ mode, tokens, runs }) => {
+window.benchAdapter = async ({ mode, tokens, runs, model = 'model', file = 'model.onnx', layer = 0 }) => {
   const [config, warmupBytes, bytes] = await Promise.all([
-    fetch('/model/config.json').then((r) => r.json()),
-    fetchBytes('/model/onnx/warmup.onnx'),
-    fetchBytes('/model/onnx/model.onnx'),
+    fetch(`/${model}/config.json`).then((r) => r.json()),
+    fetchBytes(`/${model}/onnx/warmup.onnx`),
+    fetchBytes(`/${model}/onnx/${file}`),
   ]);
   // Set before onnxruntime's first session, as computeAttention does; it applies from then on.
   ort.env.wasm.proxy = mode === 'offthread';
@@ -78,7 +81,7 @@ window.benchAdapter = async ({ mode, tokens, runs }) => {
     config,
     tokens,
     runs,
-    prepare: PREPARE[mode],
+    prepare: PREPARE[mode] && ((b) => PREPARE[mode](b, layer)),
     onPhase: watch.onPhase,
   });
   const block = watch.stop();

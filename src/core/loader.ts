@@ -23,8 +23,10 @@ export interface SourceRequest {
   readonly targetText?: string;
   /** Continue the text by at most this many tokens (greedy), the attention over both returned. */
   readonly generate?: number;
-  /** The model's layer numbers to compute (default all). */
+  /** The model's layer numbers to compute (default all): only those are tapped. */
   readonly layers?: readonly number[];
+  /** The model's head numbers to keep in each layer (default all). */
+  readonly heads?: readonly number[];
   readonly signal: AbortSignal;
   readonly onProgress: (p: SourceProgress) => void;
 }

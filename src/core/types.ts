@@ -114,6 +114,11 @@ export interface DisplayHints {
   readonly layer?: number;
   /** Original numbers of the heads to show first. */
   readonly heads?: readonly number[];
+  /**
+   * The model's number of layers, when the data holds only some of them (computed with `layers`),
+   * so that a layer selector can offer the others, to compute on demand.
+   */
+  readonly layerCount?: number;
 }
 
 /** A parsed, validated attention set for one input: one component, or up to three for encoder-decoder models. */

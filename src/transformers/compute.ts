@@ -5,6 +5,7 @@
  * the tapped graph. An encoder-decoder model runs as two graphs, the encoder's hidden states fed to
  * the decoder.
  */
+import { attentionData } from '../core/brand.js';
 import type { AttentionData } from '../core/types.js';
 import { AttentionComputeError, checkAborted } from './errors.js';
 import { locate } from './files.js';
@@ -144,7 +145,11 @@ export async function computeAttention(o: ComputeOptions): Promise<AttentionData
         keepHeads: sel.heads,
         generatedStart,
       });
-      return { data: o.float16 === true ? toFloat16(data) : data, logits: outputs.logits };
+      const half = o.float16 === true ? toFloat16(data) : data;
+      // With some layers only, the data says how many the model has (views offer the others).
+      const counted =
+        sel.layers && L > 0 ? attentionData(half.components, { ...half.hints, layerCount: L }) : half;
+      return { data: counted, logits: outputs.logits };
     };
     if (!gen) {
       const { data } = await step(ids, undefined);

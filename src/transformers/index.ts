@@ -80,6 +80,7 @@ registerAttentionLoader(async (request) => {
     ...(request.targetText !== undefined ? { targetText: request.targetText } : {}),
     ...(request.generate !== undefined ? { generate: { maxNewTokens: request.generate } } : {}),
     ...(request.layers !== undefined ? { layers: request.layers } : {}),
+    ...(request.heads !== undefined ? { heads: request.heads } : {}),
     ...(settings.dtype ? { dtype: settings.dtype } : {}),
     ...(settings.ort ? { ort: settings.ort } : {}),
     ...(settings.maxBytes ? { maxBytes: settings.maxBytes } : {}),

@@ -263,6 +263,7 @@ export class AttnHeadView extends AttnView {
     return renderToolbar({
       component: c,
       layer: c.layers[this.layerIndex]!,
+      layerCount: this.given?.hints.layerCount,
       filters: this.parsed ? availableFilters(this.parsed) : [],
       filter: this.currentFilter,
       swatches: {

@@ -6,7 +6,7 @@ import { parseAttention, type AttentionInput } from '../../core/parse/index.js';
 import type { AttentionData } from '../../core/types.js';
 import type { SourceProgress } from '../../core/loader.js';
 import type { Scene } from '../../render/scene.js';
-import { keyword } from './attributes.js';
+import { keyword, numberListConverter } from './attributes.js';
 import {
   AGGREGATE_MODES,
   deriveShown,
@@ -20,6 +20,7 @@ import { fire } from './events.js';
 import { download, sceneToPng, sceneToSvg } from './export.js';
 import { FrameController } from './frame-controller.js';
 import { LoadController } from './load-controller.js';
+import { renderLoadProgress } from './load-progress.js';
 import { ThemeController } from './theme-controller.js';
 import type { ThemeName } from './theme.js';
 
@@ -75,6 +76,24 @@ export abstract class AttnView extends LitElement {
   @property({ type: Number, reflect: true }) generate: number | undefined;
 
   /**
+   * The layers to compute from `model`, by the model's numbers, comma-separated (default all):
+   * only those are tapped, so a long text needs the memory of these alone.
+   */
+  @property({ attribute: 'compute-layers', converter: numberListConverter }) computeLayers:
+    readonly number[] | undefined;
+
+  /**
+   * Compute from `model` only the layer shown (`layer`, default 0), then each layer the user picks
+   * when it is picked, keeping each once computed (head and neuron views): a long text then needs
+   * the memory and time of one layer at a time. The layer selector offers every layer of the model.
+   */
+  @property({ type: Boolean, attribute: 'layers-on-demand' }) layersOnDemand = false;
+
+  /** The heads to keep of each computed layer, by the model's numbers, comma-separated (default all). */
+  @property({ attribute: 'compute-heads', converter: numberListConverter }) computeHeads:
+    readonly number[] | undefined;
+
+  /**
    * Word-level attention: a word split into several tokens becomes one (attention to it is the
    * sum over its pieces, from it their mean; Clark et al. 2019).
    */
@@ -118,6 +137,12 @@ export abstract class AttnView extends LitElement {
     super.disconnectedCallback();
     // Nothing is drawn while away: whoever waits for a drawing must not wait forever.
     this.resolveDrawWaiters();
+  }
+
+  /** The layer shown, for `layers-on-demand`: the `layer` of the head and neuron views. */
+  shownLayer(): number | undefined {
+    const layer = (this as { layer?: unknown }).layer;
+    return typeof layer === 'number' && Number.isInteger(layer) ? layer : undefined;
   }
 
   /** Computes the attention again after a failed or cancelled load (the Retry button). */
@@ -214,9 +239,19 @@ export abstract class AttnView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const source = ['model', 'text', 'textPair', 'targetText', 'generate'] as const;
-    if (source.some((p) => changed.has(p))) {
+    const source = [
+      'model',
+      'text',
+      'textPair',
+      'targetText',
+      'generate',
+      'computeLayers',
+      'computeHeads',
+    ] as const;
+    if (source.some((p) => changed.has(p)) || changed.has('layersOnDemand')) {
       this.load.start();
+    } else if (this.layersOnDemand && this.model && (changed as Map<PropertyKey, unknown>).has('layer')) {
+      this.load.showLayer();
     } else if (changed.has('data')) {
       this.load.clearError();
     }
@@ -314,26 +349,7 @@ export abstract class AttnView extends LitElement {
 
   private renderLoading(): TemplateResult {
     const p = (this.load.state as { progress: SourceProgress }).progress;
-    const stage = {
-      tokenizer: 'loading the tokenizer',
-      download: `downloading ${p.file ?? 'the model'}`,
-      preparing: 'preparing the model',
-      computing: 'computing attention',
-      generating: `generating token ${(p.loaded ?? 0) + 1} of at most ${p.total ?? '?'}`,
-      done: 'done',
-    }[p.stage];
-    const mb = (n: number) => (n / 2 ** 20).toFixed(1);
-    const bytes = p.loaded !== undefined && p.stage !== 'generating';
-    const amount = bytes ? ` ${mb(p.loaded!)}${p.total ? ` / ${mb(p.total)}` : ''} MB` : '';
-    return html`<div class="loading" part="loading" role="status">
-      <span>${this.model}: ${stage}${amount}…</span>
-      ${
-        p.total && p.loaded !== undefined
-          ? html`<progress max=${p.total} .value=${p.loaded} aria-label="Progress"></progress>`
-          : html`<progress aria-label="Progress"></progress>`
-      }
-      <button type="button" @click=${() => this.cancelLoad()}>Cancel</button>
-    </div>`;
+    return renderLoadProgress(this.model ?? '', p, () => this.cancelLoad());
   }
 
   private resolveDrawWaiters(): void {
