@@ -35,7 +35,8 @@ const HEADS = 9;
 /** onnxruntime-web's wasm32 memory ends at 4 GiB; every tapped output lives in it during the run. */
 const WASM_MEMORY = 4 * 2 ** 30;
 
-export const smollmDir = (small) => path.join(root, '.cache', 'bench', small ? 'smollm2-reduced' : 'smollm2-135m');
+export const smollmDir = (small) =>
+  path.join(root, '.cache', 'bench', small ? 'smollm2-reduced' : 'smollm2-135m');
 
 function ensureModel(dir, small, python) {
   const files = ['warmup.onnx', ...VARIANTS.map((v) => v.file)];
@@ -47,7 +48,15 @@ function ensureModel(dir, small, python) {
 
 /** One measurement in a fresh Node process (adapter-node.mjs), so that its peak memory is its own. */
 function nodeRun(dir, tokens, mode, file) {
-  const args = [path.join(root, 'bench', 'adapter-node.mjs'), dir, String(tokens), mode, String(runs), file, String(layer)];
+  const args = [
+    path.join(root, 'bench', 'adapter-node.mjs'),
+    dir,
+    String(tokens),
+    mode,
+    String(runs),
+    file,
+    String(layer),
+  ];
   const out = execFileSync(process.execPath, args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -62,16 +71,23 @@ const allAttentionBytes = (tokens) => LAYERS * HEADS * tokens * tokens * 4;
 /** One measurement, or the reason there is none (it cannot fit, or it failed). */
 async function measureOne(run, tokens, mode) {
   if (mode === 'tapped' && allAttentionBytes(tokens) > WASM_MEMORY) {
-    return { skipped: `all layers: ${(allAttentionBytes(tokens) / 2 ** 30).toFixed(1)} GiB of attention > 4 GiB of wasm memory` };
+    return {
+      skipped: `all layers: ${(allAttentionBytes(tokens) / 2 ** 30).toFixed(1)} GiB of attention > 4 GiB of wasm memory`,
+    };
   }
   try {
     return await run(tokens, mode);
   } catch (e) {
-    return { skipped: `${mode} failed: ${String(e.message ?? e).split('\n')[0].slice(0, 160)}` };
+    return {
+      skipped: `${mode} failed: ${String(e.message ?? e)
+        .split('\n')[0]
+        .slice(0, 160)}`,
+    };
   }
 }
 
-const pct = (x) => (x === undefined || Number.isNaN(x) ? undefined : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+const pct = (x) =>
+  x === undefined || Number.isNaN(x) ? undefined : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
 
 function row(variant, tokens, plain, one, all) {
   const ratio = (a, b) => (a?.[b] !== undefined && plain[b] ? a[b] / plain[b] : undefined);
@@ -92,7 +108,10 @@ function row(variant, tokens, plain, one, all) {
     peakOne: one.peakMB,
     peakAll: all.peakMB,
     peakRatio: ratio(one, 'peakMB'),
-    notes: [plain, one, all].map((r) => r.skipped).filter(Boolean).join('; '),
+    notes: [plain, one, all]
+      .map((r) => r.skipped)
+      .filter(Boolean)
+      .join('; '),
     overheadOne: ratio(one, 'runMs') - 1,
   };
 }
@@ -146,7 +165,8 @@ export async function benchLong({ envs, small, python, chromiumRun, serve }) {
     for (const v of VARIANTS) {
       for (const tokens of tokenCounts) {
         const results = [];
-        for (const mode of ['plain', 'layer', 'tapped']) results.push(await measureOne((t, m) => run(t, m, v.file), tokens, mode));
+        for (const mode of ['plain', 'layer', 'tapped'])
+          results.push(await measureOne((t, m) => run(t, m, v.file), tokens, mode));
         rows.push(row(v.name, tokens, ...results));
       }
     }

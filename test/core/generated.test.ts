@@ -15,7 +15,12 @@ import { expectDataError } from './expect-error.js';
 function causal(tokens: string[], generatedStart?: number): AttentionSetInput {
   const n = tokens.length;
   const rows = tokens.map((_, q) => tokens.map((_, k) => (k <= q ? 1 / (q + 1) : 0)));
-  return { tokens, attention: [[rows]], ...(generatedStart !== undefined ? { generatedStart } : {}), causal: n > 1 };
+  return {
+    tokens,
+    attention: [[rows]],
+    ...(generatedStart !== undefined ? { generatedStart } : {}),
+    causal: n > 1,
+  };
 }
 
 const TOKENS = ['The', 'Ġcat', 'Ġsat', 'Ġon', 'Ġthe', 'Ġm', 'at'];
@@ -70,7 +75,9 @@ describe('generatedStart', () => {
     expect(g.keyTokens).to.deep.equal(TOKENS);
     expect(g.shape).to.deep.equal([1, 1, 2, 7]);
     expect(g.queryStart).to.equal(5);
-    expect(Array.from(g.weights.subarray(0, 7))).to.deep.equal([1, 1, 1, 1, 1, 1, 0].map((w) => (w ? Math.fround(1 / 6) : 0)));
+    expect(Array.from(g.weights.subarray(0, 7))).to.deep.equal(
+      [1, 1, 1, 1, 1, 1, 0].map((w) => (w ? Math.fround(1 / 6) : 0)),
+    );
     expectDataError(
       () => generatedRows(parseAttention(causal(TOKENS)).components[0]!),
       'generatedStart',

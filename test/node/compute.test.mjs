@@ -251,7 +251,10 @@ describe('Node: layers and float16', () => {
       const e = await failure(
         computeAttention({ model: `./${FIXTURES}/tiny-gpt2`, text: 'x', transformers: hf, float16: true }),
       );
-      assert.match(e.message, /^float16: expected a platform with Float16Array .*Node 24\+\), received one without it/);
+      assert.match(
+        e.message,
+        /^float16: expected a platform with Float16Array .*Node 24\+\), received one without it/,
+      );
     }
   });
 });

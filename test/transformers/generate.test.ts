@@ -9,7 +9,7 @@ import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
 import type { AttentionData } from '../../src/core/types.js';
 import {
-  AttentionComputeError,
+  type AttentionComputeError,
   computeAttention,
   type ComputeOptions,
   type Progress,
@@ -46,12 +46,21 @@ const PACKAGES: [string, TransformersModule][] = [
   ['@huggingface/transformers 4', hf],
   ['@xenova/transformers 2.17', xenova],
 ];
-const DECODERS = ['tiny-gpt2', 'tiny-gpt2-merged', 'tiny-llama', 'tiny-qwen2', 'tiny-gemma', 'tiny-phi3', 'tiny-neox'];
+const DECODERS = [
+  'tiny-gpt2',
+  'tiny-gpt2-merged',
+  'tiny-llama',
+  'tiny-qwen2',
+  'tiny-gemma',
+  'tiny-phi3',
+  'tiny-neox',
+];
 
-const failure = (p: Promise<unknown>) => p.then(
-  () => expect.fail('expected an error'),
-  (e: unknown) => e as AttentionComputeError,
-);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.fail('expected an error'),
+    (e: unknown) => e as AttentionComputeError,
+  );
 
 for (const [label, transformers] of PACKAGES) {
   describe(`generate with ${label}`, function () {
@@ -125,23 +134,32 @@ describe('generate: sampling, errors and cancel', function () {
     expect(bert.kind).to.equal('unsupported');
     expect(bert.message).to.match(/^generate: expected a causal language model .*tiny-bert" \(bert\)/);
     const bart = await failure(run('tiny-bart', 'the dog', { generate: { maxNewTokens: 2 } }));
-    expect(bart.message).to.match(/^generate: expected a decoder-only or encoder-only model, received .*tiny-bart" \(bart\)/);
+    expect(bart.message).to.match(
+      /^generate: expected a decoder-only or encoder-only model, received .*tiny-bart" \(bart\)/,
+    );
   });
 
   it('names a bad option, what it expects and what it received', async () => {
     const cases: [unknown, RegExp][] = [
       [{ maxNewTokens: 0 }, /^generate\.maxNewTokens: expected an integer from 1 to 512, received 0$/],
-      [{ maxNewTokens: 2, temperature: -1 }, /^generate\.temperature: expected a finite number > 0, received -1$/],
+      [
+        { maxNewTokens: 2, temperature: -1 },
+        /^generate\.temperature: expected a finite number > 0, received -1$/,
+      ],
       [{ maxNewTokens: 2, topK: 1.5 }, /^generate\.topK: expected an integer ≥ 1, received 1\.5$/],
       [{ maxNewTokens: 2, seed: 'x' }, /^generate\.seed: expected an integer, received "x"$/],
     ];
     for (const [generate, message] of cases) {
-      const e = await failure(run('tiny-gpt2', 'the dog', { generate: generate as { maxNewTokens: number } }));
+      const e = await failure(
+        run('tiny-gpt2', 'the dog', { generate: generate as { maxNewTokens: number } }),
+      );
       expect(e.message).to.match(message);
     }
     const long = await failure(run('tiny-gpt2', 'the dog', { generate: { maxNewTokens: 100 } }));
     expect(long.kind).to.equal('too-long');
-    expect(long.message).to.match(/\d+ tokens \(\d+ and generate\.maxNewTokens 100\), and .* takes at most 64/);
+    expect(long.message).to.match(
+      /\d+ tokens \(\d+ and generate\.maxNewTokens 100\), and .* takes at most 64/,
+    );
   });
 
   it('stops generating when cancelled', async () => {
