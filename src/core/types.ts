@@ -23,10 +23,12 @@ export type WeightArray = Float32Array | HalfFloatArray;
 
 /** The parts of a `Float16Array` the library uses. */
 export interface HalfFloatArray extends ArrayLike<number> {
-  readonly [index: number]: number;
+  [index: number]: number;
   readonly BYTES_PER_ELEMENT: 2;
   readonly buffer: ArrayBufferLike;
+  readonly byteLength: number;
   subarray(begin?: number, end?: number): HalfFloatArray;
+  fill(value: number, start?: number, end?: number): this;
 }
 
 /** A dense row-major float tensor of per-head vectors (queries, keys or values). */
