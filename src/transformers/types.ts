@@ -84,8 +84,9 @@ export interface ComputeOptions {
   readonly ort?: OrtModule;
   /**
    * Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`), checked before
-   * anything runs: layers × heads × tokens × (tokens + 3 × head size) × 4 bytes (2 with `float16`),
-   * over the layers and heads asked for and the tokens with those to generate.
+   * anything is fetched: layers × heads × tokens × (tokens × 4 + 3 × head size × 4) bytes (2 bytes
+   * a weight with `float16`), over the layers and heads asked for and the prompt's tokens plus
+   * `generate.maxNewTokens`.
    */
   readonly maxBytes?: number;
   /**
@@ -101,8 +102,8 @@ export interface ComputeOptions {
   /** The model's head numbers to keep in each layer (default: every head). */
   readonly heads?: readonly number[];
   /**
-   * Keep the weights and vectors as float16 values (rounded to half precision; the data's
-   * `float16` flag says so): the memory limit counts 2 bytes a value.
+   * Return the attention weights as a `Float16Array` (half the memory; needs a platform that has
+   * one: Chromium 135+, Firefox 129+, Safari 18.2+, Node 24+). Vectors stay float32.
    */
   readonly float16?: boolean;
   /**
