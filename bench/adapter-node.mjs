@@ -26,7 +26,6 @@ function readBytes(file) {
 }
 
 const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8'));
-const bytes = readBytes(path.join(dir, 'onnx', file));
 const PREPARE = {
   plain: null,
   tapped: (b) => tapModel(b, 'benchmark model').bytes,
@@ -35,7 +34,7 @@ const PREPARE = {
 const figures = await measure({
   ort,
   warmupBytes: readBytes(path.join(dir, 'onnx', 'warmup.onnx')),
-  bytes,
+  model: { bytes: readBytes(path.join(dir, 'onnx', file)) },
   config,
   tokens: Number(tokens),
   runs: Number(runs),
