@@ -5,7 +5,7 @@
 // Prints a table per environment and the targets; asserts nothing.
 //
 //   BENCH_LONG_TOKENS=512,2048, BENCH_LONG_RUNS=2 (measured runs after 1 warm-up),
-//   BENCH_LONG_LAYER=15 (the one layer tapped)
+//   BENCH_LONG_LAYER=15 (the one layer tapped), BENCH_LONG_PARTS=cells,interleave
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +24,8 @@ const VARIANTS = [
 const tokenCounts = (process.env.BENCH_LONG_TOKENS ?? '512,2048').split(',').map(Number);
 const runs = Number(process.env.BENCH_LONG_RUNS ?? 2);
 const layer = Number(process.env.BENCH_LONG_LAYER ?? 15);
+/** cells: each mode in a fresh process or browser (times, memory); interleave: Node, times in turns. */
+const parts = (process.env.BENCH_LONG_PARTS ?? 'cells,interleave').split(',');
 
 /** The issue's targets for one tapped layer against the untapped run. */
 const MAX_LAYER_OVERHEAD = 0.1;
@@ -165,6 +167,40 @@ function report(label, rows) {
   }
 }
 
+/** Node: the untapped and the one-layer run timed in turns in one process, per file and length. */
+function reportInterleaved(dir) {
+  console.log(
+    `\nNode, untapped and layer ${layer} tapped, both loaded in one process and run in turns (${runs} rounds, the order swapped each round): other work on the machine slows both alike.`,
+  );
+  const rows = [];
+  for (const v of VARIANTS) {
+    for (const tokens of tokenCounts) {
+      const { plainMs, oneMs } = nodeRun(dir, tokens, 'interleave', v.file);
+      const min = (xs) => Math.min(...xs);
+      const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+      rows.push({
+        variant: v.name,
+        tokens,
+        plain: plainMs.map((x) => x.toFixed(0)).join(' '),
+        one: oneMs.map((x) => x.toFixed(0)).join(' '),
+        overMin: pct(min(oneMs) / min(plainMs) - 1),
+        overSum: pct(sum(oneMs) / sum(plainMs) - 1),
+      });
+    }
+  }
+  printTable(
+    [
+      ['file', 'variant', null],
+      ['tokens', 'tokens', 0],
+      ['untapped runs ms', 'plain', null],
+      ['1 layer runs ms', 'one', null],
+      ['1 layer (fastest)', 'overMin', null],
+      ['1 layer (total)', 'overSum', null],
+    ],
+    rows,
+  );
+}
+
 export async function benchLong({ envs, small, python, chromiumRun, serve }) {
   const dir = smollmDir(small);
   ensureModel(dir, small, python);
@@ -181,10 +217,13 @@ export async function benchLong({ envs, small, python, chromiumRun, serve }) {
     return rows;
   };
   if (envs.includes('node')) {
-    const rows = await measureAll(async (tokens, mode, file) => nodeRun(dir, tokens, mode, file));
-    report(`Node ${process.version}, onnxruntime-web (wasm, 1 thread)`, rows);
+    if (parts.includes('cells')) {
+      const rows = await measureAll(async (tokens, mode, file) => nodeRun(dir, tokens, mode, file));
+      report(`Node ${process.version}, onnxruntime-web (wasm, 1 thread)`, rows);
+    }
+    if (parts.includes('interleave')) reportInterleaved(dir);
   }
-  if (envs.includes('chromium')) {
+  if (envs.includes('chromium') && parts.includes('cells')) {
     const server = await serve();
     const origin = `http://127.0.0.1:${server.address().port}`;
     try {
