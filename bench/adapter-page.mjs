@@ -55,18 +55,30 @@ const PREPARE = {
   plain: null,
   tapped: (bytes) => tapModel(bytes, 'benchmark model').bytes,
   offthread: async (bytes) => (await tapOffThread(bytes, 'benchmark model')).bytes,
+  layer: (bytes, layer) => tapModel(bytes, 'benchmark model', [layer]).bytes,
+  // As computeAttention in a page: the rewrite in the tap's worker (the original goes with it).
+  'layer-worker': async (bytes, layer) =>
+    (await tapOffThread(bytes, 'benchmark model', undefined, [layer])).bytes,
+  'tapped-worker': async (bytes) => (await tapOffThread(bytes, 'benchmark model')).bytes,
 };
 
 /**
- * mode: `plain` (the untapped model), `tapped` (tapModel in place, inference on the main thread)
- * or `offthread` (tapOffThread and onnxruntime's proxy worker, as computeAttention does with `proxy: true`).
+ * mode: `plain` (the untapped model), `tapped` (tapModel in place, inference on the main thread),
+ * `layer` (only layer `layer` tapped, in place), `layer-worker` / `tapped-worker` (one layer or
+ * all, rewritten by tapOffThread as computeAttention does in a page) or `offthread` (tapOffThread
+ * and onnxruntime's proxy worker, as computeAttention does with `proxy: true`). `model` is the served folder
+ * (`model`: GPT-2 small; `smollm`: bench/smollm.py's), `file` its weights file.
  */
-window.benchAdapter = async ({ mode, tokens, runs }) => {
-  const [config, warmupBytes, bytes] = await Promise.all([
-    fetch('/model/config.json').then((r) => r.json()),
-    fetchBytes('/model/onnx/warmup.onnx'),
-    fetchBytes('/model/onnx/model.onnx'),
+window.benchAdapter = async ({ mode, tokens, runs, model = 'model', file = 'model.onnx', layer = 0 }) => {
+  const fetched = await Promise.all([
+    fetch(`/${model}/config.json`).then((r) => r.json()),
+    fetchBytes(`/${model}/onnx/warmup.onnx`),
+    fetchBytes(`/${model}/onnx/${file}`),
   ]);
+  const [config, warmupBytes] = fetched;
+  // In a holder that measure() empties: nothing here keeps the original once it is tapped.
+  const holder = { bytes: fetched[2] };
+  fetched.length = 0;
   // Set before onnxruntime's first session, as computeAttention does; it applies from then on.
   ort.env.wasm.proxy = mode === 'offthread';
   await new Promise((r) => setTimeout(r, 100)); // let the page settle after the download
@@ -74,11 +86,11 @@ window.benchAdapter = async ({ mode, tokens, runs }) => {
   const figures = await measure({
     ort,
     warmupBytes,
-    bytes,
+    model: holder,
     config,
     tokens,
     runs,
-    prepare: PREPARE[mode],
+    prepare: PREPARE[mode] && ((b) => PREPARE[mode](b, layer)),
     onPhase: watch.onPhase,
   });
   const block = watch.stop();

@@ -5,7 +5,8 @@
 // thread is blocked. Prints figures; asserts nothing.
 //
 //   npm run bench:adapter [-- --small]
-//   BENCH_ENVS=node|chromium, BENCH_TOKENS=32,128,512, BENCH_RUNS=3 (measured runs after 1 warm-up)
+//   BENCH_SUITES=gpt2,smollm, BENCH_ENVS=node|chromium, BENCH_TOKENS=32,128,512 (GPT-2),
+//   BENCH_RUNS=3 (measured runs after 1 warm-up); adapter-long.mjs has the SmolLM suite's settings.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -13,12 +14,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium, machine, median, printTable } from './common.mjs';
+import { benchLong, smollmDir } from './adapter-long.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const small = process.argv.includes('--small') || process.env.BENCH_SMALL === '1';
 const tokenCounts = (process.env.BENCH_TOKENS ?? '32,128,512').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const envs = (process.env.BENCH_ENVS ?? 'node,chromium').split(',');
+// gpt2: GPT-2 small, untapped vs tapped; smollm: a SmolLM2-135M-shaped Llama at long inputs, one
+// layer vs all tapped (adapter-long.mjs).
+const suites = (process.env.BENCH_SUITES ?? 'gpt2,smollm').split(',');
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const modelDir = path.join(root, '.cache', 'bench', small ? 'gpt2-reduced' : 'gpt2-small');
 const modelFile = path.join(modelDir, 'onnx', 'model.onnx');
@@ -193,6 +198,7 @@ const ROUTES = {
   '/dist/': path.join(root, 'dist'),
   '/ort/': path.join(root, 'node_modules', 'onnxruntime-web', 'dist'),
   '/model/': modelDir,
+  '/smollm/': smollmDir(small),
 };
 
 function serve() {
@@ -250,8 +256,11 @@ function rendererPeakMB(browserPid) {
   return peak;
 }
 
-/** One measurement in a fresh browser, so that the renderer's peak memory is this page's alone. */
-async function chromiumRun(origin, tokens, mode) {
+/**
+ * One measurement in a fresh browser, so that the renderer's peak memory is this page's alone;
+ * `more` = {model, file, layer, runs} for another model than GPT-2 small (see adapter-page.mjs).
+ */
+async function chromiumRun(origin, tokens, mode, more = {}) {
   const browser = await launchChromium({ protocolTimeout: 30 * 60_000 });
   try {
     const page = (await browser.pages())[0] ?? (await browser.newPage());
@@ -259,7 +268,7 @@ async function chromiumRun(origin, tokens, mode) {
     page.on('console', (m) => m.type() === 'error' && console.error('page console:', m.text()));
     await page.goto(`${origin}/bench/adapter-page.html`);
     await page.waitForFunction(() => typeof window.benchAdapter === 'function');
-    const figures = await page.evaluate((o) => window.benchAdapter(o), { mode, tokens, runs });
+    const figures = await page.evaluate((o) => window.benchAdapter(o), { mode, tokens, runs, ...more });
     return { ...figures, peakMB: rendererPeakMB(browser.process().pid), version: await browser.version() };
   } finally {
     await browser.close();
@@ -351,10 +360,15 @@ function blocks(ms) {
 // -------------------------------------------------------------------------------------------------
 
 checkBuild();
-ensureModel();
 if (small)
   console.log(
-    '--small: a reduced model for developing this script; its figures say nothing about the targets.',
+    '--small: reduced models for developing this script; their figures say nothing about the targets.',
   );
-if (envs.includes('node')) benchNode();
-if (envs.includes('chromium')) await benchChromium();
+if (suites.includes('gpt2')) {
+  ensureModel();
+  if (envs.includes('node')) benchNode();
+  if (envs.includes('chromium')) await benchChromium();
+}
+if (suites.includes('smollm')) {
+  await benchLong({ envs, small, python, chromiumRun, serve });
+}

@@ -249,7 +249,37 @@ def decoder_examples(model, tokenizer, layers, empty_shape, exact=False):
         taps = [{k: t.float() for k, t in tap.items()} for tap in taps]
         examples.append({"text": text, "tokens": tokens, "ids": ids, **tapped_tensors(taps)})
         checks.append(check_example(inputs, logits))
+    # The first text's greedy continuation, for computeAttention's `generate`.
+    examples[0]["generated"] = greedy_continuation(model, tokenizer, ids, layers, empty_shape, dtype)
     return examples, checks
+
+
+GENERATE_TOKENS = 6
+
+
+def greedy_continuation(model, tokenizer, ids, layers, empty_shape, dtype):
+    """`GENERATE_TOKENS` new tokens, each the argmax of the last row of the logits of a whole
+    forward pass over the text so far (as `generate(do_sample=False)` picks them; it stops after
+    the end-of-text token), and the attention over the prompt and the continuation."""
+    ids = list(ids)
+    start = len(ids)
+    for step in range(GENERATE_TOKENS + 1):
+        n = len(ids)
+        feeds = (torch.tensor([ids]), torch.ones(1, n, dtype=torch.long), torch.arange(n).unsqueeze(0))
+        empty = [(torch.zeros(empty_shape, dtype=dtype), torch.zeros(empty_shape, dtype=dtype)) for _ in range(layers)]
+        taps = []
+        with torch.no_grad():
+            logits, _ = model(*feeds, empty, taps)
+        if step == GENERATE_TOKENS or ids[-1] == tokenizer.eos_id and n > start:
+            break
+        ids.append(int(torch.argmax(logits[0, -1]).item()))
+    attention = tapped_tensors([{k: t.float() for k, t in tap.items()} for tap in taps])["attention"]
+    return {
+        "maxNewTokens": GENERATE_TOKENS,
+        "ids": ids[start:],
+        "tokens": [tokenizer.tokens[i] for i in ids[start:]],
+        "attention": attention,
+    }
 
 
 def build(name, style):

@@ -9,8 +9,11 @@ import type { AttentionComponent, AttentionData, ComponentName, VectorTensor } f
 /** A sentence-pair block: queries from the first letter's sentence, keys from the second's. */
 export type PairBlock = 'aa' | 'bb' | 'ab' | 'ba';
 
-/** Every value of a view's `filter`: a whole component, or a sentence-pair block of it. */
-export type AttentionFilter = 'all' | PairBlock | Exclude<ComponentName, 'self'>;
+/**
+ * Every value of a view's `filter`: a whole component, a sentence-pair block of it, or the rows
+ * of the tokens the model generated (`generated`: their attention to every token before them).
+ */
+export type AttentionFilter = 'all' | PairBlock | 'generated' | Exclude<ComponentName, 'self'>;
 
 export const PAIR_BLOCKS: readonly PairBlock[] = ['aa', 'bb', 'ab', 'ba'];
 
@@ -21,6 +24,7 @@ export const FILTER_LABELS: Readonly<Record<AttentionFilter, string>> = {
   bb: 'Sentence B → Sentence B',
   ab: 'Sentence A → Sentence B',
   ba: 'Sentence B → Sentence A',
+  generated: 'Generated tokens only',
   encoder: 'Encoder',
   decoder: 'Decoder',
   cross: 'Cross',
@@ -30,7 +34,12 @@ export const FILTER_LABELS: Readonly<Record<AttentionFilter, string>> = {
 export function availableFilters(data: AttentionData): AttentionFilter[] {
   const names = data.components.map((c) => c.name);
   if (names.length === 1 && names[0] === 'self') {
-    return data.components[0]!.sentenceBStart !== undefined ? ['all', ...PAIR_BLOCKS] : ['all'];
+    const c = data.components[0]!;
+    return [
+      'all',
+      ...(c.sentenceBStart !== undefined ? PAIR_BLOCKS : []),
+      ...(c.generatedStart !== undefined ? (['generated'] as const) : []),
+    ];
   }
   return names.filter((n): n is Exclude<ComponentName, 'self'> => n !== 'self');
 }
@@ -53,7 +62,20 @@ export function applyFilter(data: AttentionData, filter: AttentionFilter): Atten
   if (filter === 'encoder' || filter === 'decoder' || filter === 'cross') {
     return data.components.find((c) => c.name === filter)!;
   }
+  if (filter === 'generated') return generatedRows(data.components[0]!);
   return sentencePairBlock(data.components[0]!, filter);
+}
+
+/**
+ * The rows of the generated tokens: queries from `generatedStart` on, every key, so that each
+ * generated token's attention to the prompt and to the tokens generated before it shows alone.
+ */
+export function generatedRows(c: AttentionComponent): AttentionComponent {
+  const start = c.generatedStart;
+  if (start === undefined) {
+    throw new AttentionDataError('generatedStart', 'generated tokens for the generated filter', 'undefined');
+  }
+  return block(c, [start, c.queryTokens.length], [0, c.keyTokens.length]);
 }
 
 /**
@@ -61,14 +83,23 @@ export function applyFilter(data: AttentionData, filter: AttentionFilter): Atten
  * sentence B, as bertviz's "Sentence A -> Sentence B". Weights are copied unchanged (rows of a
  * block do not sum to 1); query/key/value vectors are cut to the same tokens.
  */
-export function sentencePairBlock(c: AttentionComponent, block: PairBlock): AttentionComponent {
+export function sentencePairBlock(c: AttentionComponent, pair: PairBlock): AttentionComponent {
   const start = c.sentenceBStart;
   if (start === undefined) {
     throw new AttentionDataError('sentenceBStart', 'a sentence pair for a pair filter', 'undefined');
   }
   const n = c.queryTokens.length;
-  const qRange: [number, number] = block[0] === 'a' ? [0, start] : [start, n];
-  const kRange: [number, number] = block[1] === 'a' ? [0, start] : [start, n];
+  const qRange: [number, number] = pair[0] === 'a' ? [0, start] : [start, n];
+  const kRange: [number, number] = pair[1] === 'a' ? [0, start] : [start, n];
+  return block(c, qRange, kRange);
+}
+
+/** The queries `qRange` and keys `kRange` of `c`, weights copied unchanged. */
+function block(
+  c: AttentionComponent,
+  qRange: [number, number],
+  kRange: [number, number],
+): AttentionComponent {
   const [L, H, Q, K] = c.shape;
   const qn = qRange[1] - qRange[0];
   const kn = kRange[1] - kRange[0];
@@ -96,6 +127,8 @@ export function sentencePairBlock(c: AttentionComponent, block: PairBlock): Atte
     ...(c.values ? { values: sliceTokens(c.values, kRange) } : {}),
     ...(c.vectorsScaled !== undefined ? { vectorsScaled: c.vectorsScaled } : {}),
     ...(c.kvHeads ? { kvHeads: c.kvHeads } : {}),
+    // A position in the whole input, like queryStart: the block's tokens from it on were generated.
+    ...(c.generatedStart !== undefined ? { generatedStart: c.generatedStart } : {}),
   };
   return result;
 }
@@ -202,11 +235,15 @@ export function rangeText(numbers: readonly number[]): string {
     : `[${numbers.join(', ')}]`;
 }
 
-/** Zero-copy view of one head's `[queries, keys]` matrix, by layer and head index. */
+/**
+ * One head's `[queries, keys]` matrix, by layer and head index: a zero-copy view of float32
+ * weights, a float32 copy of float16 ones (so that what draws it reads one type).
+ */
 export function headMatrix(c: AttentionComponent, layerIndex: number, headIndex: number): Float32Array {
   const [, H, Q, K] = c.shape;
   const start = (layerIndex * H + headIndex) * Q * K;
-  return c.weights.subarray(start, start + Q * K);
+  const m = c.weights.subarray(start, start + Q * K);
+  return m instanceof Float32Array ? m : Float32Array.from(m);
 }
 
 /** Index of a layer given its original number, or -1. */

@@ -6,10 +6,13 @@
 import type { AttentionData } from './types.js';
 
 export interface SourceProgress {
-  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'done';
+  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'generating' | 'done';
   readonly file?: string;
+  /** Bytes so far (download), or tokens generated so far (generating). */
   readonly loaded?: number;
   readonly total?: number;
+  /** While generating: the attention so far, the newest token's row included. */
+  readonly data?: AttentionData;
 }
 
 export interface SourceRequest {
@@ -18,6 +21,12 @@ export interface SourceRequest {
   readonly textPair?: string;
   /** An encoder-decoder model's target text (its decoder's input). */
   readonly targetText?: string;
+  /** Continue the text by at most this many tokens (greedy), the attention over both returned. */
+  readonly generate?: number;
+  /** The model's layer numbers to compute (default all): only those are tapped. */
+  readonly layers?: readonly number[];
+  /** The model's head numbers to keep in each layer (default all). */
+  readonly heads?: readonly number[];
   readonly signal: AbortSignal;
   readonly onProgress: (p: SourceProgress) => void;
 }

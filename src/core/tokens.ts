@@ -4,6 +4,7 @@
  * tokens recognisable, and show whitespace tokens as visible symbols. The result is plain text
  * for the views to render as text, never as HTML.
  */
+import type { AttentionComponent } from './types.js';
 
 /** How a token list marks word boundaries. */
 export type TokenStyle = 'byte-level' | 'sentencepiece' | 'wordpiece' | 'end-of-word' | 'plain';
@@ -19,6 +20,8 @@ export interface DisplayToken {
   readonly wordStart: boolean;
   /** The token as the tokenizer produced it. */
   readonly raw: string;
+  /** True when the model generated the token (after the prompt); absent otherwise. */
+  readonly generated?: boolean;
 }
 
 const SPECIAL_PATTERNS = [
@@ -54,6 +57,18 @@ export function displayTokens(
   style: TokenStyle = detectTokenStyle(tokens),
 ): DisplayToken[] {
   return tokens.map((t) => displayToken(t, style));
+}
+
+/**
+ * Labels for one side of a component's tokens, those the model generated flagged (positions at or
+ * after `generatedStart` in the whole input).
+ */
+export function componentTokens(c: AttentionComponent, side: 'query' | 'key'): DisplayToken[] {
+  const list = displayTokens(side === 'query' ? c.queryTokens : c.keyTokens);
+  const g = c.generatedStart;
+  if (g === undefined || c.name !== 'self') return list;
+  const start = side === 'query' ? c.queryStart : c.keyStart;
+  return list.map((t, i) => (start + i >= g ? { ...t, generated: true } : t));
 }
 
 /** The label for one token under a marker convention. */

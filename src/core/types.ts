@@ -14,6 +14,23 @@ export type AttentionShape = readonly [layers: number, heads: number, queries: n
 /** The four dimension sizes of a per-head vector tensor: `[layers, heads, tokens, dim]`. */
 export type VectorShape = readonly [layers: number, heads: number, tokens: number, dim: number];
 
+/**
+ * Attention weights: a `Float32Array`, or where the platform has one (Chromium 135+, Firefox 129+,
+ * Safari 18.2+, Node 24+) a `Float16Array`, which reads as numbers the same way. Typed by its
+ * shape here so that the types need no ES2025 library.
+ */
+export type WeightArray = Float32Array | HalfFloatArray;
+
+/** The parts of a `Float16Array` the library uses. */
+export interface HalfFloatArray extends ArrayLike<number> {
+  [index: number]: number;
+  readonly BYTES_PER_ELEMENT: 2;
+  readonly buffer: ArrayBufferLike;
+  readonly byteLength: number;
+  subarray(begin?: number, end?: number): HalfFloatArray;
+  fill(value: number, start?: number, end?: number): this;
+}
+
 /** A dense row-major float tensor of per-head vectors (queries, keys or values). */
 export interface VectorTensor {
   readonly data: Float32Array;
@@ -33,8 +50,12 @@ export interface AttentionComponent {
   readonly queryTokens: readonly string[];
   /** Tokens on the key (attended, right) side; the same list as `queryTokens` for self-attention. */
   readonly keyTokens: readonly string[];
-  /** Attention weights, row-major `[layers, heads, queries, keys]`. */
-  readonly weights: Float32Array;
+  /**
+   * Attention weights, row-major `[layers, heads, queries, keys]`: float32, or float16 (a
+   * `Float16Array`, half the memory) when `computeAttention` was asked for `float16`. What is
+   * derived from them (filters, subsets, words, rollout) is float32.
+   */
+  readonly weights: WeightArray;
   readonly shape: AttentionShape;
   /** The model's own layer number for each layer index (they differ when a subset is shown). */
   readonly layers: readonly number[];
@@ -64,6 +85,11 @@ export interface AttentionComponent {
   readonly keyStart: number;
   /** Index of the first token of the second segment of a sentence pair, if there is one. */
   readonly sentenceBStart?: number;
+  /**
+   * Index of the first token the model generated (`computeAttention`'s `generate`): tokens from it
+   * on continue the prompt before it. Absent when every token was given.
+   */
+  readonly generatedStart?: number;
   /** Per-head query vectors `[layers, heads, queries, dim]`, for the neuron view. */
   readonly queries?: VectorTensor;
   /** Per-head key vectors `[layers, heads, keys, dim]`. */
@@ -90,6 +116,11 @@ export interface DisplayHints {
   readonly layer?: number;
   /** Original numbers of the heads to show first. */
   readonly heads?: readonly number[];
+  /**
+   * The model's number of layers, when the data holds only some of them (computed with `layers`),
+   * so that a layer selector can offer the others, to compute on demand.
+   */
+  readonly layerCount?: number;
 }
 
 /** A parsed, validated attention set for one input: one component, or up to three for encoder-decoder models. */

@@ -11,7 +11,18 @@ import type { AttnExplorer } from '../components/explorer/explorer.js';
  * What every view computes attention from, with the transformers.js adapter, and the derived
  * attention every view can show instead of the heads and tokens as given.
  */
-type ModelProperty = 'model' | 'text' | 'textPair' | 'targetText' | 'words' | 'hide' | 'aggregate';
+type ModelProperty =
+  | 'model'
+  | 'text'
+  | 'textPair'
+  | 'targetText'
+  | 'generate'
+  | 'computeLayers'
+  | 'computeHeads'
+  | 'layersOnDemand'
+  | 'words'
+  | 'hide'
+  | 'aggregate';
 
 export type AttnHeadViewProperties = Partial<
   Pick<

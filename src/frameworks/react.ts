@@ -48,6 +48,9 @@ export interface AttnViewEventProps {
 interface ModelAttributes {
   'text-pair'?: string;
   'target-text'?: string;
+  'compute-layers'?: string;
+  'compute-heads'?: string;
+  'layers-on-demand'?: boolean;
 }
 
 type ElementProps<E extends HTMLElement> = Omit<HTMLAttributes<E>, 'children'> &

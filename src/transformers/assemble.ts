@@ -39,25 +39,84 @@ export function headsOf(
   );
 }
 
+export interface AssembleOptions {
+  readonly causal: boolean | undefined;
+  readonly sentenceBStart: number;
+  readonly heads: number;
+  readonly half: boolean;
+  /** The model's number of each tap's layer (default 0, 1, …). */
+  readonly layers?: readonly number[];
+  /** The model's head numbers to keep (default all). */
+  readonly keepHeads?: readonly number[] | undefined;
+  /** Index of the first generated token, if any. */
+  readonly generatedStart?: number | undefined;
+}
+
 export function assemble(
   outputs: Record<string, OrtTensor>,
   taps: readonly AttentionTap[],
   tokens: string[],
-  o: { causal: boolean | undefined; sentenceBStart: number; heads: number; half: boolean },
+  o: AssembleOptions,
 ): AttentionData {
+  const all = gather(outputs, taps, o.heads);
   return validated(
     {
       tokens,
-      ...gather(outputs, taps, o.heads),
+      ...(o.keepHeads ? pickHeads(all, o.keepHeads) : all),
+      ...(o.layers ? { layers: o.layers } : {}),
+      ...(o.keepHeads ? { heads: o.keepHeads } : {}),
       ...(o.causal !== undefined ? { causal: o.causal } : {}),
       vectorsScaled: taps[0]!.vectorsScaled,
       ...(o.sentenceBStart > 0 ? { sentenceBStart: o.sentenceBStart } : {}),
+      ...(o.generatedStart !== undefined ? { generatedStart: o.generatedStart } : {}),
     },
     o.half,
   );
 }
 
+/** `set` with only the heads `keep` (indices of its heads), in that order. */
+export function pickHeads(set: GatheredSet, keep: readonly number[]): GatheredSet {
+  const pick = (t: Dense): Dense => {
+    const [L, H, R, C] = t.dims as [number, number, number, number];
+    if (keep.some((h) => h >= H)) {
+      throw new AttentionComputeError(
+        'unsupported',
+        `heads: expected head numbers from 0 to ${H - 1} (the model has ${H} heads), received [${keep.join(', ')}]`,
+      );
+    }
+    const size = R * C;
+    const data = new Float32Array(L * keep.length * size);
+    for (let l = 0; l < L; l++) {
+      keep.forEach((h, i) =>
+        data.set(t.data.subarray((l * H + h) * size, (l * H + h + 1) * size), (l * keep.length + i) * size),
+      );
+    }
+    return { dims: [L, keep.length, R, C], data };
+  };
+  return {
+    attention: pick(set.attention),
+    queries: pick(set.queries),
+    keys: pick(set.keys),
+    values: pick(set.values),
+    ...(set.kvHeads ? { kvHeads: keep.map((h) => set.kvHeads![h]!) } : {}),
+  };
+}
+
 export type TensorSet = Pick<AttentionSetInput, 'attention' | 'queries' | 'keys' | 'values' | 'kvHeads'>;
+
+/** A dense float32 tensor as gathered from the taps. */
+interface Dense {
+  readonly dims: readonly number[];
+  readonly data: Float32Array;
+}
+
+/** One attention set's tensors as `gather` returns them. */
+export interface GatheredSet extends TensorSet {
+  readonly attention: Dense;
+  readonly queries: Dense;
+  readonly keys: Dense;
+  readonly values: Dense;
+}
 
 /**
  * One attention set's tapped tensors, a layer per tap: attention `[L, H, Q, K]`, queries
@@ -69,7 +128,7 @@ export function gather(
   outputs: Record<string, OrtTensor>,
   taps: readonly AttentionTap[],
   heads: number,
-): TensorSet {
+): GatheredSet {
   const L = taps.length;
   const first = outputs[taps[0]!.probs]!;
   const H = first.dims.length === 4 ? first.dims[1]! : heads;

@@ -19,6 +19,8 @@ export {
   MAX_ATTENTION_BYTES,
   type ComputeErrorKind,
   type ComputeOptions,
+  type GenerateOptions,
+  MAX_NEW_TOKENS,
   type ModelDtype,
   type Progress,
   type TransformersModule,
@@ -34,7 +36,7 @@ export {
 } from './tap.js';
 
 /** What `useTransformers` sets for every element: the options of `computeAttention` that are not per run. */
-export type TransformersSettings = Pick<ComputeOptions, 'dtype' | 'ort' | 'maxBytes' | 'proxy'>;
+export type TransformersSettings = Pick<ComputeOptions, 'dtype' | 'ort' | 'maxBytes' | 'proxy' | 'float16'>;
 
 interface Settings extends TransformersSettings {
   transformers?: TransformersModule;
@@ -76,10 +78,14 @@ registerAttentionLoader(async (request) => {
     onProgress: request.onProgress,
     ...(request.textPair !== undefined ? { textPair: request.textPair } : {}),
     ...(request.targetText !== undefined ? { targetText: request.targetText } : {}),
+    ...(request.generate !== undefined ? { generate: { maxNewTokens: request.generate } } : {}),
+    ...(request.layers !== undefined ? { layers: request.layers } : {}),
+    ...(request.heads !== undefined ? { heads: request.heads } : {}),
     ...(settings.dtype ? { dtype: settings.dtype } : {}),
     ...(settings.ort ? { ort: settings.ort } : {}),
     ...(settings.maxBytes ? { maxBytes: settings.maxBytes } : {}),
     ...(settings.proxy !== undefined ? { proxy: settings.proxy } : {}),
+    ...(settings.float16 !== undefined ? { float16: settings.float16 } : {}),
   };
   return computeAttention(options);
 });

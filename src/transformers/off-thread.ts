@@ -29,9 +29,10 @@ export async function tapOffThread(
   bytes: Uint8Array,
   name: string,
   signal?: AbortSignal,
+  layers?: readonly number[],
 ): Promise<TappedModel> {
   const worker = startWorker();
-  if (!worker) return inPlace(bytes, name);
+  if (!worker) return inPlace(bytes, name, layers);
   try {
     return await new Promise<TappedModel>((resolve, reject) => {
       let started = false;
@@ -45,7 +46,7 @@ export async function tapOffThread(
         };
         if (data.ready) {
           started = true;
-          worker.postMessage({ bytes, name }, [bytes.buffer]);
+          worker.postMessage({ bytes, name, layers }, [bytes.buffer]);
           return;
         }
         done();
@@ -54,13 +55,13 @@ export async function tapOffThread(
           return;
         }
         lastTapThread = 'worker';
-        resolve({ bytes: data.bytes, taps: data.taps });
+        resolve({ bytes: data.bytes, taps: data.taps, layers: data.layers });
       };
       worker.onerror = (e: ErrorEvent) => {
         e.preventDefault();
         done();
         if (started) reject(new Error(`the tap's worker crashed: ${e.message || 'no message'}`));
-        else inPlace(bytes, name).then(resolve, reject);
+        else inPlace(bytes, name, layers).then(resolve, reject);
       };
     });
   } finally {
@@ -75,7 +76,7 @@ function rebuild(error: { name: string; message: string; truncated?: boolean }):
   return new Error(error.message);
 }
 
-async function inPlace(bytes: Uint8Array, name: string): Promise<TappedModel> {
+async function inPlace(bytes: Uint8Array, name: string, layers?: readonly number[]): Promise<TappedModel> {
   lastTapThread = 'main';
-  return tapModel(bytes, name);
+  return tapModel(bytes, name, layers);
 }

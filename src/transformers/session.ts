@@ -66,6 +66,7 @@ export async function fetchTapped(
   o: ComputeOptions,
   loc: ModelLocation,
   candidates: readonly string[],
+  layers?: readonly number[],
 ): Promise<{ file: string; tapped: TappedModel }> {
   for (const file of candidates) {
     const onProgress = (loaded: number, total: number | undefined) =>
@@ -75,7 +76,7 @@ export async function fetchTapped(
     checkAborted(o.signal);
     o.onProgress?.({ stage: 'preparing', file });
     try {
-      return { file, tapped: await tapOffThread(bytes, `${o.model} (${file})`, o.signal) };
+      return { file, tapped: await tapOffThread(bytes, `${o.model} (${file})`, o.signal, layers) };
     } catch (e) {
       checkAborted(o.signal);
       if (e instanceof ProtoError) {

@@ -4,14 +4,16 @@
  * library's own protobuf and graph code.
  *
  * It first posts `{ ready: true }` (so the page keeps the bytes until the worker has surely
- * started). Message in: `{ bytes: Uint8Array, name: string }` (bytes transferred). Message out:
- * `{ bytes, taps }` (bytes transferred) or `{ error: { name, message, truncated } }`.
+ * started). Message in: `{ bytes: Uint8Array, name: string, layers? }` (bytes transferred). Message
+ * out: `{ bytes, taps, layers }` (bytes transferred) or `{ error: { name, message, truncated } }`.
  */
 import { tapModel } from './tap.js';
 
 interface Request {
   readonly bytes: Uint8Array;
   readonly name: string;
+  /** The layers to tap (default all). */
+  readonly layers?: readonly number[];
 }
 
 const scope = globalThis as unknown as {
@@ -21,8 +23,10 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = (e) => {
   try {
-    const tapped = tapModel(e.data.bytes, e.data.name);
-    scope.postMessage({ bytes: tapped.bytes, taps: tapped.taps }, [tapped.bytes.buffer]);
+    const tapped = tapModel(e.data.bytes, e.data.name, e.data.layers);
+    scope.postMessage({ bytes: tapped.bytes, taps: tapped.taps, layers: tapped.layers }, [
+      tapped.bytes.buffer,
+    ]);
   } catch (err) {
     const error = err as Error & { truncated?: boolean };
     scope.postMessage({

@@ -272,15 +272,19 @@ export function addGraphOutputs(model: OnnxModel, names: readonly string[], body
 export interface TappedModel {
   readonly bytes: Uint8Array;
   readonly taps: readonly AttentionTap[];
+  /** The model's number of each tap's layer (its index among every attention of the graph). */
+  readonly layers: readonly number[];
 }
 
 /**
  * Reads a model and returns it with its attention tapped; a merged decoder's branch without a
  * past is inlined first (inline.ts), and fused attention nodes are written out in standard
- * operators (unfuse.ts).
- * @throws UnsupportedModelError for fused attention that cannot be unfused, or when no attention is found.
+ * operators (unfuse.ts). With `layers` (the model's numbers, from 0, of the attentions in graph
+ * order), only those are tapped: the others' tensors stay inside onnxruntime's run.
+ * @throws UnsupportedModelError for fused attention that cannot be unfused, when no attention is
+ * found, or for a layer the graph does not have.
  */
-export function tapModel(bytes: Uint8Array, modelName: string): TappedModel {
+export function tapModel(bytes: Uint8Array, modelName: string, layers?: readonly number[]): TappedModel {
   const model = readModel(bytes);
   const fused = unfusableOperators(model.graph);
   if (fused.length > 0) {
@@ -305,6 +309,14 @@ export function tapModel(bytes: Uint8Array, modelName: string): TappedModel {
       `${modelName}: no attention softmax found in the graph${subgraphs ? ' (its nodes hold subgraphs, and only a merged decoder’s If(use_cache_branch) is inlined)' : ''}`,
     );
   }
-  const names = taps.flatMap((t) => [t.probs, t.query, t.keyT, t.value]);
-  return { bytes: addGraphOutputs(model, names, inlined?.body), taps };
+  const numbers = layers ?? taps.map((_, i) => i);
+  const bad = numbers.findIndex((l) => !(l >= 0 && l < taps.length));
+  if (bad >= 0) {
+    throw new UnsupportedModelError(
+      `${modelName}: layers[${bad}]: expected a layer number from 0 to ${taps.length - 1} (the graph has ${taps.length} attention layers), received ${numbers[bad]}`,
+    );
+  }
+  const chosen = numbers.map((l) => taps[l]!);
+  const names = chosen.flatMap((t) => [t.probs, t.query, t.keyT, t.value]);
+  return { bytes: addGraphOutputs(model, names, inlined?.body), taps: chosen, layers: numbers };
 }

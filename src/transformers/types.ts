@@ -1,4 +1,5 @@
 /** The adapter's public types, and the parts of transformers.js and onnxruntime-web it uses. */
+import type { AttentionData } from '../core/types.js';
 import type { TransformersEnv } from './files.js';
 
 /** The parts of a transformers.js module (`@xenova/transformers` 2.x or `@huggingface/transformers` 3+) used here. */
@@ -34,11 +35,35 @@ export type ModelConfig = Record<string, unknown> & { model_type?: string };
 export type ModelDtype = 'fp32' | 'q8' | 'fp16' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 
 export interface Progress {
-  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'done';
+  readonly stage: 'tokenizer' | 'download' | 'preparing' | 'computing' | 'generating' | 'done';
   /** The file being downloaded, and bytes so far / in all (when the server says). */
   readonly file?: string;
+  /** Bytes so far (download); tokens generated so far (generating). */
   readonly loaded?: number;
+  /** Bytes in all (download, when the server says); most tokens to generate (generating). */
   readonly total?: number;
+  /**
+   * While generating: the attention over the prompt and the tokens generated so far (each step
+   * adds the newest token's row), so that a view can show the continuation as it streams in.
+   */
+  readonly data?: AttentionData;
+}
+
+/**
+ * How to continue the text (`computeAttention`'s `generate`): greedy by default (the most likely
+ * token each step, as `generate(do_sample=False)`), or sampled with a seed.
+ */
+export interface GenerateOptions {
+  /** Most tokens to add (1 to `MAX_NEW_TOKENS`); generation also stops after an end-of-text token. */
+  readonly maxNewTokens: number;
+  /** Sample each token from the model's distribution instead of taking the most likely (default false). */
+  readonly doSample?: boolean;
+  /** Divides the logits before sampling (default 1; > 0). */
+  readonly temperature?: number;
+  /** Sample among the `topK` most likely tokens only (default: all). */
+  readonly topK?: number;
+  /** Seed of the sampling's random numbers: the same seed gives the same tokens (default: random). */
+  readonly seed?: number;
 }
 
 export interface ComputeOptions {
@@ -62,8 +87,30 @@ export interface ComputeOptions {
   readonly onProgress?: (p: Progress) => void;
   /** The onnxruntime-web module; imported on first use when omitted. */
   readonly ort?: OrtModule;
-  /** Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`). */
+  /**
+   * Most bytes the attention and vectors may take (default `MAX_ATTENTION_BYTES`), checked before
+   * anything is fetched: layers × heads × tokens × (tokens × 4 + 3 × head size × 4) bytes (2 bytes
+   * a weight with `float16`), over the layers and heads asked for and the prompt's tokens plus
+   * `generate.maxNewTokens`.
+   */
   readonly maxBytes?: number;
+  /**
+   * Continue the text with the model (causal decoders only) and return the attention over prompt
+   * and continuation, the first generated token's index as `generatedStart`.
+   */
+  readonly generate?: GenerateOptions;
+  /**
+   * The model's layer numbers (from 0) to compute attention for; only those are tapped, so the
+   * others cost nothing beyond the model's own run (default: every layer).
+   */
+  readonly layers?: readonly number[];
+  /** The model's head numbers to keep in each layer (default: every head). */
+  readonly heads?: readonly number[];
+  /**
+   * Return the attention weights as a `Float16Array` (half the memory; needs a platform that has
+   * one: Chromium 135+, Firefox 129+, Safari 18.2+, Node 24+). Vectors stay float32.
+   */
+  readonly float16?: boolean;
   /**
    * In browsers, run inference in onnxruntime-web's proxy worker (default false; it applies from
    * onnxruntime's first session on). Only where onnxruntime-web's module is served as its own file

@@ -48,6 +48,23 @@ for (const [label, transformers] of [
       'tiny-fused-mha',
       'tiny-fused-gqa',
     ]) {
+      if (name !== 'tiny-bert') {
+        it(`${name}: generate continues the text as PyTorch's greedy search, with its attention`, async () => {
+          const ex = reference(name).examples[0];
+          const g = ex.generated;
+          const data = await computeAttention({
+            model: `./${FIXTURES}/${name}`,
+            text: ex.text,
+            transformers,
+            dtype: 'fp32',
+            generate: { maxNewTokens: g.maxNewTokens },
+          });
+          const c = data.components[0];
+          assert.deepEqual(c.queryTokens, [...ex.tokens, ...g.tokens]);
+          assert.equal(c.generatedStart, ex.tokens.length);
+          assert.ok(maxDiff(c.weights, g.attention) < 1e-5);
+        });
+      }
       it(`${name} from a local folder path matches PyTorch within 1e-5`, async () => {
         const ref = reference(name);
         for (const ex of ref.examples) {
@@ -250,5 +267,29 @@ describe('Node: computeAttention over HTTP', () => {
     );
     assert.equal(e.kind, 'network');
     assert.match(e.message, /network failure fetching http:\/\/127\.0\.0\.1:9\/some-model\/config\.json/);
+  });
+});
+
+describe('Node: layers and float16', () => {
+  it('taps one layer of tiny-gpt2, and says float16 needs a Float16Array where Node has none', async () => {
+    const ex = reference('tiny-gpt2').examples[0];
+    const one = await computeAttention({
+      model: `./${FIXTURES}/tiny-gpt2`,
+      text: ex.text,
+      transformers: hf,
+      dtype: 'fp32',
+      layers: [1],
+    });
+    assert.deepEqual(one.components[0].layers, [1]);
+    assert.ok(maxDiff(one.components[0].weights, [ex.attention[1]]) < 1e-5);
+    if (typeof globalThis.Float16Array === 'undefined') {
+      const e = await failure(
+        computeAttention({ model: `./${FIXTURES}/tiny-gpt2`, text: 'x', transformers: hf, float16: true }),
+      );
+      assert.match(
+        e.message,
+        /^float16: expected a platform with Float16Array .*Node 24\+\), received one without it/,
+      );
+    }
   });
 });

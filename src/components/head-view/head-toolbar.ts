@@ -13,6 +13,8 @@ export interface ToolbarOptions {
   /** The component shown, whose layers are offered (by number, or a derived layer's label), and the layer shown. */
   readonly component: AttentionComponent;
   readonly layer: number;
+  /** The model's layer count when the data holds some layers only: the others are offered, to compute. */
+  readonly layerCount?: number | undefined;
   readonly filters: readonly AttentionFilter[];
   readonly filter: AttentionFilter;
   /** Head swatches: every head number, the active ones, their colours and handlers. */
@@ -24,14 +26,25 @@ export interface ToolbarOptions {
   readonly tokens: TemplateResult;
 }
 
+/**
+ * The layer selector's options, [model number, label]: the component's layers, or with
+ * `layerCount` every layer of the model, those not computed yet labelled so.
+ */
+export function layerOptions(c: AttentionComponent, layerCount: number | undefined): [number, string][] {
+  if (layerCount === undefined || c.layerLabels) return c.layers.map((l, i) => [l, layerShort(c, i)]);
+  return Array.from({ length: layerCount }, (_, l) => [
+    l,
+    c.layers.includes(l) ? String(l) : `${l} (to compute)`,
+  ]);
+}
+
 export function renderToolbar(o: ToolbarOptions): TemplateResult {
   return html`<div class="toolbar" part="toolbar">
     <label
       >Layer
       <select part="layer-select" aria-label="Layer" @change=${o.onLayer}>
-        ${o.component.layers.map(
-          (l, i) =>
-            html`<option value=${l} .selected=${live(l === o.layer)}>${layerShort(o.component, i)}</option>`,
+        ${layerOptions(o.component, o.layerCount).map(
+          ([l, label]) => html`<option value=${l} .selected=${live(l === o.layer)}>${label}</option>`,
         )}
       </select></label
     >

@@ -11,7 +11,7 @@ import {
 } from '../../core/filters.js';
 import { soloHead, toggleHead } from '../../core/heads.js';
 import { toHex } from '../../core/palette.js';
-import { displayTokens, type DisplayToken } from '../../core/tokens.js';
+import { componentTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent, TokenSide } from '../../core/types.js';
 import {
   drawingBand,
@@ -199,7 +199,7 @@ export class AttnHeadView extends AttnView {
     const layout = this.layout;
     if (!c || !layout) return nothing;
     const focus = this.tokens.focus;
-    return html`
+    return html`${this.renderProgress()}
       ${
         // A hover does not re-render the swatches and their listeners: only these change them.
         guard(
@@ -219,8 +219,7 @@ export class AttnHeadView extends AttnView {
         pinned: !!this.tokens.pinned,
         colors: this.picture?.paletteCss ?? [],
         note: this.note.length ? `${this.note.join(' ')}.` : undefined,
-      })}
-    `;
+      })} `;
   }
 
   protected override updated(): void {
@@ -264,6 +263,7 @@ export class AttnHeadView extends AttnView {
     return renderToolbar({
       component: c,
       layer: c.layers[this.layerIndex]!,
+      layerCount: this.given?.hints.layerCount,
       filters: this.parsed ? availableFilters(this.parsed) : [],
       filter: this.currentFilter,
       swatches: {
@@ -335,8 +335,8 @@ export class AttnHeadView extends AttnView {
   private setComponent(c: AttentionComponent): void {
     this.component = c;
     this.tokens.clamp();
-    this.leftTokens = displayTokens(c.queryTokens);
-    this.rightTokens = c.keyTokens === c.queryTokens ? this.leftTokens : displayTokens(c.keyTokens);
+    this.leftTokens = componentTokens(c, 'query');
+    this.rightTokens = c.keyTokens === c.queryTokens ? this.leftTokens : componentTokens(c, 'key');
   }
 
   /** A new picture of the lines, and the note when the active heads have nothing to draw. */

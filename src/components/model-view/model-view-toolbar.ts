@@ -18,6 +18,7 @@ const SHORT_FILTERS: Readonly<Record<AttentionFilter, string>> = {
   bb: 'B → B',
   ab: 'A → B',
   ba: 'B → A',
+  generated: 'Generated',
   encoder: 'Encoder',
   decoder: 'Decoder',
   cross: 'Cross',

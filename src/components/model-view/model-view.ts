@@ -246,15 +246,14 @@ export class AttnModelView extends AttnView {
     const sel = this.selection;
     const detail = sel && !this.noDetail;
     const beside = !!detail && this.hostSize.width >= g.width + 16 + DETAIL_BESIDE_WIDTH;
-    return html`
+    return html`${this.renderProgress()}
       ${renderToolbar(this, availableFilters(this.parsed!), this.currentFilter, this.toolbarHandlers)}
       <div class="status" aria-live="polite">${statusText(c, this.hits)}<span class="progress"></span></div>
       ${renderNotice(v, FILTER_LABELS[this.currentFilter])}
       <div class=${classMap({ body: true, beside })}>
         ${renderGrid(v, this.store!, this.grid)}
         ${this.noDetail ? nothing : this.detail.render(detail ? `${layerName(c, sel.layer)}, ${headName(c, sel.head)}` : null)}
-      </div>
-    `;
+      </div> `;
   }
 
   protected override updated(): void {

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { AttentionDataError } from '../../core/errors.js';
 import { applyFilter, availableFilters } from '../../core/filters.js';
 import { hasVectors } from '../../core/neuron.js';
-import { displayTokens, type DisplayToken } from '../../core/tokens.js';
+import { componentTokens, type DisplayToken } from '../../core/tokens.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
 import { computeNeuron, isHidden, type NeuronComputation } from '../../render/neuron-cells.js';
 import { firstCell, moveInList, neuronLayout, type NeuronLayout } from '../../render/neuron-layout.js';
@@ -226,12 +226,11 @@ export class AttnNeuronView extends AttnView {
     });
     const titles = columnTitles(this.dimensionOrder);
     const onScroll = (e: Event) => this.scroller.scrolled(e, this.layout, Math.max(c.shape[2], c.shape[3]));
-    return html`
-      ${this.renderToolbar(c, true)} ${renderWarning(computed.check, this.source!, c, this.rightTokens)}
-      ${computed.note ? html`<p class="note" part="note" role="status">${computed.note}</p>` : nothing}
-      ${renderGrid({ layout, titles, columns, cells: this.cell, keys: this.keys, onScroll })}
-      ${renderReadout(this.readoutInput(shown))}
-    `;
+    return html`${this.renderProgress()} ${this.renderToolbar(c, true)}
+    ${renderWarning(computed.check, this.source!, c, this.rightTokens)}
+    ${computed.note ? html`<p class="note" part="note" role="status">${computed.note}</p>` : nothing}
+    ${renderGrid({ layout, titles, columns, cells: this.cell, keys: this.keys, onScroll })}
+    ${renderReadout(this.readoutInput(shown))} `;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -275,8 +274,8 @@ export class AttnNeuronView extends AttnView {
     const pair = filter === 'aa' || filter === 'bb' || filter === 'ab' || filter === 'ba';
     this.component = shown;
     this.source = pair ? applyFilter(data, 'all') : shown;
-    const left = (this.leftTokens = displayTokens(shown.queryTokens));
-    this.rightTokens = shown.keyTokens === shown.queryTokens ? left : displayTokens(shown.keyTokens);
+    const left = (this.leftTokens = componentTokens(shown, 'query'));
+    this.rightTokens = shown.keyTokens === shown.queryTokens ? left : componentTokens(shown, 'key');
     this.hoveredQuery = null;
     this.cell.reset();
     this.keys.reset();

@@ -4,8 +4,9 @@ import { AttentionDataError } from '../../core/errors.js';
 import { availableFilters, type AttentionFilter } from '../../core/filters.js';
 import { parseAttention, type AttentionInput } from '../../core/parse/index.js';
 import type { AttentionData } from '../../core/types.js';
+import type { SourceProgress } from '../../core/loader.js';
 import type { Scene } from '../../render/scene.js';
-import { keyword } from './attributes.js';
+import { keyword, numberListConverter } from './attributes.js';
 import {
   AGGREGATE_MODES,
   deriveShown,
@@ -19,6 +20,7 @@ import { fire } from './events.js';
 import { download, sceneToPng, sceneToSvg } from './export.js';
 import { FrameController } from './frame-controller.js';
 import { LoadController } from './load-controller.js';
+import { renderLoadProgress } from './load-progress.js';
 import { ThemeController } from './theme-controller.js';
 import type { ThemeName } from './theme.js';
 
@@ -66,6 +68,32 @@ export abstract class AttnView extends LitElement {
   @property({ attribute: 'target-text' }) targetText: string | undefined;
 
   /**
+   * Continue `text` with `model` (a causal decoder) by at most this many tokens, the most likely
+   * each step, and show the attention over text and continuation; each new token's row appears as
+   * it is generated, and generated tokens are marked (italic, underlined; "generated" for screen
+   * readers). The `generated` filter shows their rows alone.
+   */
+  @property({ type: Number, reflect: true }) generate: number | undefined;
+
+  /**
+   * The layers to compute from `model`, by the model's numbers, comma-separated (default all):
+   * only those are tapped, so a long text needs the memory of these alone.
+   */
+  @property({ attribute: 'compute-layers', converter: numberListConverter }) computeLayers:
+    readonly number[] | undefined;
+
+  /**
+   * Compute from `model` only the layer shown (`layer`, default 0), then each layer the user picks
+   * when it is picked, keeping each once computed (head and neuron views): a long text then needs
+   * the memory and time of one layer at a time. The layer selector offers every layer of the model.
+   */
+  @property({ type: Boolean, attribute: 'layers-on-demand' }) layersOnDemand = false;
+
+  /** The heads to keep of each computed layer, by the model's numbers, comma-separated (default all). */
+  @property({ attribute: 'compute-heads', converter: numberListConverter }) computeHeads:
+    readonly number[] | undefined;
+
+  /**
    * Word-level attention: a word split into several tokens becomes one (attention to it is the
    * sum over its pieces, from it their mean; Clark et al. 2019).
    */
@@ -109,6 +137,12 @@ export abstract class AttnView extends LitElement {
     super.disconnectedCallback();
     // Nothing is drawn while away: whoever waits for a drawing must not wait forever.
     this.resolveDrawWaiters();
+  }
+
+  /** The layer shown, for `layers-on-demand`: the `layer` of the head and neuron views. */
+  shownLayer(): number | undefined {
+    const layer = (this as { layer?: unknown }).layer;
+    return typeof layer === 'number' && Number.isInteger(layer) ? layer : undefined;
   }
 
   /** Computes the attention again after a failed or cancelled load (the Retry button). */
@@ -205,8 +239,19 @@ export abstract class AttnView extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('text') || changed.has('textPair') || changed.has('targetText')) {
+    const source = [
+      'model',
+      'text',
+      'textPair',
+      'targetText',
+      'generate',
+      'computeLayers',
+      'computeHeads',
+    ] as const;
+    if (source.some((p) => changed.has(p)) || changed.has('layersOnDemand')) {
       this.load.start();
+    } else if (this.layersOnDemand && this.model && (changed as Map<PropertyKey, unknown>).has('layer')) {
+      this.load.showLayer();
     } else if (changed.has('data')) {
       this.load.clearError();
     }
@@ -273,29 +318,17 @@ export abstract class AttnView extends LitElement {
     return this.filter ?? filters[0]!;
   }
 
+  /** While a continuation streams in (the view shows it), its progress bar with Cancel; else nothing. */
+  protected renderProgress(): TemplateResult | typeof nothing {
+    return this.load.streaming && this.parsed ? this.renderLoading() : nothing;
+  }
+
   /** The loading, error or empty state, or undefined when the view shows attention. */
   protected renderStatus(): TemplateResult | undefined {
     const state = this.load.state;
     if (state.kind === 'loading') {
-      const p = state.progress;
-      const stage = {
-        tokenizer: 'loading the tokenizer',
-        download: `downloading ${p.file ?? 'the model'}`,
-        preparing: 'preparing the model',
-        computing: 'computing attention',
-        done: 'done',
-      }[p.stage];
-      const mb = (n: number) => (n / 2 ** 20).toFixed(1);
-      const amount = p.loaded !== undefined ? ` ${mb(p.loaded)}${p.total ? ` / ${mb(p.total)}` : ''} MB` : '';
-      return html`<div class="loading" part="loading" role="status">
-        <span>${this.model}: ${stage}${amount}…</span>
-        ${
-          p.total && p.loaded !== undefined
-            ? html`<progress max=${p.total} .value=${p.loaded} aria-label="Progress"></progress>`
-            : html`<progress aria-label="Progress"></progress>`
-        }
-        <button type="button" @click=${() => this.cancelLoad()}>Cancel</button>
-      </div>`;
+      if (this.load.streaming && this.parsed) return undefined;
+      return this.renderLoading();
     }
     if (state.kind === 'error') {
       return renderErrorBox(
@@ -312,6 +345,11 @@ export abstract class AttnView extends LitElement {
       </div>`;
     }
     return undefined;
+  }
+
+  private renderLoading(): TemplateResult {
+    const p = (this.load.state as { progress: SourceProgress }).progress;
+    return renderLoadProgress(this.model ?? '', p, () => this.cancelLoad());
   }
 
   private resolveDrawWaiters(): void {

@@ -13,11 +13,15 @@ export function renderFilterSelect(
 ): TemplateResult | typeof nothing {
   if (filters.length < 2) return nothing;
   return html`<label
-    >Attention
-    <select part="filter-select" aria-label="Attention" @change=${onChange}>
-      ${filters.map((f) => html`<option value=${f} .selected=${live(f === current)}>${FILTER_LABELS[f]}</option>`)}
-    </select></label
-  >`;
+      >Attention
+      <select part="filter-select" aria-label="Attention" @change=${onChange}>
+        ${filters.map((f) => html`<option value=${f} .selected=${live(f === current)}>${FILTER_LABELS[f]}</option>`)}
+      </select></label
+    >${
+      filters.includes('generated')
+        ? html`<span class="generated-legend" part="generated-legend">generated</span>`
+        : nothing
+    }`;
 }
 
 /**

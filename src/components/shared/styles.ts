@@ -236,6 +236,13 @@ export const tokenStyles = css`
     color: var(--attn-muted);
     opacity: 0.6;
   }
+  /* Generated tokens: italic and underlined, a mark that does not rely on colour alone. */
+  .token.generated .label,
+  .generated-legend {
+    font-style: italic;
+    text-decoration: underline dotted;
+    text-underline-offset: 3px;
+  }
 `;
 
 /** A column layout whose token area scrolls within `--attn-max-height` (head and neuron views). */

@@ -44,6 +44,13 @@ export interface TokenColumnOptions {
   };
 }
 
+/** The column's label, saying which tokens the model generated when some were. */
+function generatedNote(label: string, tokens: readonly DisplayToken[]): string {
+  const first = tokens.findIndex((t) => t.generated);
+  if (first < 0) return label;
+  return `${label}; generated tokens (from row ${first + 1}) in italics, underlined`;
+}
+
 export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
   const indices: number[] = [];
   for (let i = o.first; i < Math.min(o.last, o.tokens.length); i++) indices.push(i);
@@ -61,7 +68,7 @@ export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
     class="column ${o.name}"
     role="listbox"
     tabindex="0"
-    aria-label=${o.label}
+    aria-label=${generatedNote(o.label, o.tokens)}
     aria-activedescendant=${o.cursor >= 0 ? `${o.name}-${o.cursor}` : nothing}
     ${cssProps({ left: `${o.left}px`, width: `${o.width}px`, height: `${o.height}px` })}
     @pointerdown=${o.handlers.pointerdown}
@@ -81,6 +88,7 @@ export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
         pinned: o.selected === i,
         cursor: o.cursor === i,
         muted: o.muted?.(i) ?? false,
+        generated: t.generated === true,
       };
       return html`<div
         id="${o.name}-${i}"
@@ -91,7 +99,7 @@ export function renderTokenColumn(o: TokenColumnOptions): TemplateResult {
         aria-setsize=${o.tokens.length}
         aria-posinset=${i + 1}
         data-index=${i}
-        title="${t.raw} (position ${o.start + i})"
+        title="${t.raw} (position ${o.start + i}${t.generated ? ', generated' : ''})"
         ${cssProps({ top: `${o.padding + i * o.rowHeight}px` })}
       >
         ${tokenLabel(t)}

@@ -88,7 +88,7 @@ export function aggregateLayers(
 }
 
 /** Element-wise mean (summed in double precision, rounded once) or maximum of `parts` into `out`. */
-function combine(parts: readonly Float32Array[], how: Aggregation, out: Float32Array): void {
+function combine(parts: readonly ArrayLike<number>[], how: Aggregation, out: Float32Array): void {
   const n = out.length;
   if (how === 'max') {
     out.set(parts[0]!);

@@ -9,12 +9,18 @@ import type { AttentionComponent } from '../types.js';
 /** How heads or layers are combined. */
 export type Aggregation = 'mean' | 'max';
 
+/** A Float32Array, or a Float16Array where the platform has one (float16 weights). */
+function isWeightArray(w: unknown): boolean {
+  const Half = (globalThis as { Float16Array?: new () => unknown }).Float16Array;
+  return w instanceof Float32Array || (Half !== undefined && w instanceof Half);
+}
+
 /** Throws unless `c` looks like a parsed `AttentionComponent` (from `parseAttention`). */
 export function checkComponent(c: unknown, fn: string): asserts c is AttentionComponent {
   const ok =
     typeof c === 'object' &&
     c !== null &&
-    (c as AttentionComponent).weights instanceof Float32Array &&
+    isWeightArray((c as AttentionComponent).weights) &&
     Array.isArray((c as AttentionComponent).shape) &&
     (c as AttentionComponent).shape.length === 4;
   if (!ok) {

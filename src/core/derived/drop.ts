@@ -75,7 +75,8 @@ export function dropTokens(
     }
   }
   const sentenceBStart = c.sentenceBStart === undefined ? -1 : keys.findIndex((k) => k >= c.sentenceBStart!);
-  const { sentenceBStart: _b, queries: _q, keys: _k, values: _v, ...rest } = c;
+  const generatedStart = c.generatedStart === undefined ? -1 : keys.findIndex((k) => k >= c.generatedStart!);
+  const { sentenceBStart: _b, generatedStart: _g, queries: _q, keys: _k, values: _v, ...rest } = c;
   return markComponent({
     ...rest,
     queryTokens: queries.map((q) => c.queryTokens[q]!),
@@ -87,6 +88,7 @@ export function dropTokens(
     ...(c.keys ? { keys: keepRows(c.keys, keys) } : {}),
     ...(c.values ? { values: keepRows(c.values, keys) } : {}),
     ...(sentenceBStart > 0 ? { sentenceBStart } : {}),
+    ...(generatedStart > 0 ? { generatedStart } : {}),
   });
 }
 

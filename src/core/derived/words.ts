@@ -53,13 +53,18 @@ export function mergeWords(
     }
   }
   const sentenceBStart = c.sentenceBStart === undefined ? undefined : wordAt(queryGroups, c.sentenceBStart);
+  // A word the continuation finishes counts as prompt: generated tokens start at the next word.
+  const generatedStart =
+    c.generatedStart === undefined ? undefined : wordAfter(queryGroups, c.generatedStart);
+  const { generatedStart: _g, ...rest } = withoutVectors(c);
   return markComponent({
-    ...withoutVectors(c),
+    ...rest,
     queryTokens: joinWords(c.queryTokens, queryGroups),
     keyTokens: self ? joinWords(c.queryTokens, queryGroups) : joinWords(c.keyTokens, keyGroups),
     weights,
     shape: [L, H, W, V],
     ...(sentenceBStart === undefined ? {} : { sentenceBStart }),
+    ...(generatedStart !== undefined && generatedStart > 0 && generatedStart < W ? { generatedStart } : {}),
   });
 }
 
@@ -143,4 +148,10 @@ function wordAt(groups: readonly (readonly number[])[], position: number): numbe
     );
   }
   return w;
+}
+
+/** The first word that starts at or after `position`, or the number of words if none does. */
+function wordAfter(groups: readonly (readonly number[])[], position: number): number {
+  const w = groups.findIndex((g) => g[0]! >= position);
+  return w < 0 ? groups.length : w;
 }

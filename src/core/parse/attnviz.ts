@@ -26,6 +26,8 @@ export interface AttentionSetInput {
   readonly causal?: boolean;
   /** Index of the first token of the second sentence of a pair. */
   readonly sentenceBStart?: number;
+  /** Index of the first token the model generated after the prompt (self-attention only). */
+  readonly generatedStart?: number;
   /** Per-head query vectors `[layers, heads, queries, dim]`. */
   readonly queries?: TensorInput;
   /** Per-head key vectors `[layers, heads, keys, dim]`. */

@@ -62,6 +62,7 @@ export function buildComponent(
   const square = Q === K && name !== 'cross';
   const causal = readCausal(set.causal, square, firstFutureIndex, tensor, field, `${prefix}causal`);
   const sentenceBStart = readSentenceBStart(name, set.sentenceBStart, `${prefix}sentenceBStart`, Q);
+  const generatedStart = readGeneratedStart(name, set.generatedStart, `${prefix}generatedStart`, Q);
 
   const vectorsScaled = set.vectorsScaled;
   if (vectorsScaled !== undefined && typeof vectorsScaled !== 'boolean') {
@@ -92,6 +93,7 @@ export function buildComponent(
     queryStart: 0,
     keyStart: 0,
     ...(sentenceBStart !== undefined ? { sentenceBStart } : {}),
+    ...(generatedStart !== undefined ? { generatedStart } : {}),
     ...(queries ? { queries } : {}),
     ...(keys ? { keys } : {}),
     ...(values ? { values } : {}),
@@ -133,6 +135,27 @@ function readSentenceBStart(
     throw new AttentionDataError(
       field,
       `an integer from 1 to ${Q - 1} (both sentences need a token)`,
+      describe(value),
+    );
+  }
+  return value;
+}
+
+/** Where the generated tokens start: in self-attention, after a prompt of at least one token. */
+function readGeneratedStart(
+  name: ComponentName,
+  value: unknown,
+  field: string,
+  Q: number,
+): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (name !== 'self') {
+    throw new AttentionDataError(field, 'no generated tokens in an encoder-decoder set', describe(value));
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > Q - 1) {
+    throw new AttentionDataError(
+      field,
+      `an integer from 1 to ${Q - 1} (a prompt token before, a generated token from it on)`,
       describe(value),
     );
   }
