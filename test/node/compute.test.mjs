@@ -48,7 +48,9 @@ for (const [label, transformers] of [
       'tiny-fused-mha',
       'tiny-fused-gqa',
     ]) {
-      if (name !== 'tiny-bert') {
+      // Decoders whose fixture holds PyTorch's greedy continuation (tiny-bert is an encoder; the
+      // fused fixtures' generator writes none yet).
+      if (reference(name).examples[0].generated) {
         it(`${name}: generate continues the text as PyTorch's greedy search, with its attention`, async () => {
           const ex = reference(name).examples[0];
           const g = ex.generated;
