@@ -12,7 +12,7 @@
  * included).
  */
 import { DATA_TYPE, SLICE_END, type GraphBuilder } from './graph-builder.js';
-import { attend, splitHeads, type FusedNode } from './unfuse-core.js';
+import { attend, fromFloat, splitHeads, toFloat, type FusedNode } from './unfuse-core.js';
 
 /** Inputs by position (ContribOperators.md). */
 const INPUT = {
@@ -60,11 +60,15 @@ function refuseUnsupported(f: FusedNode): void {
   if (!f.input(INPUT.seqlensK)) f.refuse('no seqlens_k input', 'seqlens_k (the operator requires it)');
 }
 
-/** x `[b, h, s, d]` rotated at positions `pos` `[b, s]` (see the module comment). */
-function rotate(g: GraphBuilder, f: FusedNode, x: string, pos: string): string {
+/**
+ * x `[b, h, s, d]` rotated at positions `pos` `[b, s]` (see the module comment); in float32, the
+ * result rounded to the node's type once (as ONNX Runtime's kernel writes float16 rotations).
+ */
+function rotate(g: GraphBuilder, f: FusedNode, input: string, pos: string): string {
+  const x = toFloat(g, f.type, input);
   const table = (cache: string) => {
     const rows = g.op('Gather', [cache, pos], { axis: 0 }); // [b, s, rotary/2]
-    return g.insertAxis(rows, 1); // [b, 1, s, rotary/2]
+    return g.insertAxis(toFloat(g, f.type, rows), 1); // [b, 1, s, rotary/2]
   };
   const cos = table(f.input(INPUT.cosCache));
   const sin = table(f.input(INPUT.sinCache));
@@ -79,12 +83,12 @@ function rotate(g: GraphBuilder, f: FusedNode, x: string, pos: string): string {
   ];
   if (f.int('rotary_interleaved', 0) === 0) {
     const [a, b] = turn(g.slice(rotated, 0, half, 3), g.slice(rotated, half, width, 3), cos, sin);
-    return g.concat([a!, b!, passed], 3);
+    return fromFloat(g, f.type, g.concat([a!, b!, passed], 3));
   }
   const pairs = g.reshape(rotated, [0, 0, 0, -1, 2]);
   const [c5, s5] = [g.reshape(cos, [0, 0, 0, -1, 1]), g.reshape(sin, [0, 0, 0, -1, 1])];
   const [a, b] = turn(g.slice(pairs, 0, 1, 4), g.slice(pairs, 1, 2, 4), c5, s5);
-  return g.concat([g.reshape(g.concat([a!, b!], 4), [0, 0, 0, -1]), passed], 3);
+  return fromFloat(g, f.type, g.concat([g.reshape(g.concat([a!, b!], 4), [0, 0, 0, -1]), passed], 3));
 }
 
 export function unfuseGroupQuery(g: GraphBuilder, f: FusedNode): void {
@@ -149,6 +153,7 @@ export function unfuseGroupQuery(g: GraphBuilder, f: FusedNode): void {
     masked = g.op('Or', [masked, g.op('Less', [keys, g.op('Sub', [limit, g.scalar(window - 1)])])]);
   }
   const options = {
+    type: f.type,
     scale: f.float('scale', 0),
     softcap: f.float('softcap', 0),
     bias: f.input(INPUT.attentionBias),
