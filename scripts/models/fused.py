@@ -157,6 +157,7 @@ REFUSALS = {
     "gqa-quantized-cache": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1, "k_quant_type": "PER_TENSOR"}, GQA_DECLARED),
     "gqa-head-sink": ("GroupQueryAttention", GQA_INPUTS + ["", "", "", "", "sink"], ["y"], {"num_heads": 2, "kv_num_heads": 1}, {**GQA_DECLARED, "sink": (TensorProto.FLOAT, [2])}),
     "gqa-window-not-causal": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1, "causal": 0, "local_window_size": 4}, GQA_DECLARED),
+    "gqa-double": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1}, {**GQA_DECLARED, **{n: (TensorProto.DOUBLE, ["batch_size", "sequence_length", 16]) for n in ("q", "k", "v")}}),
     "packed-attention": ("PackedAttention", ["x", "w"], ["y"], {"num_heads": 2}, {"w": (TensorProto.FLOAT, [16, 48])}),
 }
 

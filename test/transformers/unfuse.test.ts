@@ -24,6 +24,7 @@ import {
   computeAttention,
   type TransformersModule,
 } from '../../src/transformers/index.js';
+import { halfToFloat } from '../../src/core/tensor.js';
 import { readModel } from '../../src/transformers/onnx.js';
 import { tapModel } from '../../src/transformers/tap.js';
 import { maxDiff, type Nested } from '../support/compare.js';
@@ -78,10 +79,41 @@ function feeds(session: ort.InferenceSession, ex: Reference['examples'][number])
   for (const meta of session.inputMetadata) {
     if (!meta.name.startsWith('past_key_values.') || !meta.isTensor) continue;
     const dims = meta.shape.map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : 0));
-    out[meta.name] = new ort.Tensor('float32', new Float32Array(0), dims);
+    out[meta.name] =
+      meta.type === 'float16'
+        ? new ort.Tensor('float16', new Uint16Array(0), dims)
+        : new ort.Tensor('float32', new Float32Array(0), dims);
   }
   return out;
 }
+
+/** An output's values as numbers (float16 decoded: a Uint16Array, or a Float16Array where the platform has one). */
+function values(t: ort.Tensor): ArrayLike<number> {
+  if (t.type !== 'float16') return t.data as Float32Array;
+  return t.data instanceof Uint16Array
+    ? Array.from(t.data, halfToFloat)
+    : (t.data as unknown as ArrayLike<number>);
+}
+
+/** float16's, as test/transformers/lowbit.test.ts's q4f16 (activations rounded to float16). */
+const HALF = { attention: 2e-3, queries: 1e-2, keys: 1e-2, values: 1e-2 };
+/**
+ * tiny-fused-gqa's q and k reach ±12 (tiny-llama's ±4.5), where float16's step is 7.8e-3: q and k
+ * are rounded twice (projection, rotation), and the scores' error grows with them.
+ */
+const HALF_WIDE = { attention: 4e-3, queries: 1.5e-2, keys: 1.5e-2, values: 1.5e-2 };
+
+/**
+ * The float16 files of the fused decoders (transformers.js's dtype names): their weight MatMuls
+ * (MatMulNBits in q4f16: 3 projections and 1 output per layer, or 1 packed QKV, and the LM head),
+ * and PyTorch's tolerance on the weights each file holds.
+ */
+const HALF_FILES: [string, 'fp16' | 'q4f16', number, typeof HALF][] = [
+  ['tiny-fused-mha', 'fp16', 0, HALF],
+  ['tiny-fused-mha', 'q4f16', 9, HALF],
+  ['tiny-fused-gqa', 'fp16', 0, HALF_WIDE],
+  ['tiny-fused-gqa', 'q4f16', 7, HALF_WIDE],
+];
 
 describe('fused attention, unfused', function () {
   this.timeout(60_000);
@@ -108,6 +140,62 @@ describe('fused attention, unfused', function () {
       await fused.release();
       await rewritten.release();
     });
+  }
+
+  for (const [model, dtype, nBits] of HALF_FILES) {
+    it(`${model}, model_${dtype}.onnx: the float16 fused node unfused gives its outputs within two float16 steps, and float32 attention`, async () => {
+      const original = await bytes(`${model}/onnx/model_${dtype}.onnx`);
+      const tapped = tapModel(original, model);
+      const { graph } = readModel(tapped.bytes);
+      expect(graph.nodes.filter((n) => n.domain === 'com.microsoft').map((n) => n.opType)).to.deep.equal(
+        Array<string>(nBits).fill('MatMulNBits'),
+      );
+      const fused = await ort.InferenceSession.create(original, { executionProviders: ['wasm'] });
+      const rewritten = await ort.InferenceSession.create(tapped.bytes, { executionProviders: ['wasm'] });
+      for (const ex of (await reference(model)).examples) {
+        const expected = await fused.run(feeds(fused, ex));
+        const actual = await rewritten.run(feeds(rewritten, ex));
+        for (const name of fused.outputNames) {
+          expect(actual[name]!.type, name).to.equal('float16');
+          const want = values(expected[name]!);
+          const largest = Math.max(...Array.from(want, Math.abs));
+          // Two float16 steps at the largest value: what one rounding more or less can move.
+          expect(maxDiff(values(actual[name]!), want), name).to.be.at.most(2 ** -9 * largest);
+        }
+        for (const tap of tapped.taps) expect(actual[tap.probs]!.type, tap.probs).to.equal('float32');
+      }
+      await fused.release();
+      await rewritten.release();
+    });
+  }
+
+  for (const [label, transformers] of PACKAGES) {
+    for (const [model, dtype, , tolerance] of HALF_FILES) {
+      it(`${label}, ${model} dtype ${dtype}: PyTorch's attention, q, k and v on the file's weights within float16's error`, async () => {
+        const ref = (await (await fetch(`${BASE}/${model}/reference_${dtype}.json`)).json()) as Reference;
+        for (const ex of ref.examples) {
+          const data = await computeAttention({
+            model: `${BASE}/${model}`,
+            text: ex.text,
+            transformers,
+            dtype,
+            ort,
+          });
+          const c = data.components[0]!;
+          expect(c.queryTokens).to.deep.equal(ex.tokens);
+          expect(c.causal).to.equal(true);
+          expect(c.kvHeads).to.deep.equal(ref.kvHeads);
+          const errors = {
+            attention: maxDiff(c.weights, ex.attention),
+            queries: maxDiff(c.queries!.data, ex.queries),
+            keys: maxDiff(c.keys!.data, ex.keys),
+            values: maxDiff(c.values!.data, ex.values),
+          };
+          for (const [key, err] of Object.entries(errors))
+            expect(err, key).to.be.below(tolerance[key as keyof typeof HALF]);
+        }
+      });
+    }
   }
 
   for (const [label, transformers] of PACKAGES) {
@@ -187,6 +275,10 @@ describe('fused attention, unfused', function () {
     [
       'gqa-window-not-causal',
       'com.microsoft.GroupQueryAttention cannot be unfused: local_window_size = 4 with causal = 0; the standard-operator rewrite needs local_window_size = -1 when not causal',
+    ],
+    [
+      'gqa-double',
+      'com.microsoft.GroupQueryAttention cannot be unfused: its query "q" is double; the standard-operator rewrite needs float or float16',
     ],
     [
       'attention-opset-10',
