@@ -37,6 +37,7 @@ from blockquant import dequantize_q4, quantize_q4
 from bytebpe import ByteBPE
 from common import EMBEDDING_STD, LINEAR_STD, BIAS_STD, Fixture, check_example, json_bytes, reference_json, tapped_tensors
 from fp16 import convert_fp16
+from gqa_nodes import node_files
 from text import GPT2_EXAMPLES, SAMPLE
 
 CONTRIB = "com.microsoft"
@@ -334,4 +335,7 @@ def build_mha(name):
 
 
 def build_gqa(name):
-    return build(name, GQA, "gqa")
+    """tiny-fused-gqa, and the one-node graphs of the paths its layers do not take (gqa_nodes.py)."""
+    fixture = build(name, GQA, "gqa")
+    fixture.files.update(node_files())
+    return fixture

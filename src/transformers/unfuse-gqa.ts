@@ -3,13 +3,14 @@
  * specification defines it: query, key and value `[b, s, heads·d]` (or one packed input of
  * `(heads + 2·kv_num_heads)·d` per token); with `do_rotary`, q and k of the new tokens rotated with
  * rows of `cos_cache` / `sin_cache` `[positions, rotary/2]` (rotate-half, or pairs with
- * `rotary_interleaved`; the dimensions past the cache's width pass through), at `position_ids` or
- * else at seqlens_k + 1 − s + i; then `past_key` / `past_value` `[b, kv_num_heads, past, d]`
- * concatenated (the `present_*` outputs), each key/value head repeated for its query heads, the
+ * `rotary_interleaved`; the dimensions past the cache's width pass through), at `position_ids` (on
+ * a first prompt, the first id counted on) or else at seqlens_k + 1 − s + i; then `past_key` /
+ * `past_value` `[b, kv_num_heads, past, d]` concatenated (the `present_*` outputs), each key/value
+ * head repeated for its query heads, the
  * scores scaled, soft-capped (`softcap`: cap·tanh(x/cap)), `attention_bias` added, and hidden where
- * a key comes after the query (`causal`, default 1), lies past seqlens_k (padding), or is
- * `local_window_size` positions or more before it (the window holds that many keys, the query's own
- * included).
+ * a key comes after the query (`causal`, default 1; onnxruntime 1.30's kernel reads it), lies past
+ * seqlens_k (padding), or is `local_window_size` positions or more before it (the window holds that
+ * many keys, the query's own included).
  */
 import { DATA_TYPE, SLICE_END, type GraphBuilder } from './graph-builder.js';
 import { attend, fromFloat, splitHeads, toFloat, type FusedNode } from './unfuse-core.js';
@@ -91,6 +92,25 @@ function rotate(g: GraphBuilder, f: FusedNode, input: string, pos: string): stri
   return fromFloat(g, f.type, g.concat([g.reshape(g.concat([a!, b!], 4), [0, 0, 0, -1]), passed], 3));
 }
 
+/**
+ * The positions `position_ids` gives, `[b, s]`, or '' without it. On a first prompt (no past keys)
+ * onnxruntime reads only each row's first id and counts on from it; with a past, every id as given
+ * (measured with onnxruntime-web 1.30: tiny-fused-gqa/nodes/position-ids*.onnx).
+ */
+function positionIds(g: GraphBuilder, f: FusedNode, s: string): string {
+  const ids = f.input(INPUT.positionIds);
+  if (!ids) return '';
+  const ids64 = g.op('Cast', [ids], { to: DATA_TYPE.int64 });
+  const counted = g.op('Add', [
+    g.slice(ids64, 0, 1, 1),
+    g.reshape(g.op('Range', [g.scalar(0), s, g.scalar(1)]), [1, -1]),
+  ]);
+  const past = f.input(INPUT.pastKey);
+  if (!past) return counted;
+  const prompt = g.op('Equal', [g.scalarDim(past, 2), g.scalar(0)]);
+  return g.op('Where', [prompt, counted, ids64]);
+}
+
 export function unfuseGroupQuery(g: GraphBuilder, f: FusedNode): void {
   const heads = f.int('num_heads', 0);
   const kvHeads = f.int('kv_num_heads', 0);
@@ -128,7 +148,7 @@ export function unfuseGroupQuery(g: GraphBuilder, f: FusedNode): void {
   const first = g.reshape(g.op('Sub', [total, s]), [-1, 1]);
   const positions = g.op('Add', [first, g.reshape(g.op('Range', [g.scalar(0), s, g.scalar(1)]), [1, -1])]);
   if (f.int('do_rotary', 0) !== 0) {
-    const pos = f.input(INPUT.positionIds) || positions;
+    const pos = positionIds(g, f, s) || positions;
     q = rotate(g, f, q, pos);
     k = rotate(g, f, k, pos);
   }

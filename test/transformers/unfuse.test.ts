@@ -49,6 +49,13 @@ interface Reference {
 }
 
 const FIXTURES = ['tiny-fused', 'tiny-fused-mha', 'tiny-fused-gqa'];
+
+/** A one-node graph's feeds and PyTorch's output and attention probabilities, flattened. */
+interface NodeRecord {
+  feeds: Record<string, { dims: number[]; type: 'float32' | 'int64' | 'int32'; data: number[] }>;
+  output: number[];
+  attention: number[];
+}
 const PACKAGES: [string, TransformersModule][] = [
   ['@huggingface/transformers 4', hf],
   ['@xenova/transformers 2.17', xenova],
@@ -225,6 +232,48 @@ describe('fused attention, unfused', function () {
         }
       });
     }
+  }
+
+  // GroupQueryAttention's paths tiny-fused-gqa's layers do not take, as one-node graphs
+  // (scripts/models/gqa_nodes.py): position_ids with a past and on a first prompt (where
+  // onnxruntime counts on from the first id), attention_bias, causal = 0.
+  for (const node of ['position-ids', 'position-ids-prompt', 'attention-bias', 'not-causal']) {
+    it(`GroupQueryAttention ${node}: the rewrite gives onnxruntime's fused outputs and PyTorch's attention`, async () => {
+      const path = `tiny-fused-gqa/nodes/${node}`;
+      const record = (await (await fetch(`${BASE}/${path}.json`)).json()) as NodeRecord;
+      const inputs: Record<string, ort.Tensor> = {};
+      for (const [name, { dims, type, data }] of Object.entries(record.feeds)) {
+        inputs[name] =
+          type === 'int64'
+            ? new ort.Tensor(
+                'int64',
+                BigInt64Array.from(data, (v) => BigInt(v)),
+                dims,
+              )
+            : type === 'int32'
+              ? new ort.Tensor('int32', Int32Array.from(data), dims)
+              : new ort.Tensor('float32', Float32Array.from(data), dims);
+      }
+      const original = await bytes(`${path}.onnx`);
+      const tapped = tapModel(original, node);
+      const fused = await ort.InferenceSession.create(original, { executionProviders: ['wasm'] });
+      const rewritten = await ort.InferenceSession.create(tapped.bytes, { executionProviders: ['wasm'] });
+      const expected = await fused.run(inputs);
+      const actual = await rewritten.run(inputs);
+      for (const name of fused.outputNames) {
+        expect(
+          maxDiff(actual[name]!.data as Float32Array, expected[name]!.data as Float32Array),
+          name,
+        ).to.be.below(1e-5);
+      }
+      expect(maxDiff(actual['output']!.data as Float32Array, record.output), 'output − PyTorch').to.be.below(
+        1e-5,
+      );
+      const probs = actual[tapped.taps[0]!.probs]!.data as Float32Array;
+      expect(maxDiff(probs, record.attention), 'attention − PyTorch').to.be.below(1e-5);
+      await fused.release();
+      await rewritten.release();
+    });
   }
 
   it('refuses a folder whose Attention has do_rotary, naming the operator and the attribute', async () => {
