@@ -93,8 +93,10 @@ function writtenTypes(graph: OnnxGraph): Map<string, number> {
 export function elementTypes(graph: OnnxGraph): (name: string) => number | undefined {
   const written = writtenTypes(graph);
   const producer = new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  // A deep model's query is some hundred nodes below the embedding it is typed by: as many hops as
+  // the graph has nodes (it has no cycles).
   return (name) => {
-    for (let x = name, hops = 0; x && hops < 64; hops++) {
+    for (let x = name, hops = 0; x && hops <= graph.nodes.length; hops++) {
       const known = written.get(x);
       if (known !== undefined) return known;
       const p = producer.get(x);
