@@ -183,5 +183,10 @@ def build_refused(name):
     gqa = REFUSALS["gqa-smooth-softmax"]
     attention = REFUSALS["attention-do-rotary"]
     files["refusals/attention-opset-10.onnx"] = one_node("attention-opset-10", "Attention", attention[1], ["y"], {"num_heads": 2}, attention[4], opset=10)
+    untyped = onnx_load(one_node("gqa-untyped", "GroupQueryAttention", gqa[1], ["y"], {"num_heads": 2, "kv_num_heads": 1}, gqa[4]))
+    for v in [*untyped.graph.input, *untyped.graph.output]:
+        if v.type.tensor_type.elem_type == TensorProto.FLOAT:
+            v.ClearField("type")  # no type anywhere: the node's element type cannot be told
+    files["refusals/gqa-untyped.onnx"] = untyped.SerializeToString()
     files["refusals/gqa-in-subgraph.onnx"] = one_node("gqa-in-subgraph", "GroupQueryAttention", gqa[1], ["y"], {"num_heads": 2, "kv_num_heads": 1}, gqa[4], nested=True)
     return Fixture(files, {"output": OUTPUT, "examples": []})

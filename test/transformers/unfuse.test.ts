@@ -341,6 +341,10 @@ describe('fused attention, unfused', function () {
       'com.microsoft.GroupQueryAttention cannot be unfused: its query "q" is double; the standard-operator rewrite needs float or float16',
     ],
     [
+      'gqa-untyped',
+      'com.microsoft.GroupQueryAttention cannot be unfused: the element type of its query "q" is neither declared nor shown by the nodes that compute it; the standard-operator rewrite needs a query whose type the graph declares or its producers show (a weight, a Cast, a declared value)',
+    ],
+    [
       'attention-opset-10',
       'com.microsoft.Attention cannot be unfused: the model imports ai.onnx opset 10; the standard-operator rewrite needs opset 11 or later (Range)',
     ],
