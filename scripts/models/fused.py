@@ -157,6 +157,7 @@ REFUSALS = {
     "gqa-quantized-cache": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1, "k_quant_type": "PER_TENSOR"}, GQA_DECLARED),
     "gqa-head-sink": ("GroupQueryAttention", GQA_INPUTS + ["", "", "", "", "sink"], ["y"], {"num_heads": 2, "kv_num_heads": 1}, {**GQA_DECLARED, "sink": (TensorProto.FLOAT, [2])}),
     "gqa-window-not-causal": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1, "causal": 0, "local_window_size": 4}, GQA_DECLARED),
+    "gqa-double": ("GroupQueryAttention", GQA_INPUTS, ["y"], {"num_heads": 2, "kv_num_heads": 1}, {**GQA_DECLARED, **{n: (TensorProto.DOUBLE, ["batch_size", "sequence_length", 16]) for n in ("q", "k", "v")}}),
     "packed-attention": ("PackedAttention", ["x", "w"], ["y"], {"num_heads": 2}, {"w": (TensorProto.FLOAT, [16, 48])}),
 }
 
@@ -182,5 +183,10 @@ def build_refused(name):
     gqa = REFUSALS["gqa-smooth-softmax"]
     attention = REFUSALS["attention-do-rotary"]
     files["refusals/attention-opset-10.onnx"] = one_node("attention-opset-10", "Attention", attention[1], ["y"], {"num_heads": 2}, attention[4], opset=10)
+    untyped = onnx_load(one_node("gqa-untyped", "GroupQueryAttention", gqa[1], ["y"], {"num_heads": 2, "kv_num_heads": 1}, gqa[4]))
+    for v in [*untyped.graph.input, *untyped.graph.output]:
+        if v.type.tensor_type.elem_type == TensorProto.FLOAT:
+            v.ClearField("type")  # no type anywhere: the node's element type cannot be told
+    files["refusals/gqa-untyped.onnx"] = untyped.SerializeToString()
     files["refusals/gqa-in-subgraph.onnx"] = one_node("gqa-in-subgraph", "GroupQueryAttention", gqa[1], ["y"], {"num_heads": 2, "kv_num_heads": 1}, gqa[4], nested=True)
     return Fixture(files, {"output": OUTPUT, "examples": []})

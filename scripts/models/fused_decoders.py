@@ -33,8 +33,11 @@ import math
 import torch
 from onnx import TensorProto, checker, helper, numpy_helper
 
+from blockquant import dequantize_q4, quantize_q4
 from bytebpe import ByteBPE
 from common import EMBEDDING_STD, LINEAR_STD, BIAS_STD, Fixture, check_example, json_bytes, reference_json, tapped_tensors
+from fp16 import convert_fp16
+from gqa_nodes import node_files
 from text import GPT2_EXAMPLES, SAMPLE
 
 CONTRIB = "com.microsoft"
@@ -94,8 +97,9 @@ def rotate(x, cos, sin, interleaved):
 class Reference:
     """The unfused twin: logits and each layer's probabilities, q, k and v (per query head)."""
 
-    def __init__(self, c, w, style):
-        self.c, self.style = c, style
+    def __init__(self, c, w, style, half=False):
+        """`half`: the rotary caches as a float16 file holds them (rounded to float16)."""
+        self.c, self.style, self.half = c, style, half
         self.w = {k: t.double() for k, t in w.items()}
 
     def layer(self, i, x, taps):
@@ -112,7 +116,7 @@ class Reference:
         scale, cap, window = (0.3 if i == 1 else d**-0.5), 0.0, -1
         if self.style == "gqa":
             spec = GQA_LAYERS[i]
-            cos, sin = (t.double()[:s] for t in rotary_cache(spec["rotary"]))
+            cos, sin = (rounded(t, self.half).double()[:s] for t in rotary_cache(spec["rotary"]))
             q = rotate(q, cos, sin, spec["interleaved"])
             k = rotate(k, cos, sin, spec["interleaved"])
             scale = spec["scale"] or scale
@@ -138,6 +142,36 @@ class Reference:
         for i in range(self.c["layers"]):
             x = self.layer(i, x, taps)
         return (x @ self.w["lm_head"]).float()
+
+
+def rounded(t, half):
+    return t.half().float() if half else t
+
+
+# The weight MatMuls' B inputs (quantize_q4 makes each a MatMulNBits; the packed layer's is q, k
+# and v side by side, quantized per output column as they are apart).
+MATMUL_WEIGHTS = ("q", "k", "v", "o", "lm_head")
+
+
+def file_weights(w, dtype):
+    """The weights the `dtype` file computes with, float32: fp16 rounds every one to float16;
+    q4f16 also replaces each weight MatMul's B by its 4-bit blocks of the float16 weight."""
+    out = {}
+    for k, t in w.items():
+        half = t.half().float()
+        if dtype == "q4f16" and k.rstrip("0123456789") in MATMUL_WEIGHTS:
+            half = torch.from_numpy(dequantize_q4(t.numpy().T.copy(), half=True).T.copy())
+        out[k] = half
+    return out
+
+
+def short(values, places=4):
+    """Nested lists of floats rounded to `places` decimals: the float16 files' references are
+    checked to 2e-3 at best (4 decimals err by 5e-5 at most), and float32's full digits make
+    them 2.3 times larger."""
+    if isinstance(values, list):
+        return [short(v, places) for v in values]
+    return round(values, places)
 
 
 def value_info(name, elem, dims):
@@ -252,11 +286,8 @@ def config_json(c, vocab, eos):
     return dict(sorted(config.items()))
 
 
-def build(name, c, style):
-    tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
-    vocab = len(tokenizer.tokens)
-    w = weights(c, vocab)
-    reference = Reference(c, w, style)
+def examples_of(reference, tokenizer):
+    """reference.json's examples and verify.mjs's checks, from the twin `reference`."""
     examples, checks = [], []
     for text in GPT2_EXAMPLES:
         tokens, ids = tokenizer.encode(text)
@@ -265,26 +296,37 @@ def build(name, c, style):
         taps = [{k: t.float() for k, t in tap.items()} for tap in taps]
         examples.append({"text": text, "tokens": tokens, "ids": ids, **tapped_tensors(taps)})
         checks.append(check_example({"input_ids": ids, "attention_mask": [1] * len(ids)}, logits))
+    return examples, checks
+
+
+def build(name, c, style):
+    tokenizer = ByteBPE.learn(SAMPLE, MAX_MERGES)
+    vocab = len(tokenizer.tokens)
+    w = weights(c, vocab)
+    examples, checks = examples_of(Reference(c, w, style), tokenizer)
     shared = c["kv_heads"] < c["heads"]
     kv_heads = [i // (c["heads"] // c["kv_heads"]) for i in range(c["heads"])] if shared else None
     eos = tokenizer.eos_id
+    sizes = {"layers": c["layers"], "heads": c["heads"], "head_dim": c["head_dim"], "kv_heads": kv_heads}
+    fp32 = graph_bytes(name, c, w, style)
+    fp16 = convert_fp16(fp32)
     files = {
         "config.json": json_bytes(config_json(c, vocab, eos)),
         "generation_config.json": json_bytes({"bos_token_id": eos, "eos_token_id": eos}),
         "tokenizer.json": json_bytes(tokenizer.tokenizer_json()),
         "tokenizer_config.json": json_bytes(tokenizer.tokenizer_config(POSITIONS)),
-        "onnx/model.onnx": graph_bytes(name, c, w, style),
-        "reference.json": reference_json(
-            name,
-            examples,
-            causal=True,
-            vectors_scaled=False,
-            layers=c["layers"],
-            heads=c["heads"],
-            head_dim=c["head_dim"],
-            kv_heads=kv_heads,
-        ),
+        "onnx/model.onnx": fp32,
+        # The files transformers.js loads for dtype fp16 and q4f16, as onnxruntime-genai and
+        # onnx-community ship GroupQueryAttention models: the fused node in float16.
+        "onnx/model_fp16.onnx": fp16,
+        "onnx/model_q4f16.onnx": quantize_q4(fp16),
+        "reference.json": reference_json(name, examples, causal=True, vectors_scaled=False, **sizes),
     }
+    for dtype in ("fp16", "q4f16"):
+        half_examples, _ = examples_of(Reference(c, file_weights(w, dtype), style, half=True), tokenizer)
+        for e in half_examples:
+            e.update({k: short(e[k]) for k in ("attention", "queries", "keys", "values")})
+        files[f"reference_{dtype}.json"] = reference_json(f"{name} ({dtype})", half_examples, causal=True, vectors_scaled=False, **sizes)
     return Fixture(files, {"output": "logits", "heads": c["kv_heads"], "headDim": c["head_dim"], "examples": checks})
 
 
@@ -293,4 +335,7 @@ def build_mha(name):
 
 
 def build_gqa(name):
-    return build(name, GQA, "gqa")
+    """tiny-fused-gqa, and the one-node graphs of the paths its layers do not take (gqa_nodes.py)."""
+    fixture = build(name, GQA, "gqa")
+    fixture.files.update(node_files())
+    return fixture

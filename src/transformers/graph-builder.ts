@@ -14,7 +14,7 @@ export type AttributeValue = number | { readonly float: number } | readonly numb
 const ATTRIBUTE_TYPE = { float: 1, int: 2, tensor: 4, ints: 7 };
 const ATTRIBUTE_TYPE_FIELD = 20;
 const TENSOR = { dims: 1, dataType: 2, rawData: 9 };
-export const DATA_TYPE = { float: 1, int32: 6, int64: 7, bool: 9 };
+export const DATA_TYPE = { float: 1, int32: 6, int64: 7, bool: 9, float16: 10 };
 /** Past every end a Slice can have (int64's largest value, as exporters write it). */
 export const SLICE_END = Number.MAX_SAFE_INTEGER;
 

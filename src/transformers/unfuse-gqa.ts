@@ -3,16 +3,17 @@
  * specification defines it: query, key and value `[b, s, heads·d]` (or one packed input of
  * `(heads + 2·kv_num_heads)·d` per token); with `do_rotary`, q and k of the new tokens rotated with
  * rows of `cos_cache` / `sin_cache` `[positions, rotary/2]` (rotate-half, or pairs with
- * `rotary_interleaved`; the dimensions past the cache's width pass through), at `position_ids` or
- * else at seqlens_k + 1 − s + i; then `past_key` / `past_value` `[b, kv_num_heads, past, d]`
- * concatenated (the `present_*` outputs), each key/value head repeated for its query heads, the
+ * `rotary_interleaved`; the dimensions past the cache's width pass through), at `position_ids` (on
+ * a first prompt, the first id counted on) or else at seqlens_k + 1 − s + i; then `past_key` /
+ * `past_value` `[b, kv_num_heads, past, d]` concatenated (the `present_*` outputs), each key/value
+ * head repeated for its query heads, the
  * scores scaled, soft-capped (`softcap`: cap·tanh(x/cap)), `attention_bias` added, and hidden where
- * a key comes after the query (`causal`, default 1), lies past seqlens_k (padding), or is
- * `local_window_size` positions or more before it (the window holds that many keys, the query's own
- * included).
+ * a key comes after the query (`causal`, default 1; onnxruntime 1.30's kernel reads it), lies past
+ * seqlens_k (padding), or is `local_window_size` positions or more before it (the window holds that
+ * many keys, the query's own included).
  */
 import { DATA_TYPE, SLICE_END, type GraphBuilder } from './graph-builder.js';
-import { attend, splitHeads, type FusedNode } from './unfuse-core.js';
+import { attend, fromFloat, splitHeads, toFloat, type FusedNode } from './unfuse-core.js';
 
 /** Inputs by position (ContribOperators.md). */
 const INPUT = {
@@ -60,11 +61,15 @@ function refuseUnsupported(f: FusedNode): void {
   if (!f.input(INPUT.seqlensK)) f.refuse('no seqlens_k input', 'seqlens_k (the operator requires it)');
 }
 
-/** x `[b, h, s, d]` rotated at positions `pos` `[b, s]` (see the module comment). */
-function rotate(g: GraphBuilder, f: FusedNode, x: string, pos: string): string {
+/**
+ * x `[b, h, s, d]` rotated at positions `pos` `[b, s]` (see the module comment); in float32, the
+ * result rounded to the node's type once (as ONNX Runtime's kernel writes float16 rotations).
+ */
+function rotate(g: GraphBuilder, f: FusedNode, input: string, pos: string): string {
+  const x = toFloat(g, f.type, input);
   const table = (cache: string) => {
     const rows = g.op('Gather', [cache, pos], { axis: 0 }); // [b, s, rotary/2]
-    return g.insertAxis(rows, 1); // [b, 1, s, rotary/2]
+    return g.insertAxis(toFloat(g, f.type, rows), 1); // [b, 1, s, rotary/2]
   };
   const cos = table(f.input(INPUT.cosCache));
   const sin = table(f.input(INPUT.sinCache));
@@ -79,12 +84,31 @@ function rotate(g: GraphBuilder, f: FusedNode, x: string, pos: string): string {
   ];
   if (f.int('rotary_interleaved', 0) === 0) {
     const [a, b] = turn(g.slice(rotated, 0, half, 3), g.slice(rotated, half, width, 3), cos, sin);
-    return g.concat([a!, b!, passed], 3);
+    return fromFloat(g, f.type, g.concat([a!, b!, passed], 3));
   }
   const pairs = g.reshape(rotated, [0, 0, 0, -1, 2]);
   const [c5, s5] = [g.reshape(cos, [0, 0, 0, -1, 1]), g.reshape(sin, [0, 0, 0, -1, 1])];
   const [a, b] = turn(g.slice(pairs, 0, 1, 4), g.slice(pairs, 1, 2, 4), c5, s5);
-  return g.concat([g.reshape(g.concat([a!, b!], 4), [0, 0, 0, -1]), passed], 3);
+  return fromFloat(g, f.type, g.concat([g.reshape(g.concat([a!, b!], 4), [0, 0, 0, -1]), passed], 3));
+}
+
+/**
+ * The positions `position_ids` gives, `[b, s]`, or '' without it. On a first prompt (no past keys)
+ * onnxruntime reads only each row's first id and counts on from it; with a past, every id as given
+ * (measured with onnxruntime-web 1.30: tiny-fused-gqa/nodes/position-ids*.onnx).
+ */
+function positionIds(g: GraphBuilder, f: FusedNode, s: string): string {
+  const ids = f.input(INPUT.positionIds);
+  if (!ids) return '';
+  const ids64 = g.op('Cast', [ids], { to: DATA_TYPE.int64 });
+  const counted = g.op('Add', [
+    g.slice(ids64, 0, 1, 1),
+    g.reshape(g.op('Range', [g.scalar(0), s, g.scalar(1)]), [1, -1]),
+  ]);
+  const past = f.input(INPUT.pastKey);
+  if (!past) return counted;
+  const prompt = g.op('Equal', [g.scalarDim(past, 2), g.scalar(0)]);
+  return g.op('Where', [prompt, counted, ids64]);
 }
 
 export function unfuseGroupQuery(g: GraphBuilder, f: FusedNode): void {
@@ -124,7 +148,7 @@ export function unfuseGroupQuery(g: GraphBuilder, f: FusedNode): void {
   const first = g.reshape(g.op('Sub', [total, s]), [-1, 1]);
   const positions = g.op('Add', [first, g.reshape(g.op('Range', [g.scalar(0), s, g.scalar(1)]), [1, -1])]);
   if (f.int('do_rotary', 0) !== 0) {
-    const pos = f.input(INPUT.positionIds) || positions;
+    const pos = positionIds(g, f, s) || positions;
     q = rotate(g, f, q, pos);
     k = rotate(g, f, k, pos);
   }
@@ -149,6 +173,7 @@ export function unfuseGroupQuery(g: GraphBuilder, f: FusedNode): void {
     masked = g.op('Or', [masked, g.op('Less', [keys, g.op('Sub', [limit, g.scalar(window - 1)])])]);
   }
   const options = {
+    type: f.type,
     scale: f.float('scale', 0),
     softcap: f.float('softcap', 0),
     bias: f.input(INPUT.attentionBias),

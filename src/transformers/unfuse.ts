@@ -11,7 +11,10 @@
  *
  * Masked scores become float32's lowest value rather than the operators' `mask_filter_value`
  * added to them: both give a probability of exactly 0 whenever a row has one key it may see.
- * Constants are float32: a float16 graph's fused nodes are not unfused.
+ * A float16 node (fp16 and q4f16 files) keeps its projections, rotated q and k, and present keys
+ * and values in float16, and computes scores, softmax and P·V in float32 between Casts, as ONNX
+ * Runtime's CPU kernels do (unfuse-core.ts `toFloat`); the tap then reads float32 probabilities.
+ * The node's type is found from the graph (unfuse-types.ts).
  *
  * What has no standard-operator equivalent here (a smoothed softmax, quantized caches, shared
  * past/present buffers, beam-search cache indirection, mask formats given as sequence lengths) is
@@ -37,6 +40,7 @@ import {
   type FusedNode,
 } from './unfuse-core.js';
 import { unfuseGroupQuery } from './unfuse-gqa.js';
+import { elementTypes } from './unfuse-types.js';
 
 export { UnfuseError };
 
@@ -99,7 +103,8 @@ function unfuseAttention(g: GraphBuilder, f: FusedNode): void {
   if (f.output(1)) g.op('Concat', [leading(g, k), leading(g, v)], { axis: 0 }, f.output(1));
   const causal = f.int('unidirectional', 0) !== 0 ? causalMask(g, q, k) : '';
   const padding = f.input(3) ? rawMask(g, f, f.input(3), 'mask_index') : '';
-  const options = { scale: f.float('scale', 0), bias: f.input(5), masked: either(g, causal, padding) };
+  const masked = either(g, causal, padding);
+  const options = { type: f.type, scale: f.float('scale', 0), bias: f.input(5), masked };
   attend(g, q, k, v, heads, heads, options, f.output(0));
 }
 
@@ -142,7 +147,8 @@ function unfuseMultiHead(g: GraphBuilder, f: FusedNode): void {
   if (f.output(2)) g.op('Identity', [v], {}, f.output(2));
   const causal = f.int('unidirectional', 0) !== 0 ? causalMask(g, q, k) : '';
   const padding = f.input(4) ? rawMask(g, f, f.input(4), 'key_padding_mask') : '';
-  const options = { scale: f.float('scale', 0), bias: f.input(5), masked: either(g, causal, padding) };
+  const masked = either(g, causal, padding);
+  const options = { type: f.type, scale: f.float('scale', 0), bias: f.input(5), masked };
   attend(g, q, k, v, heads, heads, options, f.output(0));
 }
 
@@ -181,10 +187,15 @@ export function unfuseGraph(model: OnnxModel): UnfusedGraph | null {
     );
   }
   const taken = names(graph, new Set());
+  const context = {
+    ranks: graph.ranks,
+    producer: new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const))),
+    typeOf: elementTypes(graph),
+  };
   const replacements = new Map<number, GraphBuilder>();
   fused.forEach((node, i) => {
     const g = new GraphBuilder(`${node.name || `${node.opType}_${i}`}/unfused`, taken);
-    const f = fusedNode(node, graph);
+    const f = fusedNode(node, context);
     if (node.opType === 'Attention') unfuseAttention(g, f);
     else if (node.opType === 'MultiHeadAttention') unfuseMultiHead(g, f);
     else unfuseGroupQuery(g, f);

@@ -113,6 +113,32 @@ for (const [label, transformers] of [
       });
     }
 
+    // The fused decoders' float16 files: the fused node unfused in float16 (q, k, v and presents),
+    // its softmax in float32; against PyTorch on each file's weights (test/transformers/unfuse.test.ts
+    // has the measured errors and why tiny-fused-gqa's are wider).
+    for (const [name, dtype, tolerance] of [
+      ['tiny-fused-mha', 'fp16', 2e-3],
+      ['tiny-fused-mha', 'q4f16', 2e-3],
+      ['tiny-fused-gqa', 'fp16', 4e-3],
+      ['tiny-fused-gqa', 'q4f16', 4e-3],
+    ]) {
+      it(`${name} with dtype ${dtype} unfuses its float16 fused attention and matches PyTorch on its weights`, async () => {
+        const ref = JSON.parse(readFileSync(`${FIXTURES}/${name}/reference_${dtype}.json`, 'utf8'));
+        const ex = ref.examples[0];
+        const data = await computeAttention({
+          model: `./${FIXTURES}/${name}`,
+          text: ex.text,
+          transformers,
+          dtype,
+        });
+        const c = data.components[0];
+        assert.deepEqual(c.queryTokens, ex.tokens);
+        assert.equal(c.causal, true);
+        assert.ok(maxDiff(c.weights, ex.attention) < tolerance, 'attention');
+        assert.ok(maxDiff(c.queries.data, ex.queries) < 4 * tolerance, 'queries');
+      });
+    }
+
     it('finds a decoder causal from its attention, whatever its model_type', async () => {
       // tiny-llama as a family no list names (a phi3-type config), and tiny-bert claiming to be
       // a decoder type: causal comes from the attention the model returns, not from the name.

@@ -13,6 +13,17 @@
  *   tiny-fused       9.5e-7 (last_hidden_state)     4.2e-7                9.5e-7
  *   tiny-fused-mha   3.0e-7 (logits), 6.0e-7 (present) 1.8e-7             9.5e-7
  *   tiny-fused-gqa   3.8e-6 (logits), 2.4e-6 (present) 1.1e-6             5.8e-6
+ *
+ * The float16 files (fused nodes in float16; PyTorch on the weights each file holds; logits of
+ * ±2.1 and ±11.8, one float16 step 2.0e-3 and 7.8e-3; layer 0's presents bit-identical):
+ *
+ *   tiny-fused-mha fp16     9.8e-4 (logits)        6.1e-4                2.8e-3
+ *   tiny-fused-mha q4f16    1.5e-3                 8.6e-4                2.2e-3
+ *   tiny-fused-gqa fp16     3.9e-3                 2.5e-3                7.7e-3
+ *   tiny-fused-gqa q4f16    2.0e-3                 2.6e-3                7.7e-3
+ *
+ * GroupQueryAttention one-node graphs (position_ids, attention_bias, causal 0): rewritten − fused
+ * and − PyTorch within 2.4e-7 (output), 6.0e-8 (attention).
  */
 import { expect } from '@open-wc/testing';
 import * as hf from '@huggingface/transformers';
@@ -24,6 +35,7 @@ import {
   computeAttention,
   type TransformersModule,
 } from '../../src/transformers/index.js';
+import { halfToFloat } from '../../src/core/tensor.js';
 import { readModel } from '../../src/transformers/onnx.js';
 import { tapModel } from '../../src/transformers/tap.js';
 import { maxDiff, type Nested } from '../support/compare.js';
@@ -48,6 +60,13 @@ interface Reference {
 }
 
 const FIXTURES = ['tiny-fused', 'tiny-fused-mha', 'tiny-fused-gqa'];
+
+/** A one-node graph's feeds and PyTorch's output and attention probabilities, flattened. */
+interface NodeRecord {
+  feeds: Record<string, { dims: number[]; type: 'float32' | 'int64' | 'int32'; data: number[] }>;
+  output: number[];
+  attention: number[];
+}
 const PACKAGES: [string, TransformersModule][] = [
   ['@huggingface/transformers 4', hf],
   ['@xenova/transformers 2.17', xenova],
@@ -78,10 +97,41 @@ function feeds(session: ort.InferenceSession, ex: Reference['examples'][number])
   for (const meta of session.inputMetadata) {
     if (!meta.name.startsWith('past_key_values.') || !meta.isTensor) continue;
     const dims = meta.shape.map((d, i) => (typeof d === 'number' ? d : i === 0 ? 1 : 0));
-    out[meta.name] = new ort.Tensor('float32', new Float32Array(0), dims);
+    out[meta.name] =
+      meta.type === 'float16'
+        ? new ort.Tensor('float16', new Uint16Array(0), dims)
+        : new ort.Tensor('float32', new Float32Array(0), dims);
   }
   return out;
 }
+
+/** An output's values as numbers (float16 decoded: a Uint16Array, or a Float16Array where the platform has one). */
+function values(t: ort.Tensor): ArrayLike<number> {
+  if (t.type !== 'float16') return t.data as Float32Array;
+  return t.data instanceof Uint16Array
+    ? Array.from(t.data, halfToFloat)
+    : (t.data as unknown as ArrayLike<number>);
+}
+
+/** float16's, as test/transformers/lowbit.test.ts's q4f16 (activations rounded to float16). */
+const HALF = { attention: 2e-3, queries: 1e-2, keys: 1e-2, values: 1e-2 };
+/**
+ * tiny-fused-gqa's q and k reach ±12 (tiny-llama's ±4.5), where float16's step is 7.8e-3: q and k
+ * are rounded twice (projection, rotation), and the scores' error grows with them.
+ */
+const HALF_WIDE = { attention: 4e-3, queries: 1.5e-2, keys: 1.5e-2, values: 1.5e-2 };
+
+/**
+ * The float16 files of the fused decoders (transformers.js's dtype names): their weight MatMuls
+ * (MatMulNBits in q4f16: 3 projections and 1 output per layer, or 1 packed QKV, and the LM head),
+ * and PyTorch's tolerance on the weights each file holds.
+ */
+const HALF_FILES: [string, 'fp16' | 'q4f16', number, typeof HALF][] = [
+  ['tiny-fused-mha', 'fp16', 0, HALF],
+  ['tiny-fused-mha', 'q4f16', 9, HALF],
+  ['tiny-fused-gqa', 'fp16', 0, HALF_WIDE],
+  ['tiny-fused-gqa', 'q4f16', 7, HALF_WIDE],
+];
 
 describe('fused attention, unfused', function () {
   this.timeout(60_000);
@@ -108,6 +158,62 @@ describe('fused attention, unfused', function () {
       await fused.release();
       await rewritten.release();
     });
+  }
+
+  for (const [model, dtype, nBits] of HALF_FILES) {
+    it(`${model}, model_${dtype}.onnx: the float16 fused node unfused gives its outputs within two float16 steps, and float32 attention`, async () => {
+      const original = await bytes(`${model}/onnx/model_${dtype}.onnx`);
+      const tapped = tapModel(original, model);
+      const { graph } = readModel(tapped.bytes);
+      expect(graph.nodes.filter((n) => n.domain === 'com.microsoft').map((n) => n.opType)).to.deep.equal(
+        Array<string>(nBits).fill('MatMulNBits'),
+      );
+      const fused = await ort.InferenceSession.create(original, { executionProviders: ['wasm'] });
+      const rewritten = await ort.InferenceSession.create(tapped.bytes, { executionProviders: ['wasm'] });
+      for (const ex of (await reference(model)).examples) {
+        const expected = await fused.run(feeds(fused, ex));
+        const actual = await rewritten.run(feeds(rewritten, ex));
+        for (const name of fused.outputNames) {
+          expect(actual[name]!.type, name).to.equal('float16');
+          const want = values(expected[name]!);
+          const largest = Math.max(...Array.from(want, Math.abs));
+          // Two float16 steps at the largest value: what one rounding more or less can move.
+          expect(maxDiff(values(actual[name]!), want), name).to.be.at.most(2 ** -9 * largest);
+        }
+        for (const tap of tapped.taps) expect(actual[tap.probs]!.type, tap.probs).to.equal('float32');
+      }
+      await fused.release();
+      await rewritten.release();
+    });
+  }
+
+  for (const [label, transformers] of PACKAGES) {
+    for (const [model, dtype, , tolerance] of HALF_FILES) {
+      it(`${label}, ${model} dtype ${dtype}: PyTorch's attention, q, k and v on the file's weights within float16's error`, async () => {
+        const ref = (await (await fetch(`${BASE}/${model}/reference_${dtype}.json`)).json()) as Reference;
+        for (const ex of ref.examples) {
+          const data = await computeAttention({
+            model: `${BASE}/${model}`,
+            text: ex.text,
+            transformers,
+            dtype,
+            ort,
+          });
+          const c = data.components[0]!;
+          expect(c.queryTokens).to.deep.equal(ex.tokens);
+          expect(c.causal).to.equal(true);
+          expect(c.kvHeads).to.deep.equal(ref.kvHeads);
+          const errors = {
+            attention: maxDiff(c.weights, ex.attention),
+            queries: maxDiff(c.queries!.data, ex.queries),
+            keys: maxDiff(c.keys!.data, ex.keys),
+            values: maxDiff(c.values!.data, ex.values),
+          };
+          for (const [key, err] of Object.entries(errors))
+            expect(err, key).to.be.below(tolerance[key as keyof typeof HALF]);
+        }
+      });
+    }
   }
 
   for (const [label, transformers] of PACKAGES) {
@@ -137,6 +243,48 @@ describe('fused attention, unfused', function () {
         }
       });
     }
+  }
+
+  // GroupQueryAttention's paths tiny-fused-gqa's layers do not take, as one-node graphs
+  // (scripts/models/gqa_nodes.py): position_ids with a past and on a first prompt (where
+  // onnxruntime counts on from the first id), attention_bias, causal = 0.
+  for (const node of ['position-ids', 'position-ids-prompt', 'attention-bias', 'not-causal']) {
+    it(`GroupQueryAttention ${node}: the rewrite gives onnxruntime's fused outputs and PyTorch's attention`, async () => {
+      const path = `tiny-fused-gqa/nodes/${node}`;
+      const record = (await (await fetch(`${BASE}/${path}.json`)).json()) as NodeRecord;
+      const inputs: Record<string, ort.Tensor> = {};
+      for (const [name, { dims, type, data }] of Object.entries(record.feeds)) {
+        inputs[name] =
+          type === 'int64'
+            ? new ort.Tensor(
+                'int64',
+                BigInt64Array.from(data, (v) => BigInt(v)),
+                dims,
+              )
+            : type === 'int32'
+              ? new ort.Tensor('int32', Int32Array.from(data), dims)
+              : new ort.Tensor('float32', Float32Array.from(data), dims);
+      }
+      const original = await bytes(`${path}.onnx`);
+      const tapped = tapModel(original, node);
+      const fused = await ort.InferenceSession.create(original, { executionProviders: ['wasm'] });
+      const rewritten = await ort.InferenceSession.create(tapped.bytes, { executionProviders: ['wasm'] });
+      const expected = await fused.run(inputs);
+      const actual = await rewritten.run(inputs);
+      for (const name of fused.outputNames) {
+        expect(
+          maxDiff(actual[name]!.data as Float32Array, expected[name]!.data as Float32Array),
+          name,
+        ).to.be.below(1e-5);
+      }
+      expect(maxDiff(actual['output']!.data as Float32Array, record.output), 'output − PyTorch').to.be.below(
+        1e-5,
+      );
+      const probs = actual[tapped.taps[0]!.probs]!.data as Float32Array;
+      expect(maxDiff(probs, record.attention), 'attention − PyTorch').to.be.below(1e-5);
+      await fused.release();
+      await rewritten.release();
+    });
   }
 
   it('refuses a folder whose Attention has do_rotary, naming the operator and the attribute', async () => {
@@ -187,6 +335,14 @@ describe('fused attention, unfused', function () {
     [
       'gqa-window-not-causal',
       'com.microsoft.GroupQueryAttention cannot be unfused: local_window_size = 4 with causal = 0; the standard-operator rewrite needs local_window_size = -1 when not causal',
+    ],
+    [
+      'gqa-double',
+      'com.microsoft.GroupQueryAttention cannot be unfused: its query "q" is double; the standard-operator rewrite needs float or float16',
+    ],
+    [
+      'gqa-untyped',
+      'com.microsoft.GroupQueryAttention cannot be unfused: the element type of its query "q" is neither declared nor shown by the nodes that compute it; the standard-operator rewrite needs a query whose type the graph declares or its producers show (a weight, a Cast, a declared value)',
     ],
     [
       'attention-opset-10',
