@@ -18,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Weight files measured, each a row per token count; another file type is one more line (and one in smollm.py's VARIANTS). */
 const VARIANTS = [
   { name: 'fp32', file: 'model.onnx' },
-  // { name: 'q4', file: 'model_q4.onnx' },
+  { name: 'q4', file: 'model_q4.onnx' },
 ];
 
 const tokenCounts = (process.env.BENCH_LONG_TOKENS ?? '512,2048').split(',').map(Number);

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scripts", "models"))
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 
+from blockquant import quantize_q4  # noqa: E402
 from gpt2 import export_decoder  # noqa: E402
 from gpt2_small import warmup_model  # noqa: E402
 from llama import LLAMA, Llama, config_json, past_shape  # noqa: E402
@@ -52,7 +53,7 @@ SEED = 135
 INIT_STD = 0.02
 
 # File name → the file's bytes from the fp32 model's.
-VARIANTS = {"model.onnx": lambda fp32: fp32}
+VARIANTS = {"model.onnx": lambda fp32: fp32, "model_q4.onnx": quantize_q4}
 
 
 def init(model):
