@@ -31,6 +31,8 @@ interface Args {
   layer?: number;
   /** The neuron view's head (by default the layer's first). */
   head?: number;
+  /** Tokens the model adds to the text (causal decoders), shown as they are generated. */
+  generate?: number;
 }
 
 /**
@@ -82,6 +84,7 @@ function live(args: Args) {
           text=${args.text}
           text-pair=${isBert && args.textPair ? args.textPair : ''}
           layer=${ifDefined(args.layer)}
+          generate=${ifDefined(args.generate)}
         ></attn-head-view>`
       : args.view === 'attn-model-view'
         ? html`<attn-model-view model=${args.model} text=${args.text}></attn-model-view>`
@@ -138,6 +141,7 @@ const meta: Meta<Args> = {
     textPair: { control: 'text' },
     layer: { control: { type: 'number', min: 0 } },
     head: { control: { type: 'number', min: 0 } },
+    generate: { control: { type: 'number', min: 1, max: 64 } },
   },
 };
 export default meta;
@@ -222,4 +226,22 @@ export const TinyGpt2: Story = {
     text: 'The cat sat in the café, and the dogs played.',
     layer: undefined,
   } as Args,
+};
+
+export const DemoGptGenerate: Story = {
+  name: 'attnviz-demo-gpt: generated continuation, head view',
+  args: {
+    ...DemoGptHeadView.args,
+    text: 'Fellow-citizens, we cannot escape history. We of this Congress',
+    generate: 16,
+  } as Args,
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'The model continues the text by 16 tokens (greedy), each row appearing as it is generated; ' +
+          'generated tokens are marked, and the Attention selector offers "Generated tokens only".',
+      },
+    },
+  },
 };
