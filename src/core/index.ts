@@ -45,11 +45,13 @@ export {
   aggregateHeads,
   aggregateLayers,
   attentionRollout,
+  attentionFlow,
   mergeWords,
   wordGroups,
   dropTokens,
   type Aggregation,
   type RolloutOptions,
+  type FlowOptions,
   type DropOptions,
 } from './derived/index.js';
 export { layerName, headName, headShort, layerShort, layerRowLabel } from './labels.js';
