@@ -16,6 +16,7 @@ const entries = {
   'transformers/index': 'src/transformers/index.ts',
   // Started by URL (new Worker), imported by nothing: an entry of its own.
   'transformers/tap-worker': 'src/transformers/tap-worker.ts',
+  'components/shared/derive-worker': 'src/components/shared/derive-worker.ts',
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/vue': 'src/frameworks/vue.ts',
 };
@@ -57,6 +58,21 @@ export default [
     output: { file: 'dist/attnviz.min.js', format: 'es', sourcemap: true },
     plugins: [
       nodeResolve({ exportConditions: ['production'] }),
+      typescript({
+        tsconfig: 'tsconfig.json',
+        outDir: 'dist',
+        declaration: false,
+        declarationMap: false,
+        sourceMap: true,
+      }),
+      terser({ format: { comments: false } }),
+    ],
+  },
+  {
+    // The single file's views start the derivations' worker as ./derive-worker.js beside it.
+    input: 'src/components/shared/derive-worker.ts',
+    output: { file: 'dist/derive-worker.js', format: 'es', sourcemap: true },
+    plugins: [
       typescript({
         tsconfig: 'tsconfig.json',
         outDir: 'dist',

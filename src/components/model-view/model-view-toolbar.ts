@@ -1,5 +1,5 @@
 /**
- * The model view's toolbar: thumbnail mode, filter, tokens, summary, order (with a summary),
+ * The model view's toolbar: thumbnail mode, filter, tokens, heads, summary, order (with a summary),
  * highlight thresholds and export. Labels are short and each control stays whole when the bar wraps, so that half of a
  * page (600px) holds it in two rows.
  */
@@ -54,8 +54,10 @@ export interface ToolbarHandlers {
   readonly above: (value: number | undefined) => void;
   readonly below: (value: number | undefined) => void;
   readonly download: (format: 'png' | 'svg') => void;
-  /** The "Words" and "Hide" choices. */
+  /** The "Tokens" selector (words and hide). */
   readonly tokens: () => TemplateResult;
+  /** The "Heads" selector: each, mean, max, rollout, flow. */
+  readonly aggregate: () => TemplateResult;
 }
 
 const value = (e: Event) => (e.target as HTMLSelectElement).value;
@@ -97,7 +99,7 @@ export function renderToolbar(
           >`
         : nothing
     }
-    ${on.tokens()}
+    ${on.tokens()} ${on.aggregate()}
     <label
       >Summary
       <select part="summary-select" @change=${(e: Event) => on.summary(value(e) as SummaryName | 'none')}>

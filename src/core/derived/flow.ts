@@ -62,7 +62,7 @@ export function flowInput(c: AttentionComponent, options: FlowOptions = {}): Flo
       describe(maxTokens),
     );
   }
-  const [L, , T] = c.shape;
+  const [L, H, T] = c.shape;
   if (T > maxTokens) {
     throw new AttentionDataError(
       'attentionFlow: c',
@@ -70,7 +70,7 @@ export function flowInput(c: AttentionComponent, options: FlowOptions = {}): Flo
       `${T} tokens`,
     );
   }
-  const hats = Array.from({ length: L }, (_, l) => residualAttention(c, l, heads, residual));
+  const hats = Array.from({ length: L }, (_, l) => residualAttention(c.weights, H, T, l, heads, residual));
   return { hats, tokens: T, heads };
 }
 
