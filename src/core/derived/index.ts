@@ -4,4 +4,5 @@ export { attentionRollout, type RolloutOptions } from './rollout.js';
 export { attentionFlow, type FlowOptions } from './flow.js';
 export { mergeWords, wordGroups } from './words.js';
 export { dropTokens, type DropOptions } from './drop.js';
+export { attentionDifference, alignTokens, type Alignment } from './difference.js';
 export type { Aggregation } from './common.js';
