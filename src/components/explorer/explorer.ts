@@ -288,6 +288,11 @@ export class AttnExplorer extends AttnView {
       const form = e.target as HTMLFormElement;
       const text = (form.elements.namedItem('text') as HTMLInputElement).value;
       const pair = (form.elements.namedItem('text-pair') as HTMLInputElement).value;
+      const b = (form.elements.namedItem('text-b') as HTMLInputElement).value;
+      if (b !== (this.textB ?? '')) {
+        this.textB = b || undefined;
+        if (!b) this.dataB = undefined;
+      }
       this.textPair = pair || undefined;
       this.text = text;
     };
@@ -299,6 +304,13 @@ export class AttnExplorer extends AttnView {
         aria-label="Second text (sentence pair)"
         placeholder="second text (optional)"
         .value=${live(this.textPair ?? '')}
+      />
+      <input
+        type="text"
+        name="text-b"
+        aria-label="Text to compare with"
+        placeholder="compare with (optional)"
+        .value=${live(this.textB ?? '')}
       />
       <button type="submit">Show attention</button>
     </form>`;
