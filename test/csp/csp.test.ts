@@ -48,7 +48,7 @@ describe('the built bundle under a strict Content Security Policy', () => {
 
   it('computes attention flow in its module worker, beside the bundle, with no violation', async () => {
     const { report } = await loadPage();
-    expect(report.violations.join("\n")).to.equal("");
+    expect(report.violations.join('\n')).to.equal('');
     expect(report.workers).to.deep.equal(['/dist/derive-worker.js']);
     expect(report.flowLayers).to.deep.equal(['flow to layer 0', 'flow to layer 1']);
     expect(report.rowCounts['flow']).to.be.at.least(16);

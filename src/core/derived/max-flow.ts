@@ -161,7 +161,12 @@ export class LayeredFlow {
         }
       }
     }
-    return level[target]! >= 0;
+    const reach = level[target]!;
+    if (reach < 0) return false;
+    // Nodes as far as the target but not it lead nowhere in this phase: dead from the start.
+    for (let i = tail - 1; i >= 0 && level[queue[i]!]! >= reach; i--)
+      if (queue[i] !== target) level[queue[i]!] = -2;
+    return true;
   }
 
   /** Pushes up to `limit` from node `u` to the target along the level graph (Dinic's blocking flow); returns what went. */
@@ -208,6 +213,8 @@ export class LayeredFlow {
       }
       if (limit - pushed <= EPS) return pushed;
     }
+    // Every arc is used up: no arc into this node is worth a call for the rest of the phase.
+    level[u] = -2;
     return pushed;
   }
 
