@@ -133,6 +133,24 @@ describe('words and hide', () => {
     );
   });
 
+  it('model view toolbar: the Heads selector offers each head, mean, max, rollout and flow, and fires its event', async () => {
+    const v = await mountModelView(PIECES);
+    const select = v.root.querySelector<HTMLSelectElement>('[part="aggregate-select"]')!;
+    expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+      'Each',
+      'Mean',
+      'Max',
+      'Rollout',
+      'Flow',
+    ]);
+    const changed = oneEvent(v.el, 'attn-aggregate-change');
+    select.value = 'flow';
+    select.dispatchEvent(new Event('change'));
+    expect((await changed).detail).to.deep.equal({ aggregate: 'flow' });
+    await v.el.drawComplete;
+    expect(v.rowLabels()).to.deep.equal(['Flow 0', 'Flow 1']);
+  });
+
   it("a rollout too long for the page is computed in the derivations' worker, with progress, then shown", async () => {
     const T = 300;
     const data = new Float32Array(2 * T * T);
