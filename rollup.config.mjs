@@ -53,9 +53,16 @@ export default [
       }),
     ],
   },
-  {
-    input: 'src/define.ts',
-    output: { file: 'dist/attnviz.min.js', format: 'es', sourcemap: true },
+  singleFile('src/define.ts', 'dist/attnviz.min.js'),
+  // The single file's views start the derivations' worker as ./derive-worker.js beside it.
+  singleFile('src/components/shared/derive-worker.ts', 'dist/derive-worker.js'),
+];
+
+/** One self-contained, minified file from `input` (its dependencies bundled in). */
+function singleFile(input, file) {
+  return {
+    input,
+    output: { file, format: 'es', sourcemap: true },
     plugins: [
       nodeResolve({ exportConditions: ['production'] }),
       typescript({
@@ -67,20 +74,5 @@ export default [
       }),
       terser({ format: { comments: false } }),
     ],
-  },
-  {
-    // The single file's views start the derivations' worker as ./derive-worker.js beside it.
-    input: 'src/components/shared/derive-worker.ts',
-    output: { file: 'dist/derive-worker.js', format: 'es', sourcemap: true },
-    plugins: [
-      typescript({
-        tsconfig: 'tsconfig.json',
-        outDir: 'dist',
-        declaration: false,
-        declarationMap: false,
-        sourceMap: true,
-      }),
-      terser({ format: { comments: false } }),
-    ],
-  },
-];
+  };
+}

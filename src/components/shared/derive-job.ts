@@ -4,6 +4,7 @@
  * data: the views of one explorer share one computation) and cancelled when no view waits for
  * them any more. Where a module worker cannot start, the work runs in place.
  */
+import { meanOverHeads } from '../../core/aggregate.js';
 import { attentionData } from '../../core/brand.js';
 import { aggregateHeads } from '../../core/derived/index.js';
 import { flowComponent, flowInput, flowWeights } from '../../core/derived/flow.js';
@@ -133,20 +134,12 @@ function prepare(c: AttentionComponent, kind: 'flow' | 'rollout'): Part {
     };
   }
   const { heads, residual } = rolloutInput(c);
-  const [L, H, T] = c.shape;
+  const [L, , T] = c.shape;
   // The worker gets the mean over heads (a twelfth of the weights for twelve heads), not them all.
-  const block = T * T;
-  const mean = new Float32Array(L * block);
-  const sum = new Float64Array(block);
-  for (let l = 0; l < L; l++) {
-    sum.fill(0);
-    for (const h of heads) {
-      const src = c.weights.subarray((l * H + h) * block, (l * H + h + 1) * block);
-      for (let i = 0; i < block; i++) sum[i]! += src[i]!;
-    }
-    const out = mean.subarray(l * block, (l + 1) * block);
-    for (let i = 0; i < block; i++) out[i] = sum[i]! / heads.length;
-  }
+  const mean = meanOverHeads(
+    c,
+    heads.map((h) => c.heads[h]!),
+  ).data;
   return {
     request: { kind: 'rollout', mean, layers: L, tokens: T, residual },
     transfer: [mean.buffer],

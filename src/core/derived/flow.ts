@@ -4,18 +4,10 @@
  * of attention with the residual connection) instead of rollout's sum over paths.
  */
 import { AttentionDataError, describe } from '../errors.js';
-import { markComponent } from '../brand.js';
 import type { AttentionComponent } from '../types.js';
-import {
-  aggregateLabel,
-  checkComponent,
-  checkSelfAttention,
-  checkUnitNumber,
-  indicesOf,
-  withoutVectors,
-} from './common.js';
+import { checkComponent, checkSelfAttention, checkUnitNumber, indicesOf } from './common.js';
 import { CutPool, LayeredFlow } from './max-flow.js';
-import { checkContiguousLayers, checkNormalized, residualAttention } from './rollout.js';
+import { checkContiguousLayers, checkNormalized, residualAttention, throughLayers } from './rollout.js';
 
 export interface FlowOptions {
   /** Weight of the residual connection r in Â = r·I + (1 − r)·Ā (default 0.5), as for rollout. */
@@ -111,22 +103,7 @@ export function flowComponent(
   heads: readonly number[],
   weights: Float32Array,
 ): AttentionComponent {
-  const [L, , T] = c.shape;
-  return markComponent({
-    ...withoutVectors(c),
-    weights,
-    shape: [L, 1, T, T],
-    heads: [0],
-    headLabels: [
-      aggregateLabel(
-        'mean',
-        'head',
-        heads.map((h) => c.heads[h]!),
-      ),
-    ],
-    layerLabels: c.layers.map((n) => `flow to layer ${n}`),
-    normalized: true,
-  });
+  return throughLayers(c, heads, weights, 'flow');
 }
 
 /**

@@ -60,6 +60,19 @@ export function rolloutComponent(
   heads: readonly number[],
   weights: Float32Array,
 ): AttentionComponent {
+  return throughLayers(c, heads, weights, 'rollout');
+}
+
+/**
+ * A rollout's or a flow's component: `[layers, 1, T, T]` of `weights`, its one head labelled by
+ * the heads averaged and each layer "rollout to layer l" / "flow to layer l".
+ */
+export function throughLayers(
+  c: AttentionComponent,
+  heads: readonly number[],
+  weights: Float32Array,
+  what: 'rollout' | 'flow',
+): AttentionComponent {
   const [L, , T] = c.shape;
   return markComponent({
     ...withoutVectors(c),
@@ -73,7 +86,7 @@ export function rolloutComponent(
         heads.map((h) => c.heads[h]!),
       ),
     ],
-    layerLabels: c.layers.map((n) => `rollout to layer ${n}`),
+    layerLabels: c.layers.map((n) => `${what} to layer ${n}`),
     normalized: true,
   });
 }

@@ -3,49 +3,11 @@ import { aggregateHeads, attentionFlow } from '../../../src/core/derived/index.j
 import { sentencePairBlock } from '../../../src/core/filters.js';
 import type { FlowOptions } from '../../../src/core/derived/flow.js';
 import { expectDataError } from '../expect-error.js';
-import { crossComponent, f32, matrix, parse } from './support.js';
+import { crossComponent, f32, matrix, parse, randomAttention as random, twoLayers } from './support.js';
 
-/** Two tokens, two layers, one head: the example worked by hand below (the rollout test's too). */
-const twoLayers = () =>
-  parse({
-    tokens: ['a', 'b'],
-    attention: [
-      [
-        [
-          [1, 0],
-          [0.5, 0.5],
-        ],
-      ],
-      [
-        [
-          [1, 0],
-          [1, 0],
-        ],
-      ],
-    ],
-  });
-
-/** Seeded random softmax rows, `[layers][heads][tokens][tokens]`, causal (zero above the diagonal) if asked. */
-function randomAttention(
-  layers: number,
-  heads: number,
-  tokens: number,
-  seed: number,
-  causal = false,
-): number[][][][] {
-  let s = seed;
-  const next = () => (s = (s * 16807) % 2147483647) / 2147483647;
-  return Array.from({ length: layers }, () =>
-    Array.from({ length: heads }, () =>
-      Array.from({ length: tokens }, (_, i) => {
-        // Sharp rows, so that some edges are narrow and cuts fall inside the graph.
-        const row = Array.from({ length: tokens }, (_, j) => (causal && j > i ? 0 : Math.exp(8 * next())));
-        const sum = row.reduce((a, b) => a + b, 0);
-        return row.map((v) => v / sum);
-      }),
-    ),
-  );
-}
+/** Sharp rows, so that some edges are narrow and cuts fall inside the graph. */
+const randomAttention = (layers: number, heads: number, tokens: number, seed: number, causal = false) =>
+  random(layers, heads, tokens, seed, { sharpness: 8, causal });
 
 /**
  * The flow by brute force over cuts: for every target after layer l and source j, the least
