@@ -101,10 +101,14 @@ async function report() {
   const flowLayers = [...flow.shadowRoot.querySelectorAll('[part="layer-select"] option')].map((o) =>
     o.textContent.trim(),
   );
-  const workers = performance
-    .getEntriesByType('resource')
-    .map((e) => new URL(e.name).pathname)
-    .filter((path) => path.endsWith('-worker.js'));
+  const workers = [
+    ...new Set(
+      performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((path) => path.endsWith('-worker.js')),
+    ),
+  ];
   parent.postMessage(
     { violations, errors, overlaps: [...new Set(overlaps)], rowCounts, flowLayers, workers },
     '*',

@@ -7,10 +7,10 @@
 import { meanOverHeads } from '../../core/aggregate.js';
 import { attentionData } from '../../core/brand.js';
 import { aggregateHeads } from '../../core/derived/index.js';
-import { flowComponent, flowInput, flowWeights } from '../../core/derived/flow.js';
-import { rolloutComponent, rolloutInput, rolloutWeights } from '../../core/derived/rollout.js';
+import { flowComponent, flowInput, normalizeFlow } from '../../core/derived/flow.js';
+import { rolloutComponent, rolloutInput } from '../../core/derived/rollout.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
-import { hatOfMean, type DeriveRequest } from './derive-request.js';
+import { computeRequest, type DeriveRequest } from './derive-request.js';
 
 /** Where the last derivation ran: for tests and the benchmark. */
 export let lastDeriveThread: 'worker' | 'main' = 'main';
@@ -43,13 +43,18 @@ interface Entry {
 
 const cache = new WeakMap<AttentionData, Map<string, Entry>>();
 
-/** One component's part of the work: the request, or the component itself when nothing is heavy. */
+/** A request for the worker and what goes with it (transferred buffers). */
+interface Job {
+  readonly request: DeriveRequest;
+  readonly transfer: Transferable[];
+}
+
+/** One component's part of the work: its jobs, or the component itself when nothing is heavy. */
 type Part =
   | { readonly ready: AttentionComponent }
   | {
-      readonly request: DeriveRequest;
-      readonly transfer: Transferable[];
-      readonly build: (weights: Float32Array) => AttentionComponent;
+      readonly jobs: readonly Job[];
+      readonly build: (results: (Float32Array | Float64Array)[]) => AttentionComponent;
     };
 
 /**
@@ -127,10 +132,26 @@ function prepare(c: AttentionComponent, kind: 'flow' | 'rollout'): Part {
   if (c.name === 'cross') return { ready: aggregateHeads(c, 'mean') };
   if (kind === 'flow') {
     const input = flowInput(c);
+    const T = input.tokens;
+    // Sources are independent: one share per core (two at most), each in its own worker.
+    const shares = Math.max(1, Math.min(2, globalThis.navigator?.hardwareConcurrency ?? 1, T));
+    const jobs = Array.from({ length: shares }, (_, k) => ({
+      request: {
+        kind: 'flow' as const,
+        hats: input.hats,
+        tokens: T,
+        from: Math.floor((k * T) / shares),
+        to: Math.floor(((k + 1) * T) / shares),
+      },
+      transfer: [],
+    }));
     return {
-      request: { kind: 'flow', hats: input.hats, tokens: input.tokens },
-      transfer: input.hats.map((h) => h.buffer),
-      build: (weights) => flowComponent(c, input.heads, weights),
+      jobs,
+      build: (results) => {
+        const raw = new Float64Array(results[0]!.length);
+        for (const r of results) for (let i = 0; i < raw.length; i++) raw[i]! += r[i]!;
+        return flowComponent(c, input.heads, normalizeFlow(raw, c.shape[0], T));
+      },
     };
   }
   const { heads, residual } = rolloutInput(c);
@@ -141,16 +162,15 @@ function prepare(c: AttentionComponent, kind: 'flow' | 'rollout'): Part {
     heads.map((h) => c.heads[h]!),
   ).data;
   return {
-    request: { kind: 'rollout', mean, layers: L, tokens: T, residual },
-    transfer: [mean.buffer],
-    build: (weights) => rolloutComponent(c, heads, weights),
+    jobs: [{ request: { kind: 'rollout', mean, layers: L, tokens: T, residual }, transfer: [mean.buffer] }],
+    build: ([weights]) => rolloutComponent(c, heads, weights as Float32Array),
   };
 }
 
-/** The parts one after the other (one worker at a time: the machine may have two cores). */
+/** The parts one after the other, each part's jobs side by side; progress is their mean. */
 async function run(parts: readonly Part[], entry: Entry): Promise<AttentionComponent[]> {
   const out: AttentionComponent[] = [];
-  const heavy = parts.filter((p) => 'request' in p).length;
+  const heavy = parts.filter((p) => 'jobs' in p).length;
   let index = 0;
   for (const part of parts) {
     if ('ready' in part) {
@@ -158,11 +178,28 @@ async function run(parts: readonly Part[], entry: Entry): Promise<AttentionCompo
       continue;
     }
     const base = index++;
-    const weights = await inWorker(part.request, part.transfer, entry.controller.signal, (p) => {
-      entry.progress = (base + p) / heavy;
-      for (const l of entry.listeners) l();
-    });
-    out.push(part.build(weights));
+    const done = part.jobs.map(() => 0);
+    // A job that fails stops its siblings.
+    const local = new AbortController();
+    const stop = () => local.abort();
+    entry.controller.signal.addEventListener('abort', stop, { once: true });
+    try {
+      const results = await Promise.all(
+        part.jobs.map((job, k) =>
+          inWorker(job.request, job.transfer, local.signal, (p) => {
+            done[k] = p;
+            entry.progress = (base + done.reduce((a, b) => a + b, 0) / done.length) / heavy;
+            for (const l of entry.listeners) l();
+          }),
+        ),
+      );
+      out.push(part.build(results));
+    } catch (e) {
+      local.abort();
+      throw e;
+    } finally {
+      entry.controller.signal.removeEventListener('abort', stop);
+    }
   }
   return out;
 }
@@ -209,11 +246,11 @@ function inWorker(
   transfer: Transferable[],
   signal: AbortSignal,
   progress: (done: number) => void,
-): Promise<Float32Array> {
+): Promise<Float32Array | Float64Array> {
   if (signal.aborted) return Promise.reject(new DOMException('cancelled', 'AbortError'));
   const worker = startWorker();
   if (!worker) return Promise.resolve().then(() => inPlace(request));
-  return new Promise<Float32Array>((resolve, reject) => {
+  return new Promise<Float32Array | Float64Array>((resolve, reject) => {
     let started = false;
     const finish = () => {
       signal.removeEventListener('abort', abort);
@@ -225,7 +262,12 @@ function inWorker(
     };
     signal.addEventListener('abort', abort, { once: true });
     worker.onmessage = (
-      e: MessageEvent<{ ready?: true; progress?: number; weights?: Float32Array; error?: string }>,
+      e: MessageEvent<{
+        ready?: true;
+        progress?: number;
+        weights?: Float32Array | Float64Array;
+        error?: string;
+      }>,
     ) => {
       const m = e.data;
       if (m.ready) {
@@ -252,9 +294,7 @@ function inWorker(
   });
 }
 
-function inPlace(request: DeriveRequest): Float32Array {
+function inPlace(request: DeriveRequest): Float32Array | Float64Array {
   lastDeriveThread = 'main';
-  return request.kind === 'flow'
-    ? flowWeights(request.hats, request.tokens)
-    : rolloutWeights(request.layers, request.tokens, (l) => hatOfMean(request, l));
+  return computeRequest(request);
 }

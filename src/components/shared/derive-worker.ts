@@ -4,11 +4,10 @@
  * derive-job.ts; dependency-free (the library's own core only), no eval, no blob: CSP-safe.
  *
  * It first posts `{ ready: true }`. Message in: a `DeriveRequest`. Messages out: `{ progress }`
- * (the share done, 0–1) as the work goes, then `{ weights }` (transferred) or `{ error }`.
+ * (the share done, 0–1) as the work goes, then `{ weights }` (transferred: a flow's raw share,
+ * a rollout's weights) or `{ error }`.
  */
-import { flowWeights } from '../../core/derived/flow.js';
-import { rolloutWeights } from '../../core/derived/rollout.js';
-import { hatOfMean, type DeriveRequest } from './derive-request.js';
+import { computeRequest, type DeriveRequest } from './derive-request.js';
 
 const scope = globalThis as unknown as {
   onmessage: ((e: MessageEvent<DeriveRequest>) => void) | null;
@@ -19,10 +18,7 @@ scope.onmessage = (e) => {
   const r = e.data;
   const progress = (done: number) => scope.postMessage({ progress: done });
   try {
-    const weights =
-      r.kind === 'flow'
-        ? flowWeights(r.hats, r.tokens, progress)
-        : rolloutWeights(r.layers, r.tokens, (l) => hatOfMean(r, l), progress);
+    const weights = computeRequest(r, progress);
     scope.postMessage({ weights }, [weights.buffer]);
   } catch (err) {
     scope.postMessage({ error: err instanceof Error ? err.message : String(err) });

@@ -76,18 +76,37 @@ export function flowWeights(
   T: number,
   progress?: (done: number) => void,
 ): Float32Array {
+  return normalizeFlow(flowRaw(hats, T, 0, T, progress), hats.length, T);
+}
+
+/**
+ * The maximum flows from input positions `from` … `to − 1` (the columns of those keys, the rest
+ * left 0), not normalised: sources are independent, so that workers can share them out.
+ */
+export function flowRaw(
+  hats: readonly Float64Array[],
+  T: number,
+  from: number,
+  to: number,
+  progress?: (done: number) => void,
+): Float64Array {
   const L = hats.length;
   const raw = new Float64Array(L * T * T);
   // Cuts found for one depth certify later targets of any source at that depth (see CutPool).
   const pools = Array.from({ length: L }, () => new CutPool());
-  for (let j = 0; j < T; j++) {
+  for (let j = from; j < to; j++) {
     for (let l = 0; l < L; l++) {
       const flow = new LayeredFlow(hats.slice(0, l + 1), T, j, pools[l]);
       const hat = hats[l]!;
       for (let i = 0; i < T; i++) raw[(l * T + i) * T + j] = flow.maxFlow(hat.subarray(i * T, (i + 1) * T));
     }
-    progress?.((j + 1) / T);
+    progress?.((j + 1 - from) / (to - from));
   }
+  return raw;
+}
+
+/** Raw flows (`[layers, T, T]`) with each row normalised to sum to 1, rounded to float32. */
+export function normalizeFlow(raw: Float64Array, L: number, T: number): Float32Array {
   const weights = new Float32Array(L * T * T);
   for (let row = 0; row < L * T; row++) {
     let sum = 0;
