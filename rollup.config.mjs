@@ -16,6 +16,7 @@ const entries = {
   'transformers/index': 'src/transformers/index.ts',
   // Started by URL (new Worker), imported by nothing: an entry of its own.
   'transformers/tap-worker': 'src/transformers/tap-worker.ts',
+  'components/shared/derive-worker': 'src/components/shared/derive-worker.ts',
   'frameworks/react': 'src/frameworks/react.ts',
   'frameworks/vue': 'src/frameworks/vue.ts',
 };
@@ -52,9 +53,16 @@ export default [
       }),
     ],
   },
-  {
-    input: 'src/define.ts',
-    output: { file: 'dist/attnviz.min.js', format: 'es', sourcemap: true },
+  singleFile('src/define.ts', 'dist/attnviz.min.js'),
+  // The single file's views start the derivations' worker as ./derive-worker.js beside it.
+  singleFile('src/components/shared/derive-worker.ts', 'dist/derive-worker.js'),
+];
+
+/** One self-contained, minified file from `input` (its dependencies bundled in). */
+function singleFile(input, file) {
+  return {
+    input,
+    output: { file, format: 'es', sourcemap: true },
     plugins: [
       nodeResolve({ exportConditions: ['production'] }),
       typescript({
@@ -66,5 +74,5 @@ export default [
       }),
       terser({ format: { comments: false } }),
     ],
-  },
-];
+  };
+}

@@ -3,6 +3,7 @@
 // (default: screenshots/). Builds storybook-static first when it is missing.
 //   --only <substring>   only stories whose id contains it
 //   --readme             also write docs/screenshot.png (the README's picture)
+//   --picture <substring> with --readme, only the pictures whose file name contains it
 //   --themes             also save <story>.light.png and <story>.dark.png, every view set to
 //                        that theme on a page of the theme's background
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,9 @@ import { serveStatic } from './serve.mjs';
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const outDir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only') ?? 'screenshots';
+const outDir =
+  args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--only' && args[i - 1] !== '--picture') ??
+  'screenshots';
 const only = option('--only');
 const root = path.resolve('storybook-static');
 
@@ -136,19 +139,36 @@ try {
         story: 'live-computed-in-the-browser--demo-gpt-model-view',
         tag: 'attn-model-view',
       },
+      { file: 'flow.png', story: 'derived-attention--flow', tag: 'attn-model-view', theme: 'light' },
+      {
+        file: 'compare.png',
+        story: 'explorer--compare',
+        tag: 'attn-explorer',
+        theme: 'light',
+        ready: '[part="head-view-b"]',
+      },
+      {
+        file: 'compare-dark.png',
+        story: 'explorer--compare',
+        tag: 'attn-explorer',
+        theme: 'dark',
+        ready: '[part="head-view-b"]',
+      },
     ];
     mkdirSync('docs', { recursive: true });
-    for (const p of pictures) {
+    const picked = option('--picture');
+    for (const p of pictures.filter((p) => !picked || p.file.includes(picked))) {
       const page = await browser.newPage();
       await page.setViewport({ width: 900, height: 640, deviceScaleFactor: 1 });
       await page.goto(`${base}/iframe.html?id=${p.story}&viewMode=story`, { waitUntil: 'load' });
       await page.waitForFunction(
-        (tag) => {
+        (tag, ready) => {
           const v = document.querySelector(tag);
-          return v?.shadowRoot?.querySelector('canvas') && !v.shadowRoot.querySelector('[part="loading"]');
+          return v?.shadowRoot?.querySelector(ready) && !v.shadowRoot.querySelector('[part="loading"]');
         },
         { timeout: 120_000, polling: 200 },
         p.tag,
+        p.ready ?? 'canvas',
       );
       await page.evaluate(async (p) => {
         const view = document.querySelector(p.tag);

@@ -1,6 +1,6 @@
 /**
  * Derived attention in the views: word-level attention (`words`), tokens left out (`hide`), and
- * combined heads (`aggregate`: mean, max, rollout), on the demo models' precomputed attention.
+ * combined heads (`aggregate`: mean, max, rollout, flow), on the demo models' precomputed attention.
  * The word-level story computes its attention in the page, on a text with rare words.
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
@@ -18,7 +18,7 @@ interface Args {
   theme: 'auto' | 'light' | 'dark';
   words: boolean;
   hide: HideMode;
-  aggregate: 'none' | 'mean' | 'max' | 'rollout';
+  aggregate: 'none' | 'mean' | 'max' | 'rollout' | 'flow';
 }
 
 /** Melville's names and coinages, some of which the demo GPT's 13,824-token vocabulary splits into pieces. */
@@ -30,7 +30,7 @@ const meta: Meta<Args> = {
     theme: { control: 'inline-radio', options: ['auto', 'light', 'dark'] },
     words: { control: 'boolean' },
     hide: { control: 'inline-radio', options: ['none', 'first', 'special'] },
-    aggregate: { control: 'inline-radio', options: ['none', 'mean', 'max', 'rollout'] },
+    aggregate: { control: 'inline-radio', options: ['none', 'mean', 'max', 'rollout', 'flow'] },
   },
   args: { theme: 'auto', words: false, hide: 'none', aggregate: 'none' },
 };
@@ -105,5 +105,16 @@ export const Rollout: Story = {
       `layer l shows how much of each input token reaches each position after layer l.`,
   ),
   args: { aggregate: 'rollout' },
+  render: (a) => html`${modelView('bert', 0, a)} ${headView('bert', 0, a)}`,
+};
+
+export const Flow: Story = {
+  name: `Attention flow (${DEMO_NAMES.bert})`,
+  parameters: described(
+    `\`aggregate="flow"\`: Abnar & Zuidema's (2020) attention flow over the same graph as rollout (½ I + ½ A ` +
+      `per layer): each entry is the maximum flow from an input token to a position after the layer, rows ` +
+      `normalised. Computed exactly, off the main thread (the views say how far it is), and once for both views.`,
+  ),
+  args: { aggregate: 'flow' },
   render: (a) => html`${modelView('bert', 0, a)} ${headView('bert', 0, a)}`,
 };

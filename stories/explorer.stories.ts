@@ -61,3 +61,27 @@ export const WithTextBox: Story = {
     ></attn-explorer>`;
   },
 };
+
+/** Vig (2019)'s bias example: the same sentence ending in "She" or in "He". */
+const BIAS_A = 'The doctor asked the nurse a question. She';
+const BIAS_B = 'The doctor asked the nurse a question. He';
+
+export const Compare: Story = {
+  name: `Compare two texts (${DEMO_NAMES.gpt}, computed in the browser)`,
+  parameters: described(
+    `Compare mode (\`text-b\`): the grid shows A − B per head, where A attends more in the theme's ` +
+      `highlight colour and where B does in its accent; the chosen head opens for A and B side by side, on ` +
+      `the same layer and head. The texts differ in their last token ("She" / "He", the paper's bias ` +
+      `example), so every position is compared; texts of different lengths are compared over the tokens ` +
+      `they begin with, and the rest is named under the grid.`,
+  ),
+  render: (a) =>
+    html`<attn-explorer
+      model="/models/attnviz-demo-gpt"
+      text=${BIAS_A}
+      text-b=${BIAS_B}
+      theme=${a.theme}
+      layer=${PREVIOUS.layer}
+      head=${PREVIOUS.head}
+    ></attn-explorer>`,
+};

@@ -45,11 +45,16 @@ export {
   aggregateHeads,
   aggregateLayers,
   attentionRollout,
+  attentionFlow,
+  attentionDifference,
+  alignTokens,
   mergeWords,
   wordGroups,
   dropTokens,
   type Aggregation,
   type RolloutOptions,
+  type FlowOptions,
+  type Alignment,
   type DropOptions,
 } from './derived/index.js';
 export { layerName, headName, headShort, layerShort, layerRowLabel } from './labels.js';

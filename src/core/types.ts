@@ -77,6 +77,11 @@ export interface AttentionComponent {
    */
   readonly normalized: boolean;
   /**
+   * True when the weights are differences of two attentions (`attentionDifference`, from −1 to 1):
+   * views show them in diverging colours.
+   */
+  readonly signed?: boolean;
+  /**
    * Position in the full input of the first query token. Non-zero in a sentence-pair block, so that
    * readouts and causal masks can speak in the model's own positions.
    */

@@ -59,5 +59,8 @@ export type AttnNeuronViewProperties = Partial<
 >;
 
 export type AttnExplorerProperties = Partial<
-  Pick<AttnExplorer, 'data' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | ModelProperty>
+  Pick<
+    AttnExplorer,
+    'data' | 'dataB' | 'textB' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | ModelProperty
+  >
 >;

@@ -183,6 +183,18 @@ export interface TileSpec {
   readonly background: Rgb;
   /** Colour of the cells a causal mask hides in heatmaps. */
   readonly masked: Rgb;
+  /** For a difference of attentions (`signed`): its colours and scale. */
+  readonly diverging?: Diverging | undefined;
+}
+
+/** How a difference (A − B) is drawn: A's larger weights in one colour, B's in another. */
+export interface Diverging {
+  /** Where A attends more. */
+  readonly positive: Rgb;
+  /** Where B attends more. */
+  readonly negative: Rgb;
+  /** Opacity per unit of difference: 1 / the largest difference, so that it is fully opaque. */
+  readonly scale: number;
 }
 
 /** Buffers reused from one thumbnail to the next (they grow to the largest asked for). */
@@ -226,6 +238,7 @@ export function headTile(
   const [, , Q, K] = c.shape;
   const { width: tw, height: th } = spec;
   const m = headMatrix(c, layerIndex, headIndex);
+  if (c.signed && spec.diverging) return signedTile(m, Q, K, spec, spec.diverging);
   const scale = c.normalized ? 1 : 1 / Math.max(layerMax(c, layerIndex), Number.MIN_VALUE);
   const out = new Uint8ClampedArray(tw * th * 4);
   const words = new Uint32Array(out.buffer);
@@ -238,6 +251,45 @@ export function headTile(
     const bins = Math.max(1, spec.lineBins);
     const pooled = poolMean(m, Q, K, Math.min(Q, bins), Math.min(K, bins), scratch.pooled);
     linesTile(pooled, tw, th, scale, scratch.words(color, spec.background), words, scratch.acc);
+  }
+  return out;
+}
+
+/**
+ * A difference's heatmap: each pixel the bin's largest difference of either sign (max pooling of
+ * both), in the colour of its sign, opacity |difference| × `d.scale`. Comparisons are short
+ * inputs: the two sign planes are plain copies.
+ */
+function signedTile(
+  m: Float32Array,
+  Q: number,
+  K: number,
+  spec: TileSpec,
+  d: Diverging,
+): Uint8ClampedArray<ArrayBuffer> {
+  const { width: tw, height: th, background } = spec;
+  const plus = new Float32Array(m.length);
+  const minus = new Float32Array(m.length);
+  for (let i = 0; i < m.length; i++) {
+    const w = m[i]!;
+    if (w > 0) plus[i] = w;
+    else minus[i] = -w;
+  }
+  const rows = Math.min(Q, th);
+  const cols = Math.min(K, tw);
+  const p = poolMax(plus, Q, K, rows, cols);
+  const n = poolMax(minus, Q, K, rows, cols);
+  const out = new Uint8ClampedArray(tw * th * 4);
+  const words = new Uint32Array(out.buffer);
+  for (let y = 0; y < th; y++) {
+    const i = Math.min(p.rows - 1, Math.floor(((y + 0.5) * p.rows) / th));
+    for (let x = 0; x < tw; x++) {
+      const j = Math.min(p.cols - 1, Math.floor(((x + 0.5) * p.cols) / tw));
+      const a = p.data[i * p.cols + j]!;
+      const b = n.data[i * p.cols + j]!;
+      const [color, v] = a >= b ? [d.positive, a] : [d.negative, b];
+      words[y * tw + x] = blend(color, background, Math.min(1, v * d.scale));
+    }
   }
   return out;
 }

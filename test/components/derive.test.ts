@@ -2,9 +2,13 @@
  * The `words` and `hide` attributes every view shares (attnviz/core's mergeWords and dropTokens
  * applied before the view's filter, layer and heads), and their toolbar controls.
  */
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { attentionFlow } from '../../src/core/derived/index.js';
+import { parseAttention } from '../../src/core/parse/index.js';
+import { lastDeriveThread } from '../../src/components/shared/derive-job.js';
+import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import { mountHeadView } from './head-view.harness.js';
-import { mountModelView } from './model-view.harness.js';
+import { ModelViewHarness, mountModelView } from './model-view.harness.js';
 import { mountNeuronView } from './neuron-view.harness.js';
 import { SELF_ATTENTION, WITH_VECTORS } from './fixtures.js';
 
@@ -125,20 +129,126 @@ describe('words and hide', () => {
     v.el.setAttribute('aggregate', 'median');
     await v.el.updateComplete;
     expect(v.error()).to.equal(
-      'invalid aggregate: expected "none", "mean", "max" or "rollout", got "median"',
+      'invalid aggregate: expected "none", "mean", "max", "rollout" or "flow", got "median"',
     );
   });
 
-  it('refuses a rollout too large to compute in the page, naming the sizes', async () => {
-    const T = 1000;
+  it('model view toolbar: the Heads selector offers each head, mean, max, rollout and flow, and fires its event', async () => {
+    const v = await mountModelView(PIECES);
+    const select = v.root.querySelector<HTMLSelectElement>('[part="aggregate-select"]')!;
+    expect([...select.options].map((o) => o.textContent!.trim())).to.deep.equal([
+      'Each',
+      'Mean',
+      'Max',
+      'Rollout',
+      'Flow',
+    ]);
+    const changed = oneEvent(v.el, 'attn-aggregate-change');
+    select.value = 'flow';
+    select.dispatchEvent(new Event('change'));
+    expect((await changed).detail).to.deep.equal({ aggregate: 'flow' });
+    await v.el.drawComplete;
+    expect(v.rowLabels()).to.deep.equal(['Flow 0', 'Flow 1']);
+  });
+
+  it("a rollout too long for the page is computed in the derivations' worker, with progress, then shown", async () => {
+    const T = 300;
     const data = new Float32Array(2 * T * T);
     for (let r = 0; r < 2 * T; r++) data[r * T] = 1;
-    const v = await mountModelView(
-      { tokens: Array.from({ length: T }, (_, i) => `t${i}`), attention: { dims: [2, 1, T, T], data } },
-      { attrs: { aggregate: 'rollout' } },
+    const input = {
+      tokens: Array.from({ length: T }, (_, i) => `t${i}`),
+      attention: { dims: [2, 1, T, T], data },
+    };
+    const wrapper = await fixture<HTMLElement>(html`<div style="width: 600px"></div>`);
+    const el = document.createElement('attn-model-view');
+    el.setAttribute('aggregate', 'rollout');
+    el.data = input as AttnModelView['data'];
+    wrapper.append(el);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="loading"]')!.textContent).to.match(
+      /Computing attention rollout: \d+%/,
     );
-    expect(v.error()).to.match(
-      /^invalid aggregate: expected a rollout of at most 1\.6e\+9 multiply-adds .*, got 2 layers × 1000 tokens \(2\.0e\+9\)/,
+    await el.drawComplete;
+    expect(lastDeriveThread).to.equal('worker');
+    const v = new ModelViewHarness(el);
+    expect(v.error()).to.equal(null);
+    expect(v.cell(1, 0).getAttribute('aria-label')).to.equal('Rollout to layer 1, mean of head 0');
+  });
+
+  it('flow: computed in the worker and shown as the core function computes it; the same data and choices are computed once', async () => {
+    const h = await mountHeadView(PIECES, { attrs: { aggregate: 'flow', layer: '1' } });
+    expect(h.root.querySelector('[part="loading"]')!.textContent).to.match(/Computing attention flow: \d+%/);
+    await h.el.drawComplete;
+    expect(lastDeriveThread).to.equal('worker');
+    expect([...h.layerSelect().options].map((o) => o.textContent!.trim())).to.deep.equal([
+      'flow to layer 0',
+      'flow to layer 1',
+    ]);
+    await h.hover('query', 1);
+    const want = attentionFlow(parseAttention(PIECES).components[0]!);
+    // The readout lists the largest weights of the row, largest first.
+    const row = Array.from(want.weights.subarray(16 + 4, 16 + 8))
+      .sort((a, b) => b - a)
+      .map((w) => w.toFixed(4));
+    const shown = h
+      .readoutRows()[0]!
+      .slice(1)
+      .map((t) => t.split(' ').pop());
+    expect(shown.length).to.be.at.least(2);
+    expect(shown).to.deep.equal(row.slice(0, shown.length));
+    // A second view of the same parsed data asks for the same flow: it is there at once.
+    const given = (h.el as unknown as { given: unknown }).given;
+    const v = await mountModelView(given, { attrs: { aggregate: 'flow' } });
+    expect(v.root.querySelector('[part="loading"]')).to.equal(null);
+    expect(v.columnLabels()).to.deep.equal(['mean']);
+  });
+
+  it('flow: more tokens than it takes is named; leaving the page stops the work, coming back starts it again', async () => {
+    const identity = (T: number) =>
+      Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => (i === j ? 1 : 0)));
+    const long = { tokens: Array.from({ length: 65 }, (_, i) => `t${i}`), attention: [[identity(65)]] };
+    const v = await mountModelView(long, { attrs: { aggregate: 'flow' } });
+    expect(v.error()).to.equal(
+      'invalid attentionFlow: c: expected at most 64 tokens (maxTokens: the cost grows with about tokens⁴ × layers²), got 65 tokens',
     );
+    const terminate = Worker.prototype.terminate;
+    let stopped = 0;
+    Worker.prototype.terminate = function (this: Worker) {
+      stopped++;
+      terminate.call(this);
+    };
+    try {
+      const T = 48;
+      const rows = (l: number) =>
+        Array.from({ length: T }, (_, i) => {
+          const row = Array.from({ length: T }, (_, j) => Math.exp(Math.sin(i * 7 + j * 3 + l)));
+          const sum = row.reduce((a, b) => a + b, 0);
+          return row.map((x) => x / sum);
+        });
+      const input = {
+        tokens: Array.from({ length: T }, (_, i) => `t${i}`),
+        attention: Array.from({ length: 12 }, (_, l) => [rows(l)]),
+      };
+      const el = document.createElement('attn-model-view');
+      el.setAttribute('aggregate', 'flow');
+      el.data = input as AttnModelView['data'];
+      v.el.parentElement!.append(el);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="loading"]')).to.not.equal(null);
+      el.remove();
+      // Flow's sources are shared out to one worker per core (two at most).
+      const shares = Math.min(2, navigator.hardwareConcurrency || 1);
+      expect(stopped, 'the workers are stopped when the view leaves').to.equal(shares);
+      v.el.parentElement!.append(el);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="loading"]'), 'computing again').to.not.equal(null);
+      el.data = PIECES as AttnModelView['data'];
+      await el.updateComplete;
+      expect(stopped, 'and when the data changes').to.equal(2 * shares);
+      await el.drawComplete;
+      expect(new ModelViewHarness(el).columnLabels()).to.deep.equal(['mean']);
+    } finally {
+      Worker.prototype.terminate = terminate;
+    }
   });
 });

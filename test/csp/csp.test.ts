@@ -6,6 +6,8 @@ interface CspReport {
   errors: string[];
   overlaps: string[];
   rowCounts: Record<string, number>;
+  flowLayers: string[];
+  workers: string[];
 }
 
 /** Loads the CSP page in an iframe and waits for its report. */
@@ -42,5 +44,13 @@ describe('the built bundle under a strict Content Security Policy', () => {
     expect(report.rowCounts['head']).to.be.at.least(16);
     expect(report.rowCounts['detail']).to.be.at.least(16);
     expect(report.rowCounts['neuron']).to.be.at.least(8);
+  });
+
+  it('computes attention flow in its module worker, beside the bundle, with no violation', async () => {
+    const { report } = await loadPage();
+    expect(report.violations.join('\n')).to.equal('');
+    expect(report.workers).to.deep.equal(['/dist/derive-worker.js']);
+    expect(report.flowLayers).to.deep.equal(['flow to layer 0', 'flow to layer 1']);
+    expect(report.rowCounts['flow']).to.be.at.least(16);
   });
 });

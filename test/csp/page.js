@@ -55,15 +55,20 @@ for (const view of [head, model, neuron]) {
   view.data = data;
   document.body.append(view);
 }
+// Attention flow runs in the derivations' module worker, started from the bundle's own URL.
+const flow = document.createElement('attn-head-view');
+flow.setAttribute('aggregate', 'flow');
+flow.data = data;
+document.body.append(flow);
 model.setAttribute('selected-layer', '1');
 model.setAttribute('selected-head', '2');
 
 async function report() {
-  await Promise.all([head, model, neuron].map((v) => v.drawComplete ?? v.updateComplete));
+  await Promise.all([head, model, neuron, flow].map((v) => v.drawComplete ?? v.updateComplete));
   const detail = model.shadowRoot.querySelector('attn-head-view');
   if (detail) await (detail.drawComplete ?? detail.updateComplete);
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const views = { head, model, neuron, detail };
+  const views = { head, model, neuron, detail, flow };
   const errors = [];
   const overlaps = [];
   const rowCounts = {};
@@ -93,7 +98,21 @@ async function report() {
       }
     }
   }
-  parent.postMessage({ violations, errors, overlaps: [...new Set(overlaps)], rowCounts }, '*');
+  const flowLayers = [...flow.shadowRoot.querySelectorAll('[part="layer-select"] option')].map((o) =>
+    o.textContent.trim(),
+  );
+  const workers = [
+    ...new Set(
+      performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((path) => path.endsWith('-worker.js')),
+    ),
+  ];
+  parent.postMessage(
+    { violations, errors, overlaps: [...new Set(overlaps)], rowCounts, flowLayers, workers },
+    '*',
+  );
 }
 report().catch((e) =>
   parent.postMessage({ violations, errors: [String(e)], overlaps: [], rowCounts: {} }, '*'),

@@ -100,6 +100,15 @@ describe('React 19', () => {
     expect(el.head).to.equal(2);
   });
 
+  it('mounts the explorer in compare mode with dataB: the grid shows A − B', async () => {
+    const other = { ...SELF, attention: SELF.attention.map((layer) => [...layer].reverse()) };
+    flushSync(() => root.render(<attn-explorer data={SELF} dataB={other} layer={0} head={1} />));
+    const el = container.querySelector('attn-explorer') as AttnExplorer;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="difference-view"]')).to.not.equal(null);
+    expect(el.shadowRoot!.querySelector('[part="head-view-b"]')).to.not.equal(null);
+  });
+
   it('re-renders with new data', async () => {
     const tokens = ['x', 'y'];
     flushSync(() => root.render(<attn-head-view data={SELF} />));

@@ -122,4 +122,15 @@ describe('Vue 3', () => {
     expect(el.head).to.equal(2);
     expect(el.shadowRoot!.querySelector('attn-head-view')).to.not.equal(null);
   });
+
+  it('mounts the explorer in compare mode with dataB: the grid shows A − B', async () => {
+    const other = { ...SELF, attention: SELF.attention.map((layer) => [...layer].reverse()) };
+    const props: AttnExplorerVueProps = { data: SELF, dataB: other, layer: 0, head: 1 };
+    app = createApp({ render: () => h('attn-explorer', props) });
+    app.mount(container);
+    const el = container.querySelector('attn-explorer') as AttnExplorer;
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="difference-view"]')).to.not.equal(null);
+    expect(el.shadowRoot!.querySelector('[part="head-view-b"]')).to.not.equal(null);
+  });
 });

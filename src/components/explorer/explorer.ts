@@ -1,13 +1,14 @@
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { attentionLoader } from '../../core/loader.js';
+import type { AttentionInput } from '../../core/parse/index.js';
 import type { Scene } from '../../render/scene.js';
 import '../head-view/define.js';
 import '../model-view/define.js';
 import '../neuron-view/define.js';
 import { optionalIndex } from '../shared/attributes.js';
-import { AttnView } from '../shared/attn-view.js';
+import { AttnView, errorMessage, renderErrorBox } from '../shared/attn-view.js';
 import type {
   AttnAggregateChangeDetail,
   AttnHeadSelectDetail,
@@ -20,6 +21,7 @@ import type {
 import { setProps } from '../shared/set-props.js';
 import { viewStyles } from '../shared/styles.js';
 import { themeStyles } from '../shared/theme.js';
+import { compare, renderCompareNote, SecondInput, type Comparison } from './compare.js';
 
 /**
  * The three views as one interface, as Vig (2019) uses them: the model view's grid of every
@@ -38,6 +40,10 @@ import { themeStyles } from '../shared/theme.js';
  * @csspart head-view - The chosen head's lines.
  * @csspart neuron-view - The chosen head's query and key vectors.
  * @csspart text-form - The text box (with `model` and the adapter).
+ * @csspart difference-view - Compare mode: the model view of A − B per head.
+ * @csspart head-view-b - Compare mode: the second input's head view.
+ * @csspart neuron-view-b - Compare mode: the second input's neuron view.
+ * @csspart compare-note - Compare mode: which tokens were compared, and which not.
  */
 export class AttnExplorer extends AttnView {
   static override styles = [
@@ -67,6 +73,17 @@ export class AttnExplorer extends AttnView {
       form input {
         flex: 1 1 16em;
       }
+      figure {
+        margin: 0;
+      }
+      figcaption {
+        padding: 2px 8px;
+        font-weight: 600;
+      }
+      mark {
+        background: none;
+        color: var(--attn-highlight);
+      }
     `,
   ];
 
@@ -79,8 +96,52 @@ export class AttnExplorer extends AttnView {
   /** The neuron view's query: a token index in the attention shown. */
   @property({ type: Number, reflect: true }) token: number | undefined;
 
+  /**
+   * Compare mode: a second input (B) of the same model, shown beside the first with the same
+   * layer and head, and the grid shows A − B per head (e.g. "… a question. She" against "He").
+   */
+  @property({ attribute: false }) dataB: AttentionInput | undefined;
+
+  /** Compare mode with the adapter and `model`: the second text, computed as `data-b`. */
+  @property({ attribute: 'text-b' }) textB: string | undefined;
+
   // The views inside derive what they show; the explorer passes its choices on.
   protected override readonly derives = false;
+  private readonly second = new SecondInput(() => this.requestUpdate());
+  private comparison: Comparison | undefined;
+  private compareError: string | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && this.textB && !this.second.data) this.loadSecond();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.second.loading) this.second.cancel();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('dataB')) this.second.set(this.dataB);
+    if (changed.has('textB') || (this.textB && changed.has('model'))) this.loadSecond();
+    const inputs = changed.has('data') || changed.has('dataB') || changed.has('words') || changed.has('hide');
+    if (inputs || !this.comparison) {
+      this.comparison = this.compareError = undefined;
+      try {
+        if (this.given && this.second.data)
+          this.comparison = compare(this.given, this.second.data, this.words, this.hide);
+      } catch (e) {
+        this.compareError = errorMessage(e);
+      }
+    }
+  }
+
+  private loadSecond(): void {
+    this.second.load(this.model, this.textB, (data) => {
+      this.dataB = data;
+    });
+  }
 
   protected override dataChanged(): void {}
 
@@ -127,8 +188,8 @@ export class AttnExplorer extends AttnView {
       hide: this.hide,
       aggregate: this.aggregate,
     };
-    return html`${form}
-      <div
+    const events = (body: TemplateResult) =>
+      html`<div
         @attn-head-select=${this.onHeadSelect}
         @attn-layer-change=${this.onLayer}
         @attn-heads-change=${this.onHeads}
@@ -138,25 +199,76 @@ export class AttnExplorer extends AttnView {
         @attn-hide-change=${this.onHide}
         @attn-aggregate-change=${this.onAggregate}
       >
-        <attn-model-view
+        ${body}
+      </div>`;
+    const hint = html`<p class="hint">
+      Choose a head in the grid to see its lines and how it computes them.
+    </p>`;
+    const head = (part: string, data: unknown) =>
+      html`<attn-head-view
+        part=${part}
+        ${setProps({ ...shared, data, layer: this.layer, heads: [this.head!] })}
+      ></attn-head-view>`;
+    const neuron = (part: string, data: unknown) =>
+      html`<attn-neuron-view
+        part=${part}
+        ${setProps({ ...shared, data, layer: this.layer, head: this.head, token: this.token ?? this.lastQueryIfCausal() })}
+      ></attn-neuron-view>`;
+    if (this.dataB !== undefined || this.textB)
+      return html`${form}${events(this.renderCompare(head, neuron, hint))}`;
+    return html`${form}
+    ${events(
+      html`<attn-model-view
           part="model-view"
           ${setProps({ ...shared, noDetail: true, selectedLayer: this.layer, selectedHead: this.head })}
         ></attn-model-view>
-        ${
-          chosen
-            ? html`<div class="pair">
-                <attn-head-view
-                  part="head-view"
-                  ${setProps({ ...shared, layer: this.layer, heads: [this.head!] })}
-                ></attn-head-view>
-                <attn-neuron-view
-                  part="neuron-view"
-                  ${setProps({ ...shared, layer: this.layer, head: this.head, token: this.token ?? this.lastQueryIfCausal() })}
-                ></attn-neuron-view>
-              </div>`
-            : html`<p class="hint">Choose a head in the grid to see its lines and how it computes them.</p>`
-        }
+        ${chosen ? html`<div class="pair">${head('head-view', this.given)} ${neuron('neuron-view', this.given)}</div>` : hint}`,
+    )}`;
+  }
+
+  /** Compare mode: the grid of A − B, then A's and B's head views side by side, and their neuron views. */
+  private renderCompare(
+    head: (part: string, data: unknown) => TemplateResult,
+    neuron: (part: string, data: unknown) => TemplateResult,
+    hint: TemplateResult,
+  ): TemplateResult {
+    const { second, comparison: cmp } = this;
+    if (second.loading) {
+      return html`<div class="loading" part="loading" role="status">
+        <span>${this.model}: computing attention for B…</span><progress aria-label="Progress"></progress>
       </div>`;
+    }
+    const error = second.error ?? this.compareError;
+    if (error || !cmp)
+      return renderErrorBox('Cannot compare', error ?? 'no second input yet (data-b or text-b)');
+    const b = second.data;
+    const side = (label: string, body: TemplateResult) =>
+      html`<figure>
+        <figcaption>${label}</figcaption>
+        ${body}
+      </figure>`;
+    return html`<attn-model-view
+        part="difference-view"
+        ${setProps({
+          data: cmp.difference,
+          theme: this.theme,
+          filter: this.filter,
+          noDetail: true,
+          selectedLayer: this.layer,
+          selectedHead: this.head,
+        })}
+      ></attn-model-view>
+      ${renderCompareNote(cmp)}
+      ${
+        this.layer !== undefined && this.head !== undefined
+          ? html`<div class="pair">
+                ${side('A', head('head-view', this.given))} ${side('B', head('head-view-b', b))}
+              </div>
+              <div class="pair">
+                ${side('A', neuron('neuron-view', this.given))} ${side('B', neuron('neuron-view-b', b))}
+              </div>`
+          : hint
+      }`;
   }
 
   /**
@@ -176,6 +288,11 @@ export class AttnExplorer extends AttnView {
       const form = e.target as HTMLFormElement;
       const text = (form.elements.namedItem('text') as HTMLInputElement).value;
       const pair = (form.elements.namedItem('text-pair') as HTMLInputElement).value;
+      const b = (form.elements.namedItem('text-b') as HTMLInputElement).value;
+      if (b !== (this.textB ?? '')) {
+        this.textB = b || undefined;
+        if (!b) this.dataB = undefined;
+      }
       this.textPair = pair || undefined;
       this.text = text;
     };
@@ -187,6 +304,13 @@ export class AttnExplorer extends AttnView {
         aria-label="Second text (sentence pair)"
         placeholder="second text (optional)"
         .value=${live(this.textPair ?? '')}
+      />
+      <input
+        type="text"
+        name="text-b"
+        aria-label="Text to compare with"
+        placeholder="compare with (optional)"
+        .value=${live(this.textB ?? '')}
       />
       <button type="submit">Show attention</button>
     </form>`;

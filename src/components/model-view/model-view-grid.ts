@@ -241,9 +241,20 @@ function renderTooltip(v: GridView, store: SummaryStore): TemplateResult | typeo
 
 /** Says so when no head has any weight (e.g. sentence A → B of a causal model), instead of a blank grid. */
 export function renderNotice(v: GridView, filterLabel: string): TemplateResult | typeof nothing {
+  if (v.c.signed) return renderLegend(v.c);
   if (v.blank.some((b) => b === 0)) return nothing;
   const why = v.c.causal ? ': in a causal model, no token attends to a later one' : '';
   return html`<p class="notice" part="notice">No attention in ${filterLabel}: every weight is 0${why}.</p>`;
+}
+
+/** What a difference's two colours mean, and its largest difference (full opacity). */
+function renderLegend(c: AttentionComponent): TemplateResult {
+  let max = 0;
+  for (const w of c.weights) max = Math.max(max, Math.abs(w));
+  return html`<p class="legend" part="legend">
+    <span class="swatch plus"></span> A attends more <span class="swatch minus"></span> B attends more
+    <span class="scale">(full colour: a difference of ${max.toFixed(3)})</span>
+  </p>`;
 }
 
 /**

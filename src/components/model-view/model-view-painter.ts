@@ -18,6 +18,7 @@ import type { Rgb } from '../../core/palette.js';
 import type { AttentionComponent } from '../../core/types.js';
 import { cellX, cellY, type GridLayout } from '../../render/grid-layout.js';
 import {
+  type Diverging,
   blitTile,
   headTile,
   TileScratch,
@@ -194,7 +195,9 @@ export function tileSource(
     // A head keeps its palette colour (by its number) in every subset.
     colors: c.heads.map((h) => palette[h]!),
     spec: {
-      mode,
+      // A difference is a heatmap in two colours: lines have one colour and no sign.
+      mode: c.signed ? 'heatmap' : mode,
+      diverging: c.signed ? diverging(c, t) : undefined,
       width: Math.max(1, Math.round(g.cellWidth * dpr)),
       height: Math.max(1, Math.round(g.cellHeight * dpr)),
       // One line per two CSS pixels of height at most: denser lines would not read apart.
@@ -202,5 +205,16 @@ export function tileSource(
       background: t.background,
       masked: t.mix(t.color('--attn-border', [0.3, 0.3, 0.3]), 0.45),
     },
+  };
+}
+
+/** A difference's colours (A more: the highlight colour; B more: the accent) and scale. */
+function diverging(c: AttentionComponent, t: ThemeController): Diverging {
+  let max = 0;
+  for (const w of c.weights) max = Math.max(max, Math.abs(w));
+  return {
+    positive: t.color('--attn-highlight', [0.74, 0.3, 0]),
+    negative: t.color('--attn-accent', [0.03, 0.34, 0.76]),
+    scale: 1 / Math.max(max, Number.MIN_VALUE),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The model view's toolbar: thumbnail mode, filter, tokens, summary, order (with a summary),
- * highlight thresholds and export. Labels are short and each control stays whole when the bar wraps, so that half of a
+ * The model view's toolbar: thumbnail mode, filter, tokens, heads, summary, order and highlight
+ * thresholds (with a summary), and export. Labels are short and each control stays whole when the bar wraps, so that half of a
  * page (600px) holds it in two rows.
  */
 import { html, nothing, type TemplateResult } from 'lit';
@@ -55,8 +55,10 @@ export interface ToolbarHandlers {
   readonly above: (value: number | undefined) => void;
   readonly below: (value: number | undefined) => void;
   readonly download: (format: 'png' | 'svg') => void;
-  /** The "Words" and "Hide" choices. */
+  /** The "Tokens" selector (words and hide). */
   readonly tokens: () => TemplateResult;
+  /** The "Heads" selector: each, mean, max, rollout, flow. */
+  readonly aggregate: () => TemplateResult;
 }
 
 const value = (e: Event) => (e.target as HTMLSelectElement).value;
@@ -98,7 +100,7 @@ export function renderToolbar(
           >`
         : nothing
     }
-    ${on.tokens()}
+    ${on.tokens()} ${on.aggregate()}
     <label
       >Summary
       <select part="summary-select" @change=${(e: Event) => on.summary(value(e) as SummaryName | 'none')}>
@@ -116,13 +118,18 @@ export function renderToolbar(
           >`
         : nothing
     }
-    <span
-      class="highlight"
-      role="group"
-      aria-label="Highlight"
-      title="Highlight heads whose summary is at least / at most"
-      >≥ ${threshold('above', s.highlightAbove)} ≤ ${threshold('below', s.highlightBelow)}</span
-    >
+    ${
+      // Thresholds apply to a summary: without one they would be two disabled boxes taking room.
+      summaryOn
+        ? html`<span
+            class="highlight"
+            role="group"
+            aria-label="Highlight"
+            title="Highlight heads whose summary is at least / at most"
+            >≥ ${threshold('above', s.highlightAbove)} ≤ ${threshold('below', s.highlightBelow)}</span
+          >`
+        : nothing
+    }
     <span class="spacer"></span>
     <span class="exports">
       <button

@@ -222,6 +222,25 @@ export const modelViewStyles = css`
     outline: 1px dashed var(--attn-border);
     outline-offset: -1px;
   }
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px;
+    margin: 0 8px 6px;
+    color: var(--attn-muted);
+  }
+  .legend .swatch {
+    width: 12px;
+    height: 12px;
+    border-radius: 2px;
+  }
+  .legend .plus {
+    background: var(--attn-highlight);
+  }
+  .legend .minus {
+    background: var(--attn-accent);
+  }
   .notice {
     margin: 0 8px 6px;
     padding: 6px 8px;

@@ -364,6 +364,7 @@ export class AttnModelView extends AttnView {
     below: (v) => (this.highlightBelow = v),
     download: (format) => void this.download(format),
     tokens: () => this.tokenChoices(),
+    aggregate: () => this.aggregateChoice(),
   };
 
   private readonly detailHandlers: DetailHandlers = {

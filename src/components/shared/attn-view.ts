@@ -11,11 +11,13 @@ import {
   AGGREGATE_MODES,
   deriveShown,
   HIDE_MODES,
+  offThreadKind,
   renderAggregateChoice,
   renderTokenChoices,
   type AggregateMode,
   type HideMode,
 } from './derive.js';
+import { deriveOffThread, type Derivation } from './derive-job.js';
 import { fire } from './events.js';
 import { download, sceneToPng, sceneToSvg } from './export.js';
 import { FrameController } from './frame-controller.js';
@@ -132,9 +134,24 @@ export abstract class AttnView extends LitElement {
   /** The error of `words` / `hide` on the current data, kept until one of them changes. */
   private deriveError: string | undefined;
   private drawWaiters: (() => void)[] = [];
+  /** The flow or long rollout being computed off the main thread for what is shown. */
+  private offThread: Derivation | undefined;
+  /** True when `offThread` settled, or was dropped while away: derive what is shown again. */
+  private rederive = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.rederive) this.requestUpdate();
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    // Work off the main thread stops while away (unless another view waits for it too).
+    if (this.offThread && !this.offThread.result) {
+      this.offThread.release();
+      this.offThread = undefined;
+      this.rederive = true;
+    }
     // Nothing is drawn while away: whoever waits for a drawing must not wait forever.
     this.resolveDrawWaiters();
   }
@@ -161,13 +178,21 @@ export abstract class AttnView extends LitElement {
     this.requestUpdate();
   }
 
-  /** Resolves when everything the view shows is drawn (large inputs take several frames). */
+  /**
+   * Resolves when everything the view shows is drawn (large inputs take several frames; a flow
+   * or a long rollout is computed first).
+   */
   get drawComplete(): Promise<void> {
-    return this.updateComplete.then(() =>
-      this.drawing && !this.error && this.isConnected
-        ? new Promise<void>((resolve) => this.drawWaiters.push(resolve))
-        : undefined,
-    );
+    return this.updateComplete.then(async (): Promise<void> => {
+      const job = this.offThread;
+      if (job && !job.result && !job.error && this.isConnected) {
+        await job.done;
+        return this.drawComplete;
+      }
+      if (this.drawing && !this.error && this.isConnected) {
+        await new Promise<void>((resolve) => this.drawWaiters.push(resolve));
+      }
+    });
   }
 
   /** The view as it is now (layer, heads, focus, filter, theme) as a standalone SVG document. */
@@ -266,7 +291,9 @@ export abstract class AttnView extends LitElement {
         }
       }
     }
-    if (changed.has('data') || changed.has('words') || changed.has('hide') || changed.has('aggregate')) {
+    const choices =
+      changed.has('data') || changed.has('words') || changed.has('hide') || changed.has('aggregate');
+    if (choices || this.rederive) {
       this.parsed = undefined;
       this.frames.cancel();
       this.dataChanged();
@@ -275,12 +302,8 @@ export abstract class AttnView extends LitElement {
         keyword(this, 'hide', this.hide, HIDE_MODES);
         if (this.aggregate === null || this.aggregate === undefined) this.aggregate = 'none';
         keyword(this, 'aggregate', this.aggregate, AGGREGATE_MODES);
-        if (this.given) {
-          this.parsed = this.derives
-            ? deriveShown(this.given, this.words, this.hide, this.aggregate)
-            : this.given;
-        }
         this.deriveError = undefined;
+        this.parsed = this.derived(choices);
       } catch (e) {
         this.deriveError = errorMessage(e);
       }
@@ -312,6 +335,42 @@ export abstract class AttnView extends LitElement {
     }
   }
 
+  /**
+   * What is shown of `given` with `words`, `hide` and `aggregate`: in place, or (flow, long
+   * rollouts) from the derivations' worker, undefined until it is there. `choices`: they changed
+   * since the last call (else a derivation settled, or the element came back).
+   * @throws AttentionDataError for what the derivation refuses.
+   */
+  private derived(choices: boolean): AttentionData | undefined {
+    const held = this.offThread;
+    this.rederive = false;
+    if (!choices && held?.result) return held.result;
+    if (!choices && held?.error)
+      throw new AttentionDataError('aggregate', 'a derivation that completes', held.error);
+    held?.release();
+    this.offThread = undefined;
+    const given = this.given;
+    if (!given || !this.derives) return given;
+    const { words, hide, aggregate } = this;
+    const kind = offThreadKind(given, aggregate);
+    if (!kind) return deriveShown(given, words, hide, aggregate);
+    const job = deriveOffThread(
+      given,
+      `${words}|${hide}|${aggregate}`,
+      () => deriveShown(given, words, hide),
+      kind,
+    );
+    if (job.result) return job.result;
+    this.offThread = job;
+    job.onProgress(() => this.requestUpdate());
+    void job.done.then(() => {
+      if (this.offThread !== job) return;
+      this.rederive = true;
+      this.requestUpdate();
+    });
+    return undefined;
+  }
+
   /** The filter shown: the attribute, else the data's first (`all`, or the first component). */
   protected get currentFilter(): AttentionFilter {
     const filters = this.parsed ? availableFilters(this.parsed) : ['all' as const];
@@ -339,6 +398,14 @@ export abstract class AttnView extends LitElement {
       );
     }
     if (this.error) return renderErrorBox('Cannot show this attention', this.error);
+    const job = this.offThread;
+    if (!this.parsed && job && !job.result && !job.error) {
+      const what = this.aggregate === 'flow' ? 'attention flow' : 'attention rollout';
+      return html`<div class="loading" part="loading" role="status">
+        <span>Computing ${what}: ${Math.round(job.progress * 100)}%…</span>
+        <progress max="1" .value=${job.progress} aria-label="Progress"></progress>
+      </div>`;
+    }
     if (!this.parsed) {
       return html`<div class="empty" part="empty">
         No attention data: set the <code>data</code> property, or <code>model</code> and <code>text</code>.

@@ -5,9 +5,14 @@
  */
 import { html, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { aggregateHeads, attentionRollout, dropTokens, mergeWords } from '../../core/derived/index.js';
+import {
+  aggregateHeads,
+  attentionFlow,
+  attentionRollout,
+  dropTokens,
+  mergeWords,
+} from '../../core/derived/index.js';
 import { attentionData } from '../../core/brand.js';
-import { AttentionDataError } from '../../core/errors.js';
 import { isSpecialToken } from '../../core/tokens.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
 
@@ -15,20 +20,25 @@ import type { AttentionComponent, AttentionData } from '../../core/types.js';
 export type HideMode = 'none' | 'first' | 'special';
 export const HIDE_MODES: readonly HideMode[] = ['none', 'first', 'special'];
 
-/** Heads shown: each as it is, their mean or maximum per layer, or the rollout through each layer. */
-export type AggregateMode = 'none' | 'mean' | 'max' | 'rollout';
-export const AGGREGATE_MODES: readonly AggregateMode[] = ['none', 'mean', 'max', 'rollout'];
+/**
+ * Heads shown: each as it is, their mean or maximum per layer, or the rollout or flow through
+ * each layer.
+ */
+export type AggregateMode = 'none' | 'mean' | 'max' | 'rollout' | 'flow';
+export const AGGREGATE_MODES: readonly AggregateMode[] = ['none', 'mean', 'max', 'rollout', 'flow'];
 const AGGREGATE_LABELS: Record<AggregateMode, string> = {
   none: 'Each',
   mean: 'Mean',
   max: 'Max',
   rollout: 'Rollout',
+  flow: 'Flow',
 };
 
 /**
- * `data` with `hide` applied to each component, then `words`, then `aggregate` (rollout for
- * self-attention; cross attention, which has no rollout, gets the mean of its heads); `data`
- * itself when nothing is asked.
+ * `data` with `hide` applied to each component, then `words`, then `aggregate` (rollout or flow
+ * for self-attention; cross attention, which has neither, gets the mean of its heads); `data`
+ * itself when nothing is asked. Flow, and rollout beyond `IN_PAGE_ROLLOUT_WORK`, are for
+ * `deriveOffThread` (see `offThreadKind`); asked here, they run in place.
  */
 export function deriveShown(
   data: AttentionData,
@@ -39,45 +49,52 @@ export function deriveShown(
   if (!words && hide === 'none' && aggregate === 'none') return data;
   return attentionData(
     data.components.map((c) => {
-      const hiddenC = hidden(c, hide);
-      const shown = words ? mergeWords(hiddenC) : hiddenC;
+      const shown = tokensShown(c, words, hide);
       if (aggregate === 'none') return shown;
-      if (aggregate === 'rollout' && shown.name !== 'cross') return attentionRollout(checkRolloutCost(shown));
+      if (aggregate === 'rollout' && shown.name !== 'cross') return attentionRollout(shown);
+      if (aggregate === 'flow' && shown.name !== 'cross') return attentionFlow(shown);
       return aggregateHeads(shown, aggregate === 'max' ? 'max' : 'mean');
     }),
-    // Combined heads have no numbers of their own: a head hint (bertviz's `heads`) no longer applies.
-    aggregate === 'none'
-      ? data.hints
-      : { ...(data.hints.layer !== undefined ? { layer: data.hints.layer } : {}) },
+    shownHints(data, aggregate),
   );
 }
 
-/**
- * Multiply-adds (layers × tokens³) the views compute a rollout for on the page: ~1 s on a laptop
- * core, 512 tokens × 12 layers. Beyond, the view says so rather than freeze the page, until
- * rollout runs in a worker.
- */
-export const MAX_ROLLOUT_WORK = 512 ** 3 * 12;
-
-function checkRolloutCost(c: AttentionComponent): AttentionComponent {
-  const [L, , T] = c.shape;
-  if (L * T ** 3 > MAX_ROLLOUT_WORK) {
-    throw new AttentionDataError(
-      'aggregate',
-      `a rollout of at most ${MAX_ROLLOUT_WORK.toExponential(1)} multiply-adds (layers × tokens³, e.g. 512 tokens × 12 layers) in the page`,
-      `${L} layers × ${T} tokens (${(L * T ** 3).toExponential(1)}); call attentionRollout from attnviz/core in a worker and pass its result as data`,
-    );
-  }
-  return c;
+/** The data's display hints, less the head hint (bertviz's `heads`) when heads are combined. */
+export function shownHints(data: AttentionData, aggregate: AggregateMode): AttentionData['hints'] {
+  return aggregate === 'none'
+    ? data.hints
+    : { ...(data.hints.layer !== undefined ? { layer: data.hints.layer } : {}) };
 }
 
-/** The head view's "Heads" selector: each head, their mean or maximum, or the rollout. */
+/** `c` with `hide`, then `words`, applied. */
+export function tokensShown(c: AttentionComponent, words: boolean, hide: HideMode): AttentionComponent {
+  const hiddenC = hidden(c, hide);
+  return words ? mergeWords(hiddenC) : hiddenC;
+}
+
+/**
+ * Multiply-adds (layers × tokens³) of a rollout computed in the page: ~20 ms, 128 tokens × 12
+ * layers. Longer rollouts go to the derivations' worker, as every flow does.
+ */
+export const IN_PAGE_ROLLOUT_WORK = 128 ** 3 * 12;
+
+/** `flow` or `rollout` when `aggregate` on `data` is work for the derivations' worker. */
+export function offThreadKind(data: AttentionData, aggregate: AggregateMode): 'flow' | 'rollout' | undefined {
+  if (aggregate === 'flow') return 'flow';
+  if (aggregate !== 'rollout') return undefined;
+  const heavy = data.components.some(
+    (c) => c.name !== 'cross' && c.shape[0] * c.shape[2] ** 3 > IN_PAGE_ROLLOUT_WORK,
+  );
+  return heavy ? 'rollout' : undefined;
+}
+
+/** The "Heads" selector: each head, their mean or maximum, or the rollout or flow. */
 export function renderAggregateChoice(
   value: AggregateMode,
   onChange: (mode: AggregateMode) => void,
 ): TemplateResult {
   return html`<label
-    title="Mean and max combine the heads of each layer; rollout follows attention through the layers below (Abnar & Zuidema 2020)"
+    title="Mean and max combine the heads of each layer; rollout and flow follow attention through the layers below (Abnar & Zuidema 2020)"
     >Heads
     <select
       part="aggregate-select"

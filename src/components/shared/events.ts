@@ -57,8 +57,8 @@ export interface AttnHideChangeDetail {
 }
 
 export interface AttnAggregateChangeDetail {
-  /** The heads now shown: each (`none`), `mean`, `max` or `rollout`. */
-  readonly aggregate: 'none' | 'mean' | 'max' | 'rollout';
+  /** The heads now shown: each (`none`), `mean`, `max`, `rollout` or `flow`. */
+  readonly aggregate: 'none' | 'mean' | 'max' | 'rollout' | 'flow';
 }
 
 export interface AttnLoadDetail {

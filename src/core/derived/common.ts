@@ -16,7 +16,7 @@ function isWeightArray(w: unknown): boolean {
 }
 
 /** Throws unless `c` looks like a parsed `AttentionComponent` (from `parseAttention`). */
-export function checkComponent(c: unknown, fn: string): asserts c is AttentionComponent {
+export function checkComponent(c: unknown, fn: string, name = 'c'): asserts c is AttentionComponent {
   const ok =
     typeof c === 'object' &&
     c !== null &&
@@ -25,7 +25,7 @@ export function checkComponent(c: unknown, fn: string): asserts c is AttentionCo
     (c as AttentionComponent).shape.length === 4;
   if (!ok) {
     throw new AttentionDataError(
-      `${fn}: c`,
+      `${fn}: ${name}`,
       'an attention component (one of parseAttention(...).components)',
       describe(c),
     );

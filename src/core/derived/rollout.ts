@@ -31,21 +31,49 @@ export interface RolloutOptions {
  * run contiguously from the first, a residual outside [0, 1], or bad heads.
  */
 export function attentionRollout(c: AttentionComponent, options: RolloutOptions = {}): AttentionComponent {
+  const { heads, residual } = rolloutInput(c, options);
+  const [L, H, T] = c.shape;
+  const weights = rolloutWeights(L, T, (l) => residualAttention(c.weights, H, T, l, heads, residual));
+  return rolloutComponent(c, heads, weights);
+}
+
+/**
+ * `attentionRollout`'s arguments checked: the head indices and the residual.
+ * @throws AttentionDataError as `attentionRollout` does.
+ */
+export function rolloutInput(
+  c: AttentionComponent,
+  options: RolloutOptions = {},
+): { heads: number[]; residual: number } {
   checkComponent(c, 'attentionRollout');
   checkSelfAttention(c, 'attentionRollout');
   checkContiguousLayers(c, 'attentionRollout');
   checkNormalized(c, 'attentionRollout');
   const residual = options.residual ?? 0.5;
   checkUnitNumber(residual, 'attentionRollout: residual');
-  const heads = indicesOf(c.heads, options.heads, 'attentionRollout: heads', 'head');
+  return { heads: indicesOf(c.heads, options.heads, 'attentionRollout: heads', 'head'), residual };
+}
+
+/** The component of a rollout computed from `c` (here or in a worker): labelled, no vectors. */
+export function rolloutComponent(
+  c: AttentionComponent,
+  heads: readonly number[],
+  weights: Float32Array,
+): AttentionComponent {
+  return throughLayers(c, heads, weights, 'rollout');
+}
+
+/**
+ * A rollout's or a flow's component: `[layers, 1, T, T]` of `weights`, its one head labelled by
+ * the heads averaged and each layer "rollout to layer l" / "flow to layer l".
+ */
+export function throughLayers(
+  c: AttentionComponent,
+  heads: readonly number[],
+  weights: Float32Array,
+  what: 'rollout' | 'flow',
+): AttentionComponent {
   const [L, , T] = c.shape;
-  const weights = new Float32Array(L * T * T);
-  let rollout: Float64Array | undefined;
-  for (let l = 0; l < L; l++) {
-    const a = residualAttention(c, l, heads, residual);
-    rollout = rollout ? multiply(a, rollout, T) : a;
-    weights.set(rollout, l * T * T);
-  }
   return markComponent({
     ...withoutVectors(c),
     weights,
@@ -58,26 +86,27 @@ export function attentionRollout(c: AttentionComponent, options: RolloutOptions 
         heads.map((h) => c.heads[h]!),
       ),
     ],
-    layerLabels: c.layers.map((n) => `rollout to layer ${n}`),
+    layerLabels: c.layers.map((n) => `${what} to layer ${n}`),
     normalized: true,
   });
 }
 
 /**
- * Â_l of layer index `l`, `[T, T]` in double precision: the mean over `heads` mixed with the
- * identity, rows renormalised.
+ * Â_l of layer index `l`, `[T, T]` in double precision: the mean over `heads` (indices) of
+ * `weights` (`[layers, H, T, T]`) mixed with the identity, rows renormalised.
  */
 export function residualAttention(
-  c: AttentionComponent,
+  weights: Float32Array,
+  H: number,
+  T: number,
   l: number,
   heads: readonly number[],
   residual: number,
 ): Float64Array {
-  const [, H, T] = c.shape;
   const block = T * T;
   const a = new Float64Array(block);
   for (const h of heads) {
-    const src = c.weights.subarray((l * H + h) * block, (l * H + h + 1) * block);
+    const src = weights.subarray((l * H + h) * block, (l * H + h + 1) * block);
     for (let i = 0; i < block; i++) a[i]! += src[i]!;
   }
   const mix = (1 - residual) / heads.length;
@@ -91,6 +120,27 @@ export function residualAttention(
     if (sum > 0) for (let j = 0; j < T; j++) a[i * T + j]! /= sum;
   }
   return a;
+}
+
+/**
+ * The rollout's weights from each layer's Â (`hat(l)`, made as needed so that only two layers'
+ * worth of doubles live at once): `[layers, T, T]`. `progress` hears the share done per layer.
+ */
+export function rolloutWeights(
+  L: number,
+  T: number,
+  hat: (l: number) => Float64Array,
+  progress?: (done: number) => void,
+): Float32Array {
+  const weights = new Float32Array(L * T * T);
+  let rollout: Float64Array | undefined;
+  for (let l = 0; l < L; l++) {
+    const a = hat(l);
+    rollout = rollout ? multiply(a, rollout, T) : a;
+    weights.set(rollout, l * T * T);
+    progress?.((l + 1) / L);
+  }
+  return weights;
 }
 
 /** a · b for `[T, T]` matrices: rows of `a` against rows of `b` (i-k-j order, both read in sequence). */

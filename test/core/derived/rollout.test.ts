@@ -2,42 +2,7 @@ import { expect } from '@open-wc/testing';
 import { attentionRollout } from '../../../src/core/derived/index.js';
 import { sentencePairBlock } from '../../../src/core/filters.js';
 import { expectDataError } from '../expect-error.js';
-import { crossComponent, matrix, parse } from './support.js';
-
-/** Two tokens, two layers, one head: the example worked by hand below. */
-const twoLayers = () =>
-  parse({
-    tokens: ['a', 'b'],
-    attention: [
-      [
-        [
-          [1, 0],
-          [0.5, 0.5],
-        ],
-      ],
-      [
-        [
-          [1, 0],
-          [1, 0],
-        ],
-      ],
-    ],
-  });
-
-/** Seeded random softmax rows, `[layers][heads][tokens][tokens]`. */
-function randomAttention(layers: number, heads: number, tokens: number, seed: number): number[][][][] {
-  let s = seed;
-  const next = () => (s = (s * 16807) % 2147483647) / 2147483647;
-  return Array.from({ length: layers }, () =>
-    Array.from({ length: heads }, () =>
-      Array.from({ length: tokens }, () => {
-        const row = Array.from({ length: tokens }, () => Math.exp(3 * next()));
-        const sum = row.reduce((a, b) => a + b, 0);
-        return row.map((v) => v / sum);
-      }),
-    ),
-  );
-}
+import { crossComponent, matrix, parse, randomAttention, twoLayers } from './support.js';
 
 describe('attentionRollout', () => {
   it('matches the hand-worked example: Â₀ = [[1,0],[.25,.75]], Â₁ = [[1,0],[.5,.5]], R₁ = [[1,0],[.625,.375]]', () => {

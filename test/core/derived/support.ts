@@ -33,3 +33,49 @@ export function crossComponent(): AttentionComponent {
     },
   }).components[0]!;
 }
+
+/** Two tokens, two layers, one head: the example rollout and flow are worked by hand on. */
+export const twoLayers = (): AttentionComponent =>
+  parse({
+    tokens: ['a', 'b'],
+    attention: [
+      [
+        [
+          [1, 0],
+          [0.5, 0.5],
+        ],
+      ],
+      [
+        [
+          [1, 0],
+          [1, 0],
+        ],
+      ],
+    ],
+  });
+
+/**
+ * Seeded random softmax rows, `[layers][heads][tokens][tokens]`: `sharpness` scales the logits;
+ * causal rows are zero above the diagonal.
+ */
+export function randomAttention(
+  layers: number,
+  heads: number,
+  tokens: number,
+  seed: number,
+  { sharpness = 3, causal = false } = {},
+): number[][][][] {
+  let s = seed;
+  const next = () => (s = (s * 16807) % 2147483647) / 2147483647;
+  return Array.from({ length: layers }, () =>
+    Array.from({ length: heads }, () =>
+      Array.from({ length: tokens }, (_, i) => {
+        const row = Array.from({ length: tokens }, (_, j) =>
+          causal && j > i ? 0 : Math.exp(sharpness * next()),
+        );
+        const sum = row.reduce((a, b) => a + b, 0);
+        return row.map((v) => v / sum);
+      }),
+    ),
+  );
+}

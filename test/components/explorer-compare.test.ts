@@ -1,0 +1,90 @@
+/** <attn-explorer>'s compare mode: a second input beside the first, and the grid of A − B. */
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/components/explorer/define.js';
+import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
+import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
+import { WITH_VECTORS } from './fixtures.js';
+import { ModelViewHarness } from './model-view.harness.js';
+import type { AttnModelView } from '../../src/components/model-view/model-view.js';
+
+const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
+
+/** WITH_VECTORS with its last token swapped and its heads' weights exchanged: every head differs. */
+const SWAPPED = {
+  tokens: ['[CLS]', 'a', 'c'],
+  attention: [[WITH_VECTORS.attention[0]![1]!, WITH_VECTORS.attention[0]![0]!]],
+};
+
+async function mount(dataB: unknown, attrs: Record<string, string> = {}) {
+  const wrapper = await fixture<HTMLElement>(
+    html`<div style="width: 1000px"><attn-explorer></attn-explorer></div>`,
+  );
+  const el = wrapper.querySelector('attn-explorer')! as AttnExplorer;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.data = WITH_VECTORS;
+  el.dataB = dataB as AttnExplorer['dataB'];
+  await el.updateComplete;
+  await frame();
+  await el.drawComplete;
+  return el;
+}
+
+const part = <T extends Element>(el: AttnExplorer, name: string) =>
+  el.shadowRoot!.querySelector<T>(`[part="${name}"]`);
+
+describe('attn-explorer compare mode', () => {
+  it('shows A − B per head with a legend; the changed token reads "b/c"', async () => {
+    const el = await mount(SWAPPED);
+    const diff = new ModelViewHarness(part<AttnModelView>(el, 'difference-view')!);
+    await diff.settle();
+    expect(diff.columnLabels()).to.deep.equal(['0', '1']);
+    expect(diff.root.querySelector('[part="legend"]')!.textContent!.replace(/\s+/g, ' ').trim()).to.match(
+      /^A attends more B attends more \(full colour: a difference of 0\.\d{3}\)$/,
+    );
+    expect(part(el, 'compare-note')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'A − B over 3 tokens',
+    );
+    const given = (diff.el as unknown as { parsed: { components: { queryTokens: string[] }[] } }).parsed;
+    expect(given.components[0]!.queryTokens).to.deep.equal(['[CLS]', 'a', 'b/c']);
+  });
+
+  it('opens the chosen head for A and B side by side, and keeps them on the same layer and head', async () => {
+    const el = await mount(SWAPPED);
+    const diff = part<AttnModelView>(el, 'difference-view')!;
+    diff.shadowRoot!.querySelector<HTMLElement>('#cell-0-1')!.click();
+    await el.updateComplete;
+    const a = part<AttnHeadView>(el, 'head-view')!;
+    const b = part<AttnHeadView>(el, 'head-view-b')!;
+    await a.updateComplete;
+    await b.updateComplete;
+    expect([a.heads, b.heads]).to.deep.equal([[1], [1]]);
+    expect(part(el, 'neuron-view-b')).to.not.equal(null);
+    // Soloing head 0 in B's head view moves A's too.
+    b.dispatchEvent(
+      new CustomEvent('attn-heads-change', { detail: { heads: [0] }, bubbles: true, composed: true }),
+    );
+    await el.updateComplete;
+    await a.updateComplete;
+    expect([el.head, a.heads, b.heads]).to.deep.equal([0, [0], [0]]);
+  });
+
+  it('compares inputs of different lengths over their common beginning and marks the rest', async () => {
+    const longer = {
+      tokens: ['[CLS]', 'a', 'x', 'y'],
+      attention: [[0, 1].map(() => [0, 1, 2, 3].map(() => [0.25, 0.25, 0.25, 0.25]))],
+    };
+    const el = await mount(longer);
+    const note = part(el, 'compare-note')!;
+    expect(note.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'A − B over 2 tokens · not compared in A: b · not compared in B: x y',
+    );
+    expect([...note.querySelectorAll('mark')].map((m) => m.textContent)).to.deep.equal(['b', 'x y']);
+  });
+
+  it('says why it cannot compare attention of different models', async () => {
+    const el = await mount({ tokens: ['[CLS]', 'a', 'b'], attention: [[WITH_VECTORS.attention[0]![0]!]] });
+    expect(part(el, 'error')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      'Cannot compare invalid attentionDifference: b: expected attention of the same layers and heads as a (1 layers × 2 heads), got 1 layers × 1 heads',
+    );
+  });
+});
