@@ -9,6 +9,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { AttentionDataError } from '../../core/errors.js';
 import type { AttentionFilter } from '../../core/filters.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
@@ -58,7 +59,7 @@ export class DetailPanel {
       part="detail"
       aria-labelledby=${open ? 'detail-title' : nothing}
       ?inert=${!open}
-      aria-hidden=${open ? nothing : 'true'}
+      aria-hidden=${ifDefined(open ? undefined : 'true')}
       @keydown=${this.on.keydown}
       @attn-layer-change=${this.on.layerChange}
       @attn-heads-change=${this.on.headsChange}

@@ -9,6 +9,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { guard } from 'lit/directives/guard.js';
 import { cssProps } from '../shared/css-props.js';
+import { largestDifference } from '../../core/derived/difference.js';
 import { formatExact } from '../../core/format.js';
 import { toHex } from '../../core/palette.js';
 import {
@@ -249,8 +250,7 @@ export function renderNotice(v: GridView, filterLabel: string): TemplateResult |
 
 /** What a difference's two colours mean, and its largest difference (full opacity). */
 function renderLegend(c: AttentionComponent): TemplateResult {
-  let max = 0;
-  for (const w of c.weights) max = Math.max(max, Math.abs(w));
+  const max = largestDifference(c);
   return html`<p class="legend" part="legend">
     <span class="swatch plus"></span> A attends more <span class="swatch minus"></span> B attends more
     <span class="scale">(full colour: a difference of ${max.toFixed(3)})</span>

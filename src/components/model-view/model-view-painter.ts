@@ -14,6 +14,7 @@
  * the page changes after a pause (opening a head, hovering), while a transferred bitmap is
  * handed over once. The bitmap is made asynchronously; `presenting` is true until it is shown.
  */
+import { largestDifference } from '../../core/derived/difference.js';
 import type { Rgb } from '../../core/palette.js';
 import type { AttentionComponent } from '../../core/types.js';
 import { cellX, cellY, type GridLayout } from '../../render/grid-layout.js';
@@ -210,8 +211,7 @@ export function tileSource(
 
 /** A difference's colours (A more: the highlight colour; B more: the accent) and scale. */
 function diverging(c: AttentionComponent, t: ThemeController): Diverging {
-  let max = 0;
-  for (const w of c.weights) max = Math.max(max, Math.abs(w));
+  const max = largestDifference(c);
   return {
     positive: t.color('--attn-highlight', [0.74, 0.3, 0]),
     negative: t.color('--attn-accent', [0.03, 0.34, 0.76]),

@@ -87,3 +87,11 @@ export function attentionDifference(a: AttentionComponent, b: AttentionComponent
     signed: true,
   });
 }
+
+/** The largest difference in `c` (either sign): a difference grid's full colour. */
+export function largestDifference(c: AttentionComponent): number {
+  const w = c.weights;
+  let max = 0;
+  for (let i = 0; i < w.length; i++) max = Math.max(max, Math.abs(w[i]!));
+  return max;
+}

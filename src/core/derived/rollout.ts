@@ -4,7 +4,7 @@
  */
 import { AttentionDataError } from '../errors.js';
 import { markComponent } from '../brand.js';
-import type { AttentionComponent } from '../types.js';
+import type { AttentionComponent, WeightArray } from '../types.js';
 import {
   aggregateLabel,
   checkComponent,
@@ -96,7 +96,7 @@ export function throughLayers(
  * `weights` (`[layers, H, T, T]`) mixed with the identity, rows renormalised.
  */
 export function residualAttention(
-  weights: Float32Array,
+  weights: WeightArray,
   H: number,
   T: number,
   l: number,
