@@ -5,6 +5,7 @@ import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { WITH_VECTORS } from './fixtures.js';
 import { HeadViewHarness } from './head-view.harness.js';
+import { NeuronViewHarness } from './neuron-view.harness.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import type { AttnNeuronView } from '../../src/components/neuron-view/neuron-view.js';
 
@@ -55,6 +56,24 @@ describe('attn-explorer', () => {
     await el.updateComplete;
     expect(el.token).to.equal(2);
     expect(neuron.token).to.equal(2);
+  });
+
+  it('pins a query chosen in the neuron view in the head view; a head-view hover pins nothing', async () => {
+    const el = await mount({ layer: '0', head: '0' });
+    const head = new HeadViewHarness(part<AttnHeadView>(el, 'head-view')!);
+    const neuron = new NeuronViewHarness(part<AttnNeuronView>(el, 'neuron-view')!);
+    await neuron.el.updateComplete;
+    // Its first query is the first ordinary token, 1: choose another.
+    neuron.token('query', 2).click();
+    await el.updateComplete;
+    await head.el.updateComplete;
+    expect(el.token).to.equal(2);
+    expect(head.token('query', 2).classList.contains('pinned'), 'pinned in the head view').to.equal(true);
+    await head.hover('query', 1);
+    await el.updateComplete;
+    await head.el.updateComplete;
+    expect(head.token('query', 1).classList.contains('pinned'), 'a hover stays a hover').to.equal(false);
+    expect(head.token('query', 2).classList.contains('pinned')).to.equal(true);
   });
 
   it('applies hide to every view, and takes a choice made in one view’s toolbar as its own', async () => {

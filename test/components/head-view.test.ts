@@ -420,6 +420,24 @@ describe('attn-head-view', () => {
       });
     }
 
+    it('pins a token the page names (pinToken), fires attn-token-focus, and refuses one it does not have', async () => {
+      const h = await mountHeadView(SELF);
+      let detail: unknown;
+      h.el.addEventListener('attn-token-focus', (e) => (detail = (e as CustomEvent).detail));
+      h.el.pinToken('key', 1);
+      await h.el.updateComplete;
+      expect(h.token('key', 1).classList.contains('pinned')).to.equal(true);
+      expect(detail).to.include({ side: 'key', index: 1, pinned: true });
+      const count = h.tokenTexts('query').length;
+      expect(() => h.el.pinToken('query', count)).to.throw(
+        RangeError,
+        `pinToken: expected a query index from 0 to ${count - 1}, received ${count}`,
+      );
+      h.el.pinToken('key', null);
+      await h.el.updateComplete;
+      expect(h.root.querySelectorAll('.token.pinned').length).to.equal(0);
+    });
+
     it('a click moves the focus ring to the clicked token, which it pins', async () => {
       const h = await mountHeadView(SELF);
       await h.mouseClickToken('query', 2);

@@ -330,7 +330,17 @@ export class AttnExplorer extends AttnView {
   };
 
   private readonly onToken = (e: CustomEvent<AttnTokenFocusDetail>) => {
-    if (e.detail.side === 'query' && e.detail.index !== null) this.token = e.detail.index;
+    const { side, index } = e.detail;
+    if (side !== 'query' || index === null) return;
+    this.token = index;
+    // A query chosen in a neuron view is pinned in the head view of the same data (a hover or a
+    // pin in the head view only moves the neuron view, whose query follows `token`).
+    const from = e.target as Element;
+    if (from.localName !== 'attn-neuron-view') return;
+    const data = (from as HTMLElementTagNameMap['attn-neuron-view']).data;
+    for (const view of this.renderRoot.querySelectorAll('attn-head-view')) {
+      if (view.data === data) view.pinToken('query', index);
+    }
   };
 
   private readonly onFilter = (e: CustomEvent<{ filter: string }>) => {

@@ -2,13 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { cssProps } from '../shared/css-props.js';
-import {
-  applyFilter,
-  availableFilters,
-  FILTER_LABELS,
-  selectSubset,
-  type AttentionFilter,
-} from '../../core/filters.js';
+import { applyFilter, availableFilters, FILTER_LABELS, selectSubset } from '../../core/filters.js';
 import { soloHead, toggleHead } from '../../core/heads.js';
 import { toHex } from '../../core/palette.js';
 import { componentTokens, type DisplayToken } from '../../core/tokens.js';
@@ -150,6 +144,11 @@ export class AttnHeadView extends AttnView {
     reveal: (index) => this.layout && this.rows.reveal(this.layout, index),
     column: (side) => this.renderRoot.querySelector<HTMLElement>(`.column.${side}`),
   });
+
+  /** Pins token `index` of `side` (null unpins), as a click does: e.g. another view's query. */
+  pinToken(side: TokenSide, index: number | null): void {
+    this.tokens.pin(index === null ? null : { side, index });
+  }
 
   protected override dataChanged(): void {
     this.component = this.layout = this.picture = undefined;
@@ -390,11 +389,5 @@ export class AttnHeadView extends AttnView {
     const layer = Number((e.target as HTMLSelectElement).value);
     this.layer = layer;
     fire(this, 'attn-layer-change', { layer });
-  };
-
-  private readonly handleFilterChange = (e: Event): void => {
-    const filter = (e.target as HTMLSelectElement).value as AttentionFilter;
-    this.filter = filter;
-    fire(this, 'attn-filter-change', { filter });
   };
 }

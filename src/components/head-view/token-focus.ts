@@ -168,6 +168,24 @@ export class TokenFocus implements ReactiveController {
     }
   }
 
+  /**
+   * Pins `ref` (null: unpins), moving the keyboard cursor to it; a token the component does not
+   * have is refused, naming the side, the range and the index (before the data is read, the pin
+   * waits for it and is dropped if it is out of range then).
+   */
+  pin(ref: TokenRef | null): void {
+    const c = this.o.component();
+    const count = c && ref ? c.shape[ref.side === 'query' ? 2 : 3] : 0;
+    if (c && ref && !(Number.isInteger(ref.index) && ref.index >= 0 && ref.index < count)) {
+      throw new RangeError(
+        `pinToken: expected a ${ref.side} index from 0 to ${count - 1}, received ${ref.index}`,
+      );
+    }
+    const p = this.pinnedRef;
+    if (p?.side === ref?.side && p?.index === ref?.index) return;
+    this.set({ pinned: ref, cursor: ref ?? this.cursorRef });
+  }
+
   /** The pinned token after pinning `ref`: pinning the pinned token unpins it. */
   private toggled(ref: TokenRef): TokenRef | null {
     const p = this.pinnedRef;

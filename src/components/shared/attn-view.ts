@@ -243,6 +243,13 @@ export abstract class AttnView extends LitElement {
     });
   }
 
+  /** A toolbar's Attention selector changed: sets `filter` and fires `attn-filter-change`. */
+  protected readonly handleFilterChange = (e: Event): void => {
+    const filter = (e.target as HTMLSelectElement).value as AttentionFilter;
+    this.filter = filter;
+    fire(this, 'attn-filter-change', { filter });
+  };
+
   /** Resets what a view derived from the previous `data` (called when `data` changes). */
   protected abstract dataChanged(): void;
 
