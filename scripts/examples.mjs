@@ -116,7 +116,7 @@ async function buildAll(out) {
   rmSync(path.join(out, 'dist'), { recursive: true, force: true });
   cpSync(path.join(ROOT, 'dist'), path.join(out, 'dist'), { recursive: true });
   console.log(
-    `examples → ${path.relative(ROOT, target)}/ (plain, react, vue), dist → ${path.relative(ROOT, out)}/dist/`,
+    `examples → ${path.relative(ROOT, target)}/ (plain, react, vue, explorer), dist → ${path.relative(ROOT, out)}/dist/`,
   );
 }
 

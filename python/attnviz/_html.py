@@ -41,6 +41,12 @@ def bundle_script(source=None, version=__version__):
     if "<!--" in body:
         raise RuntimeError("unexpected bundle: '<!--' cannot be inlined in a <script>")
     body = re.sub(r"</(script)", r"<\\/\1", body, flags=re.IGNORECASE)
+    # `import.meta` is a syntax error outside a module. The bundle reads it only to start the
+    # derivations' worker from the file beside it, which an inlined copy does not have: with an
+    # opaque base the worker's URL cannot be made, and the derivations run in the page instead.
+    body = body.replace("import.meta.url", '"about:blank"')
+    if "import.meta" in body:
+        raise RuntimeError("unexpected bundle: 'import.meta' other than import.meta.url cannot be inlined")
     tags = json.dumps(list(TAGS))
     return (
         "<script>/* attnviz %(v)s: defines the elements unless this page has them already */\n"

@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import attnviz  # noqa: E402
 from attnviz import AttentionDataError, head_view, model_view, neuron_view, save_html, show  # noqa: E402
-from attnviz._html import bundle_script  # noqa: E402
+from attnviz._html import BUNDLE, bundle_script  # noqa: E402
 
 try:
     import numpy as np
@@ -424,6 +424,16 @@ class Guard(unittest.TestCase):
         script = bundle_script('const a = "</script>";export{a as b};\n//# sourceMappingURL=x.map\n')
         self.assertIn('const a = "<\\/script>"', script)
         self.assertEqual(script.count("</script>"), 1)
+
+    def test_module_only_syntax_is_made_classic(self):
+        # The derivations' worker is found from import.meta.url, a syntax error in a classic
+        # script: the inlined copy gets an opaque base, so the derivations run in the page.
+        script = bundle_script("const u = new URL('./w.js', import.meta.url);export{u as v};\n")
+        self.assertNotIn("import.meta", script)
+        self.assertIn("new URL('./w.js', \"about:blank\")", script)
+        self.assertIn("import.meta", open(BUNDLE, encoding="utf-8").read())
+        with self.assertRaisesRegex(RuntimeError, "import.meta"):
+            bundle_script("const m = import.meta;export{m as n};\n")
 
     def test_unexpected_bundle_refused(self):
         with self.assertRaisesRegex(RuntimeError, "one export statement"):

@@ -76,6 +76,24 @@ describe('attn-explorer', () => {
     expect(head.token('query', 2).classList.contains('pinned')).to.equal(true);
   });
 
+  it('shows combined heads (mean) with the chosen head kept for when each head is shown again', async () => {
+    const el = await mount({ layer: '0', head: '1' });
+    el.aggregate = 'mean';
+    await el.updateComplete;
+    await el.drawComplete;
+    const views = ['model-view', 'head-view', 'neuron-view'].map((name) => part<HTMLElement>(el, name)!);
+    for (const view of views) {
+      expect(view.shadowRoot!.querySelector('[part="error"]')?.textContent ?? null, view.localName).to.equal(
+        null,
+      );
+    }
+    expect(part<AttnHeadView>(el, 'head-view')!.heads, 'the one combined head').to.deep.equal([0]);
+    expect(el.head).to.equal(1);
+    el.aggregate = 'none';
+    await el.updateComplete;
+    expect(part<AttnHeadView>(el, 'head-view')!.heads).to.deep.equal([1]);
+  });
+
   it('applies hide to every view, and takes a choice made in one view’s toolbar as its own', async () => {
     const el = await mount({ layer: '0', head: '0', hide: 'special' });
     const head = new HeadViewHarness(part<AttnHeadView>(el, 'head-view')!);

@@ -36,7 +36,48 @@ const OTHER =
 describe('examples/', () => {
   it('has an index linking every example', async () => {
     const html = await (await fetch('/examples/index.html')).text();
-    for (const { name } of PAGES) expect(html).to.include(`href="./${name}/"`);
+    for (const name of [...PAGES.map((p) => p.name), 'explorer'])
+      expect(html).to.include(`href="./${name}/"`);
+  });
+
+  it('explorer: opens on the previous-token head, keeps its state in the address, and computes flow in the worker beside the bundle', async function () {
+    this.timeout(60_000);
+    const frame = await openFrame('/examples/explorer/index.html');
+    try {
+      const win = frame.contentWindow as RecordingWindow;
+      const doc = frame.contentDocument!;
+      const explorer = doc.querySelector<HTMLElement & { aggregate: string }>('attn-explorer')!;
+      await settle(win, explorer);
+      const inner = () => [...explorer.shadowRoot!.querySelectorAll<HTMLElement>('[part$="-view"]')];
+      expect(inner().map((v) => v.localName)).to.deep.equal([
+        'attn-model-view',
+        'attn-head-view',
+        'attn-neuron-view',
+      ]);
+      for (const view of inner()) await settle(win, view);
+      expect(inner().map((v) => problemOf(v))).to.deep.equal([null, null, null]);
+      const { layer, head } = previousTokenHead;
+      expect(win.location.search).to.equal(`?layer=${layer}&head=${head}`);
+
+      explorer.aggregate = 'flow';
+      const grid = inner()[0]!;
+      const rowLabels = () =>
+        [...grid.shadowRoot!.querySelectorAll('.row-label')].map((r) => r.textContent!.trim());
+      await until(() => rowLabels()[0]?.startsWith('Flow') === true, 20_000, `no flow rows: ${rowLabels()}`);
+      for (const view of inner()) await settle(win, view);
+      expect(
+        inner().map((v) => problemOf(v)),
+        'flow shown without an error',
+      ).to.deep.equal([null, null, null]);
+      await frames(win, 2);
+      expect(win.snippetErrors, 'errors').to.deep.equal([]);
+      const worker = win.performance
+        .getEntriesByType('resource')
+        .some((e) => e.name.endsWith('/derive-worker.js'));
+      expect(worker, 'the flow ran in dist/derive-worker.js').to.equal(true);
+    } finally {
+      frame.remove();
+    }
   });
 
   for (const { name, views: tags } of PAGES) {

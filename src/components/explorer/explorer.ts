@@ -178,6 +178,9 @@ export class AttnExplorer extends AttnView {
     const status = this.renderStatus();
     if (status) return html`${form}${status}`;
     const chosen = this.layer !== undefined && this.head !== undefined;
+    // Heads combined (mean, max, rollout, flow) leave one head, numbered 0, in the grid and the
+    // head view; the explorer keeps the head chosen before for when each head is shown again.
+    const shownHead = this.aggregate === 'none' ? this.head : 0;
     // Every view gets the data as given and the explorer's choices; a choice made in a view's
     // toolbar becomes the explorer's (its events bubble to the wrapper), and so every view's.
     const shared = {
@@ -207,12 +210,12 @@ export class AttnExplorer extends AttnView {
     const head = (part: string, data: unknown) =>
       html`<attn-head-view
         part=${part}
-        ${setProps({ ...shared, data, layer: this.layer, heads: [this.head!] })}
+        ${setProps({ ...shared, data, layer: this.layer, heads: [shownHead!] })}
       ></attn-head-view>`;
     const neuron = (part: string, data: unknown) =>
       html`<attn-neuron-view
         part=${part}
-        ${setProps({ ...shared, data, layer: this.layer, head: this.head, token: this.token ?? this.lastQueryIfCausal() })}
+        ${setProps({ ...shared, data, layer: this.layer, head: shownHead, token: this.token ?? this.lastQueryIfCausal() })}
       ></attn-neuron-view>`;
     if (this.dataB !== undefined || this.textB)
       return html`${form}${events(this.renderCompare(head, neuron, hint))}`;
@@ -220,7 +223,7 @@ export class AttnExplorer extends AttnView {
     ${events(
       html`<attn-model-view
           part="model-view"
-          ${setProps({ ...shared, noDetail: true, selectedLayer: this.layer, selectedHead: this.head })}
+          ${setProps({ ...shared, noDetail: true, selectedLayer: this.layer, selectedHead: shownHead })}
         ></attn-model-view>
         ${chosen ? html`<div class="pair">${head('head-view', this.given)} ${neuron('neuron-view', this.given)}</div>` : hint}`,
     )}`;
@@ -318,15 +321,17 @@ export class AttnExplorer extends AttnView {
 
   private readonly onHeadSelect = (e: CustomEvent<AttnHeadSelectDetail>) => {
     this.layer = e.detail.layer ?? undefined;
-    this.head = e.detail.head ?? undefined;
+    // A combined grid's one head stands for the head chosen before (kept), unless none was.
+    if (this.aggregate === 'none' || this.head === undefined || e.detail.head === null)
+      this.head = e.detail.head ?? undefined;
+  };
+
+  private readonly onHeads = (e: CustomEvent<AttnHeadsChangeDetail>) => {
+    if (e.detail.heads.length === 1 && this.aggregate === 'none') this.head = e.detail.heads[0];
   };
 
   private readonly onLayer = (e: CustomEvent<AttnLayerChangeDetail>) => {
     this.layer = e.detail.layer;
-  };
-
-  private readonly onHeads = (e: CustomEvent<AttnHeadsChangeDetail>) => {
-    if (e.detail.heads.length === 1) this.head = e.detail.heads[0];
   };
 
   private readonly onToken = (e: CustomEvent<AttnTokenFocusDetail>) => {
