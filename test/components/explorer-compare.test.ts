@@ -1,13 +1,11 @@
 /** <attn-explorer>'s compare mode: a second input beside the first, and the grid of A − B. */
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/components/explorer/define.js';
-import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { WITH_VECTORS } from './fixtures.js';
+import { mountExplorer, part } from './explorer.harness.js';
 import { ModelViewHarness } from './model-view.harness.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
-
-const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
 
 /** WITH_VECTORS with its last token swapped and its heads' weights exchanged: every head differs. */
 const SWAPPED = {
@@ -15,22 +13,7 @@ const SWAPPED = {
   attention: [[WITH_VECTORS.attention[0]![1]!, WITH_VECTORS.attention[0]![0]!]],
 };
 
-async function mount(dataB: unknown, attrs: Record<string, string> = {}) {
-  const wrapper = await fixture<HTMLElement>(
-    html`<div style="width: 1000px"><attn-explorer></attn-explorer></div>`,
-  );
-  const el = wrapper.querySelector('attn-explorer')! as AttnExplorer;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.data = WITH_VECTORS;
-  el.dataB = dataB as AttnExplorer['dataB'];
-  await el.updateComplete;
-  await frame();
-  await el.drawComplete;
-  return el;
-}
-
-const part = <T extends Element>(el: AttnExplorer, name: string) =>
-  el.shadowRoot!.querySelector<T>(`[part="${name}"]`);
+const mount = (dataB: unknown, attrs: Record<string, string> = {}) => mountExplorer(attrs, dataB);
 
 describe('attn-explorer compare mode', () => {
   it('shows A − B per head with a legend; the changed token reads "b/c"', async () => {

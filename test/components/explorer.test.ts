@@ -3,7 +3,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/components/explorer/define.js';
 import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
-import { WITH_VECTORS } from './fixtures.js';
+import { mountExplorer, part } from './explorer.harness.js';
 import { HeadViewHarness } from './head-view.harness.js';
 import { NeuronViewHarness } from './neuron-view.harness.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
@@ -11,21 +11,7 @@ import type { AttnNeuronView } from '../../src/components/neuron-view/neuron-vie
 
 const frame = () => new Promise((r) => requestAnimationFrame(() => r(undefined)));
 
-async function mount(attrs: Record<string, string> = {}) {
-  const wrapper = await fixture<HTMLElement>(
-    html`<div style="width: 1000px"><attn-explorer></attn-explorer></div>`,
-  );
-  const el = wrapper.querySelector('attn-explorer')! as AttnExplorer;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.data = WITH_VECTORS;
-  await el.updateComplete;
-  await frame();
-  await el.drawComplete;
-  return el;
-}
-
-const part = <T extends Element>(el: AttnExplorer, name: string) =>
-  el.shadowRoot!.querySelector<T>(`[part="${name}"]`);
+const mount = (attrs: Record<string, string> = {}) => mountExplorer(attrs);
 
 describe('attn-explorer', () => {
   it('shows the grid; choosing a head there opens the head view and the neuron view for it', async () => {

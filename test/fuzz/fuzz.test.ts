@@ -7,27 +7,17 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/define.js';
+import { seededRandom } from '../../src/transformers/generate.js';
 import { fuzzSettings } from './settings.js';
 
 type View = HTMLElement & { data: unknown; updateComplete: Promise<boolean>; drawComplete: Promise<void> };
-
-/** Mulberry32: a small seeded generator, so that a failing run can be replayed by its seed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TAGS = ['attn-head-view', 'attn-model-view', 'attn-neuron-view'] as const;
 const STEP_LIMIT_MS = 2000;
 
 function fuzzer(seed: number) {
-  const random = generator(seed);
+  // Seeded (mulberry32, as the adapter samples generated tokens): a failing run replays by its seed.
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)]!;
 

@@ -5,22 +5,16 @@
  */
 import { expect } from '@open-wc/testing';
 import * as hf from '@huggingface/transformers';
-// The package's own browser build (its src imports Node modules the test server cannot stub).
-import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
 import type { AttentionComponent } from '../../src/core/types.js';
 import '../../src/components/neuron-view/define.js';
 import type { AttnNeuronView } from '../../src/components/neuron-view/neuron-view.js';
-import {
-  AttentionComputeError,
-  computeAttention,
-  useTransformers,
-  type TransformersModule,
-} from '../../src/transformers/index.js';
+import { AttentionComputeError, computeAttention, useTransformers } from '../../src/transformers/index.js';
 import { lastTapThread } from '../../src/transformers/off-thread.js';
 import { GRAPH_FIELDS, readModel } from '../../src/transformers/onnx.js';
 import { readFields } from '../../src/transformers/proto.js';
-import { maxDiff } from '../support/compare.js';
+import { expectWithin, maxDiff, tensorErrors } from '../support/compare.js';
+import { PACKAGES } from '../support/packages.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -46,11 +40,6 @@ interface Reference {
 async function reference(name: string): Promise<Reference> {
   return (await fetch(`${BASE}/${name}/reference.json`)).json() as Promise<Reference>;
 }
-
-const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf],
-  ['@xenova/transformers 2.17', xenova],
-];
 
 for (const [label, transformers] of PACKAGES) {
   describe(`computeAttention with ${label}`, function () {
@@ -314,12 +303,7 @@ describe('quantized and half-precision weights', function () {
             expect(c.queryTokens).to.deep.equal(ex.tokens);
             expect(c.causal).to.equal(ref.causal);
             expect(c.sentenceBStart).to.equal(ex.sentenceBStart);
-            const errors = {
-              attention: maxDiff(c.weights, ex.attention),
-              queries: maxDiff(c.queries!.data, ex.queries),
-              keys: maxDiff(c.keys!.data, ex.keys),
-              values: maxDiff(c.values!.data, ex.values),
-            };
+            const errors = tensorErrors(c, ex);
             const [L, H, S] = c.shape;
             let rowSum = 0;
             for (let r = 0; r < L * H * S; r++) {
@@ -331,9 +315,7 @@ describe('quantized and half-precision weights', function () {
               }
               rowSum = Math.max(rowSum, Math.abs(sum - 1));
             }
-            for (const [key, err] of Object.entries(errors)) {
-              expect(err, key).to.be.below(tolerance[key as keyof typeof errors]);
-            }
+            expectWithin(errors, tolerance);
             expect(rowSum, 'row sums').to.be.below(tolerance.rowSum);
           }
         });

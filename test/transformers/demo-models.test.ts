@@ -8,12 +8,11 @@
  * within the quantization error stated below.
  */
 import { expect } from '@open-wc/testing';
-import * as hf from '@huggingface/transformers';
-import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
-import { computeAttention, type TransformersModule } from '../../src/transformers/index.js';
+import { computeAttention } from '../../src/transformers/index.js';
 import { unpack as decode, type Packed } from '../../stories/data/packed.js';
 import { maxDiff } from '../support/compare.js';
+import { PACKAGES } from '../support/packages.js';
 
 ort.env.wasm.numThreads = 1;
 
@@ -46,11 +45,6 @@ const TOLERANCE: Record<'fp32' | 'q8', { attention: number; vectors: number }> =
 };
 
 const MODELS = ['attnviz-demo-gpt', 'attnviz-demo-bert'];
-
-const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf],
-  ['@xenova/transformers 2.17', xenova],
-];
 
 async function demoFile(name: string): Promise<DemoFile> {
   return (await fetch(`/demo/data/${name}.json`)).json() as Promise<DemoFile>;

@@ -5,7 +5,6 @@
  */
 import { expect } from '@open-wc/testing';
 import * as hf from '@huggingface/transformers';
-import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
 import type { AttentionData } from '../../src/core/types.js';
 import {
@@ -13,12 +12,12 @@ import {
   computeAttention,
   type ComputeOptions,
   type Progress,
-  type TransformersModule,
   useTransformers,
 } from '../../src/transformers/index.js';
 import '../../src/components/head-view/define.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { maxDiff, type Nested } from '../support/compare.js';
+import { PACKAGES } from '../support/packages.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -42,10 +41,6 @@ async function example(name: string): Promise<Example> {
   return ref.examples[0]!;
 }
 
-const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf],
-  ['@xenova/transformers 2.17', xenova],
-];
 const DECODERS = [
   'tiny-gpt2',
   'tiny-gpt2-merged',

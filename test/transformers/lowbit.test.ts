@@ -16,13 +16,12 @@
  */
 import { expect } from '@open-wc/testing';
 import * as hf from '@huggingface/transformers';
-// The package's own browser build (its src imports Node modules the test server cannot stub).
-import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
-import { computeAttention, type TransformersModule } from '../../src/transformers/index.js';
+import { computeAttention } from '../../src/transformers/index.js';
 import { readModel } from '../../src/transformers/onnx.js';
 import type { ModelDtype } from '../../src/transformers/types.js';
-import { maxDiff, type Nested } from '../support/compare.js';
+import { expectWithin, tensorErrors, type Nested } from '../support/compare.js';
+import { PACKAGES } from '../support/packages.js';
 
 const BASE = '/test/fixtures/models/tiny-llama';
 ort.env.wasm.numThreads = 1;
@@ -52,11 +51,6 @@ const CASES: [ModelDtype, string, string, string, typeof EXACT][] = [
   ['uint8', 'onnx/model_uint8.onnx', 'MatMulInteger', 'reference_uint8.json', EIGHT_BIT],
 ];
 
-const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf],
-  ['@xenova/transformers 2.17', xenova],
-];
-
 async function bytes(file: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(`${BASE}/${file}`)).arrayBuffer());
 }
@@ -84,15 +78,8 @@ describe('4- and 8-bit weights files', function () {
           expect(c.queryTokens).to.deep.equal(ex.tokens);
           expect(c.causal).to.equal(true);
           expect(c.kvHeads).to.deep.equal(ref.kvHeads);
-          const errors = {
-            attention: maxDiff(c.weights, ex.attention),
-            queries: maxDiff(c.queries!.data, ex.queries),
-            keys: maxDiff(c.keys!.data, ex.keys),
-            values: maxDiff(c.values!.data, ex.values),
-          };
-          for (const [key, err] of Object.entries(errors)) {
-            expect(err, key).to.be.below(tolerance[key as keyof typeof errors]);
-          }
+          const errors = tensorErrors(c, ex);
+          expectWithin(errors, tolerance);
         }
       });
     }

@@ -7,8 +7,6 @@
  */
 import { expect } from '@open-wc/testing';
 import * as hf from '@huggingface/transformers';
-// The package's own browser build (its src imports Node modules the test server cannot stub).
-import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
 import '../../src/components/model-view/define.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
@@ -19,13 +17,13 @@ import {
   computeAttention,
   tapModel,
   useTransformers,
-  type TransformersModule,
 } from '../../src/transformers/index.js';
 import { inlineNoPastBranch } from '../../src/transformers/inline.js';
 import { readModel, type OnnxGraph } from '../../src/transformers/onnx.js';
 import { Writer } from '../../src/transformers/proto.js';
 import { addGraphOutputs } from '../../src/transformers/tap.js';
 import { maxDiff } from '../support/compare.js';
+import { PACKAGES } from '../support/packages.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -273,11 +271,6 @@ describe('the decoder input of an encoder-decoder model', () => {
     expect(decoderInputIds([], { pad_token_id: 5 })).to.deep.equal([5]);
   });
 });
-
-const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf],
-  ['@xenova/transformers 2.17', xenova],
-];
 
 for (const [label, transformers] of PACKAGES) {
   describe(`merged decoders and encoder-decoder models with ${label}`, function () {

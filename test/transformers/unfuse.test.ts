@@ -27,18 +27,13 @@
  */
 import { expect } from '@open-wc/testing';
 import * as hf from '@huggingface/transformers';
-// The package's own browser build (its src imports Node modules the test server cannot stub).
-import * as xenova from '@xenova/transformers/dist/transformers.min.js';
 import * as ort from 'onnxruntime-web';
-import {
-  AttentionComputeError,
-  computeAttention,
-  type TransformersModule,
-} from '../../src/transformers/index.js';
+import { AttentionComputeError, computeAttention } from '../../src/transformers/index.js';
 import { halfToFloat } from '../../src/core/tensor.js';
 import { readModel } from '../../src/transformers/onnx.js';
 import { tapModel } from '../../src/transformers/tap.js';
-import { maxDiff, type Nested } from '../support/compare.js';
+import { expectWithin, maxDiff, tensorErrors, type Nested } from '../support/compare.js';
+import { PACKAGES } from '../support/packages.js';
 
 const BASE = '/test/fixtures/models';
 ort.env.wasm.numThreads = 1;
@@ -67,10 +62,6 @@ interface NodeRecord {
   output: number[];
   attention: number[];
 }
-const PACKAGES: [string, TransformersModule][] = [
-  ['@huggingface/transformers 4', hf],
-  ['@xenova/transformers 2.17', xenova],
-];
 
 async function bytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(`${BASE}/${path}`)).arrayBuffer());
@@ -203,14 +194,8 @@ describe('fused attention, unfused', function () {
           expect(c.queryTokens).to.deep.equal(ex.tokens);
           expect(c.causal).to.equal(true);
           expect(c.kvHeads).to.deep.equal(ref.kvHeads);
-          const errors = {
-            attention: maxDiff(c.weights, ex.attention),
-            queries: maxDiff(c.queries!.data, ex.queries),
-            keys: maxDiff(c.keys!.data, ex.keys),
-            values: maxDiff(c.values!.data, ex.values),
-          };
-          for (const [key, err] of Object.entries(errors))
-            expect(err, key).to.be.below(tolerance[key as keyof typeof HALF]);
+          const errors = tensorErrors(c, ex);
+          expectWithin(errors, tolerance);
         }
       });
     }
@@ -233,13 +218,8 @@ describe('fused attention, unfused', function () {
           expect(c.queryTokens).to.deep.equal(ex.tokens);
           expect(c.causal).to.equal(ref.causal);
           expect(c.kvHeads).to.deep.equal(ref.kvHeads);
-          const errors = {
-            attention: maxDiff(c.weights, ex.attention),
-            queries: maxDiff(c.queries!.data, ex.queries),
-            keys: maxDiff(c.keys!.data, ex.keys),
-            values: maxDiff(c.values!.data, ex.values),
-          };
-          for (const [key, err] of Object.entries(errors)) expect(err, key).to.be.below(1e-5);
+          const errors = tensorErrors(c, ex);
+          expectWithin(errors, 1e-5);
         }
       });
     }
