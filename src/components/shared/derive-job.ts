@@ -140,8 +140,8 @@ function prepare(c: AttentionComponent, kind: 'flow' | 'rollout'): Part {
         kind: 'flow' as const,
         hats: input.hats,
         tokens: T,
-        from: Math.floor((k * T) / shares),
-        to: Math.floor(((k + 1) * T) / shares),
+        first: k,
+        step: shares,
       },
       transfer: [],
     }));

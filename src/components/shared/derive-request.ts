@@ -12,9 +12,9 @@ export type DeriveRequest =
       readonly kind: 'flow';
       readonly hats: Float64Array[];
       readonly tokens: number;
-      /** Input positions whose flows this request computes: `from` … `to − 1` (raw, not normalised). */
-      readonly from: number;
-      readonly to: number;
+      /** Input positions whose flows this request computes: `first`, `first + step`, … (raw, not normalised). */
+      readonly first: number;
+      readonly step: number;
     }
   | {
       readonly kind: 'rollout';
@@ -35,6 +35,6 @@ export function computeRequest(
   progress?: (done: number) => void,
 ): Float32Array | Float64Array {
   return r.kind === 'flow'
-    ? flowRaw(r.hats, r.tokens, r.from, r.to, progress)
+    ? flowRaw(r.hats, r.tokens, r.first, r.step, progress)
     : rolloutWeights(r.layers, r.tokens, (l) => hatOfMean(r, l), progress);
 }

@@ -6,7 +6,7 @@
 import { AttentionDataError, describe } from '../errors.js';
 import type { AttentionComponent } from '../types.js';
 import { checkComponent, checkSelfAttention, checkUnitNumber, indicesOf } from './common.js';
-import { CutPool, LayeredFlow } from './max-flow.js';
+import { FlowGraph, LayeredFlow } from './max-flow.js';
 import { checkContiguousLayers, checkNormalized, residualAttention, throughLayers } from './rollout.js';
 
 export interface FlowOptions {
@@ -76,31 +76,33 @@ export function flowWeights(
   T: number,
   progress?: (done: number) => void,
 ): Float32Array {
-  return normalizeFlow(flowRaw(hats, T, 0, T, progress), hats.length, T);
+  return normalizeFlow(flowRaw(hats, T, 0, 1, progress), hats.length, T);
 }
 
 /**
- * The maximum flows from input positions `from` … `to − 1` (the columns of those keys, the rest
- * left 0), not normalised: sources are independent, so that workers can share them out.
+ * The maximum flows from input positions `first`, `first + step`, … (the columns of those keys,
+ * the rest left 0), not normalised: sources are independent, so that workers can share them out
+ * (every other one each: early and late sources differ in cost, under a causal mask most of all).
  */
 export function flowRaw(
   hats: readonly Float64Array[],
   T: number,
-  from: number,
-  to: number,
+  first = 0,
+  step = 1,
   progress?: (done: number) => void,
 ): Float64Array {
   const L = hats.length;
   const raw = new Float64Array(L * T * T);
-  // Cuts found for one depth certify later targets of any source at that depth (see CutPool).
-  const pools = Array.from({ length: L }, () => new CutPool());
-  for (let j = from; j < to; j++) {
+  const graph = new FlowGraph(hats, T);
+  const count = Math.ceil((T - first) / step);
+  for (let j = first, done = 0; j < T; j += step) {
+    const flow = new LayeredFlow(graph, j);
     for (let l = 0; l < L; l++) {
-      const flow = new LayeredFlow(hats.slice(0, l + 1), T, j, pools[l]);
       const hat = hats[l]!;
-      for (let i = 0; i < T; i++) raw[(l * T + i) * T + j] = flow.maxFlow(hat.subarray(i * T, (i + 1) * T));
+      raw[l * T * T + j] = flow.start(l + 1, hat.subarray(0, T));
+      for (let i = 1; i < T; i++) raw[(l * T + i) * T + j] = flow.retarget(hat.subarray(i * T, (i + 1) * T));
     }
-    progress?.((j + 1 - from) / (to - from));
+    progress?.(++done / count);
   }
   return raw;
 }

@@ -55,6 +55,87 @@ function bruteFlow(A: number[][][][], heads: number[], r: number): number[][][] 
   );
 }
 
+/** Â of each layer from float32 weights as stored: the mean over `heads`, mixed with the identity by `r`, rows renormalised. */
+function hats(A: number[][][][], heads: number[], r: number): number[][][] {
+  const T = A[0]![0]!.length;
+  return A.map((layer) =>
+    Array.from({ length: T }, (_, i) => {
+      const row = Array.from(
+        { length: T },
+        (_, k) =>
+          r * (i === k ? 1 : 0) +
+          ((1 - r) * heads.reduce((sum, h) => sum + Math.fround(layer[h]![i]![k]!), 0)) / heads.length,
+      );
+      const sum = row.reduce((x, y) => x + y, 0);
+      return row.map((v) => v / sum);
+    }),
+  );
+}
+
+/**
+ * The flow by Edmonds–Karp (shortest augmenting paths by breadth-first search) on the layered
+ * graph written out as a capacity matrix, one maximum flow per source, target and layer, from
+ * nothing: another algorithm than the one under test, and no flow carried from one target to
+ * the next. Each row normalised.
+ */
+function edmondsKarpFlow(hat: number[][][]): number[][][] {
+  const L = hat.length;
+  const T = hat[0]!.length;
+  const maxFlow = (l: number, i: number, j: number) => {
+    // Nodes: (k, p) = k·T + p for k = 0 … l, then the target.
+    const n = (l + 1) * T + 1;
+    const target = n - 1;
+    const cap = Array.from({ length: n }, () => new Float64Array(n));
+    for (let k = 0; k < l; k++)
+      for (let p = 0; p < T; p++)
+        for (let q = 0; q < T; q++) cap[k * T + p]![(k + 1) * T + q] = hat[k]![q]![p]!;
+    for (let p = 0; p < T; p++) cap[l * T + p]![target] = hat[l]![i]![p]!;
+    let total = 0;
+    for (;;) {
+      const from = new Int32Array(n).fill(-1);
+      from[j] = j;
+      const queue = [j];
+      while (queue.length > 0 && from[target] === -1) {
+        const u = queue.shift()!;
+        for (let v = 0; v < n; v++) {
+          if (from[v] === -1 && cap[u]![v]! > 1e-13) {
+            from[v] = u;
+            queue.push(v);
+          }
+        }
+      }
+      if (from[target] === -1) return total;
+      let d = Infinity;
+      for (let v = target; v !== j; v = from[v]!) d = Math.min(d, cap[from[v]!]![v]!);
+      for (let v = target; v !== j; v = from[v]!) {
+        cap[from[v]!]![v] -= d;
+        cap[v]![from[v]!] += d;
+      }
+      total += d;
+    }
+  };
+  return Array.from({ length: L }, (_, l) =>
+    Array.from({ length: T }, (_, i) => {
+      const row = Array.from({ length: T }, (_, j) => maxFlow(l, i, j));
+      const sum = row.reduce((a, b) => a + b, 0);
+      return row.map((v) => v / sum);
+    }),
+  );
+}
+
+/** Attention within `width` positions of the query (zeros on both sides of each row): a sliding window. */
+function windowed(A: number[][][][], width: number): number[][][][] {
+  return A.map((layer) =>
+    layer.map((head) =>
+      head.map((row, i) => {
+        const kept = row.map((v, k) => (Math.abs(k - i) <= width ? v : 0));
+        const sum = kept.reduce((a, b) => a + b, 0);
+        return kept.map((v) => v / sum);
+      }),
+    ),
+  );
+}
+
 function expectClose(got: number[][], want: number[][], tolerance: number): void {
   want.forEach((row, i) =>
     row.forEach((v, j) => expect(got[i]![j], `[${i}][${j}]`).to.be.closeTo(v, tolerance)),
@@ -102,6 +183,25 @@ describe('attentionFlow', () => {
     expect(f.headLabels).to.deep.equal(['mean of head 7']);
     // Nothing flows backwards in time.
     expect(matrix(f, 2)[0]!.slice(1)).to.deep.equal([0, 0, 0]);
+  });
+
+  it('matches Edmonds–Karp from scratch on larger graphs: dense, causal, and a sliding window (5 layers, 12 tokens)', () => {
+    const tokens = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    const cases: [string, number[][][][]][] = [
+      ['dense', randomAttention(5, 3, 12, 21)],
+      ['causal', randomAttention(5, 3, 12, 22, true)],
+      ['window', windowed(randomAttention(5, 3, 12, 23), 2)],
+    ];
+    for (const [name, A] of cases) {
+      const f = attentionFlow(parse({ tokens, attention: A }), { residual: 0.2 });
+      const want = edmondsKarpFlow(hats(A, [0, 1, 2], 0.2));
+      for (let l = 0; l < 5; l++) {
+        const got = matrix(f, l);
+        want[l]!.forEach((row, i) =>
+          row.forEach((v, j) => expect(got[i]![j], `${name} [${l}][${i}][${j}]`).to.be.closeTo(v, 1e-6)),
+        );
+      }
+    }
   });
 
   it('names each misuse', () => {
