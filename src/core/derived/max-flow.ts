@@ -186,13 +186,13 @@ export class LayeredFlow {
     if (this.value < bound - CERTAIN) {
       this.forwardLevels();
       this.arc.fill(0);
-      this.value += this.blocking();
+      this.value += this.blocking(bound - CERTAIN - this.value);
     }
     for (;;) {
       if (this.value >= bound - CERTAIN) return this.value;
       if (!this.bfs()) break;
       this.arc.fill(0);
-      const pushed = this.blocking();
+      const pushed = this.blocking(bound - CERTAIN - this.value);
       // A phase whose search reached the target pushes something: anything else would repeat forever.
       if (!(pushed > 0)) throw new Error(`attention flow: a path to the target carried ${pushed}`);
       this.value += pushed;
@@ -301,7 +301,7 @@ export class LayeredFlow {
    * recursion: advance over arcs one level up, retreat from dead ends, and after each path go
    * back only to its first edge that it filled. Returns what went.
    */
-  private blocking(): number {
+  private blocking(need: number): number {
     const { T, flow, last, sink, level, arc, path, edge, room, depth } = this;
     const { cap, span, layer } = this.graph;
     const target = depth * T;
@@ -325,6 +325,8 @@ export class LayeredFlow {
           if (full < 0 && room[i]! <= EPS) full = i;
         }
         total += d;
+        // The flow fills a cut: no path is left, and looking for one would visit every arc left.
+        if (total >= need) return total;
         len = full < 0 ? 0 : full;
         continue;
       }
