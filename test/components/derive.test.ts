@@ -3,9 +3,10 @@
  * applied before the view's filter, layer and heads), and their toolbar controls.
  */
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { attentionFlow } from '../../src/core/derived/index.js';
+import { attentionFlow, attentionRollout } from '../../src/core/derived/index.js';
 import { parseAttention } from '../../src/core/parse/index.js';
-import { lastDeriveThread } from '../../src/components/shared/derive-job.js';
+import { deriveOffThread, lastDeriveThread } from '../../src/components/shared/derive-job.js';
+import { randomAttention } from '../core/derived/support.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import { mountHeadView } from './head-view.harness.js';
 import { ModelViewHarness, mountModelView } from './model-view.harness.js';
@@ -173,6 +174,23 @@ describe('words and hide', () => {
     const v = new ModelViewHarness(el);
     expect(v.error()).to.equal(null);
     expect(v.cell(1, 0).getAttribute('aria-label')).to.equal('Rollout to layer 1, mean of head 0');
+  });
+
+  it('rollout in the worker, its input positions shared out between two workers, equals the core function exactly (dense and causal)', async () => {
+    for (const causal of [false, true]) {
+      const T = 9;
+      const data = parseAttention({
+        tokens: Array.from({ length: T }, (_, i) => `t${i}`),
+        attention: randomAttention(3, 2, T, causal ? 31 : 32, { causal }),
+      });
+      const job = deriveOffThread(data, `test rollout ${causal}`, () => data, 'rollout');
+      await job.done;
+      expect(job.error, String(causal)).to.equal(undefined);
+      expect(lastDeriveThread).to.equal('worker');
+      const want = attentionRollout(data.components[0]!);
+      expect(Array.from(job.result!.components[0]!.weights), String(causal)).to.deep.equal(Array.from(want.weights));
+      job.release();
+    }
   });
 
   it('flow: computed in the worker and shown as the core function computes it; the same data and choices are computed once', async () => {

@@ -4,11 +4,10 @@
  * data: the views of one explorer share one computation) and cancelled when no view waits for
  * them any more. Where a module worker cannot start, the work runs in place.
  */
-import { meanOverHeads } from '../../core/aggregate.js';
 import { attentionData } from '../../core/brand.js';
 import { aggregateHeads } from '../../core/derived/index.js';
 import { flowComponent, flowInput, normalizeFlow } from '../../core/derived/flow.js';
-import { rolloutComponent, rolloutInput } from '../../core/derived/rollout.js';
+import { residualAttention, rolloutComponent, rolloutInput } from '../../core/derived/rollout.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
 import { computeRequest, type DeriveRequest } from './derive-request.js';
 
@@ -155,15 +154,29 @@ function prepare(c: AttentionComponent, kind: 'flow' | 'rollout'): Part {
     };
   }
   const { heads, residual } = rolloutInput(c);
-  const [L, , T] = c.shape;
-  // The worker gets the mean over heads (a twelfth of the weights for twelve heads), not them all.
-  const mean = meanOverHeads(
-    c,
-    heads.map((h) => c.heads[h]!),
-  ).data;
+  const [L, H, T] = c.shape;
+  // Â of every layer as the core function makes it, so that the result is its to the last bit.
+  const hats = new Float64Array(L * T * T);
+  for (let l = 0; l < L; l++) hats.set(residualAttention(c.weights, H, T, l, heads, residual), l * T * T);
+  // Columns (input positions) are independent through every layer: one share per core (two at
+  // most), split where the work halves (under a causal mask early columns hold more of it).
+  const shares = Math.max(1, Math.min(2, globalThis.navigator?.hardwareConcurrency ?? 1, T));
+  const split = Math.round(T * (c.causal ? 1 - Math.cbrt(0.5) : 0.5));
+  const bounds = shares === 1 ? [0, T] : [0, split, T];
+  const jobs = bounds.slice(1).map((to, k) => {
+    const own = k === shares - 1 ? hats : hats.slice();
+    return {
+      request: { kind: 'rollout' as const, hats: own, layers: L, tokens: T, from: bounds[k]!, to },
+      transfer: [own.buffer],
+    };
+  });
   return {
-    jobs: [{ request: { kind: 'rollout', mean, layers: L, tokens: T, residual }, transfer: [mean.buffer] }],
-    build: ([weights]) => rolloutComponent(c, heads, weights as Float32Array),
+    jobs,
+    build: (results) => {
+      const weights = results[0] as Float32Array;
+      for (const r of results.slice(1)) for (let i = 0; i < weights.length; i++) weights[i]! += r[i]!;
+      return rolloutComponent(c, heads, weights);
+    },
   };
 }
 

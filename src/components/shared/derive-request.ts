@@ -1,11 +1,11 @@
 /**
- * What the page sends the derivations' worker, and the work either side does with it: for a
- * flow, each layer's Â (at most `maxTokens` tokens: small); for a rollout, the mean over the
- * chosen heads per layer (float32, `[layers, T, T]`), from which Â is made one layer at a time,
- * so that a 1,024-token rollout sends a twelfth of the weights and holds two layers of doubles.
+ * What the page sends the derivations' worker, and the work either side does with it: each
+ * layer's Â, in double precision as the core functions make it (so that the worker's result is
+ * theirs to the last bit): for a flow at most `maxTokens` tokens, small; for a rollout one
+ * `[layers, T, T]` array, a sixth of twelve heads' float32 weights.
  */
 import { flowRaw } from '../../core/derived/flow.js';
-import { residualAttention, rolloutWeights } from '../../core/derived/rollout.js';
+import { rolloutWeights } from '../../core/derived/rollout.js';
 
 export type DeriveRequest =
   | {
@@ -18,16 +18,14 @@ export type DeriveRequest =
     }
   | {
       readonly kind: 'rollout';
-      readonly mean: Float32Array;
+      /** Â of every layer, `[layers, T, T]`. */
+      readonly hats: Float64Array;
       readonly layers: number;
       readonly tokens: number;
-      readonly residual: number;
+      /** Input positions (columns) this request computes: `from` … `to − 1` (the rest 0). */
+      readonly from: number;
+      readonly to: number;
     };
-
-/** Â of layer `l` from a rollout request's mean of heads. */
-export function hatOfMean(r: Extract<DeriveRequest, { kind: 'rollout' }>, l: number): Float64Array {
-  return residualAttention(r.mean, 1, r.tokens, l, [0], r.residual);
-}
 
 /** What a request asks for: a flow's raw share (float64) or a rollout's weights (float32). */
 export function computeRequest(
@@ -36,5 +34,12 @@ export function computeRequest(
 ): Float32Array | Float64Array {
   return r.kind === 'flow'
     ? flowRaw(r.hats, r.tokens, r.first, r.step, progress)
-    : rolloutWeights(r.layers, r.tokens, (l) => hatOfMean(r, l), progress);
+    : rolloutWeights(
+        r.layers,
+        r.tokens,
+        (l) => r.hats.subarray(l * r.tokens * r.tokens, (l + 1) * r.tokens * r.tokens),
+        progress,
+        r.from,
+        r.to,
+      );
 }

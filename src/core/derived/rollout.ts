@@ -125,38 +125,72 @@ export function residualAttention(
 /**
  * The rollout's weights from each layer's Â (`hat(l)`, made as needed so that only two layers'
  * worth of doubles live at once): `[layers, T, T]`. `progress` hears the share done per layer.
+ * Only the columns `from` … `to − 1` (input positions) are computed, the rest left 0: a column
+ * of R_l = Â_l · R_{l−1} needs only the same column of R_{l−1}, so that workers can share the
+ * columns out and add their results.
  */
 export function rolloutWeights(
   L: number,
   T: number,
   hat: (l: number) => Float64Array,
   progress?: (done: number) => void,
+  from = 0,
+  to = T,
 ): Float32Array {
   const weights = new Float32Array(L * T * T);
   let rollout: Float64Array | undefined;
   for (let l = 0; l < L; l++) {
     const a = hat(l);
-    rollout = rollout ? multiply(a, rollout, T) : a;
-    weights.set(rollout, l * T * T);
+    rollout = rollout ? multiply(a, rollout, T, from, to) : a;
+    const base = l * T * T;
+    for (let i = 0; i < T; i++) weights.set(rollout.subarray(i * T + from, i * T + to), base + i * T + from);
     progress?.((l + 1) / L);
   }
   return weights;
 }
 
-/** a · b for `[T, T]` matrices: rows of `a` against rows of `b` (i-k-j order, both read in sequence). */
-function multiply(a: Float64Array, b: Float64Array, T: number): Float64Array {
+/**
+ * Columns `from` … `to − 1` of a · b for `[T, T]` matrices (the rest 0): rows of `a` against
+ * rows of `b` (i-k-j order, both read in sequence), skipping zeros of `a` and, in each row of
+ * `b`, the columns before its first non-zero and after its last (half of all under a causal
+ * mask, where position i attends to positions up to i only).
+ */
+function multiply(a: Float64Array, b: Float64Array, T: number, from: number, to: number): Float64Array {
   const out = new Float64Array(T * T);
-  for (let i = 0; i < T; i++) multiplyRow(a, b, out, i * T, T);
+  const lo = new Int32Array(T);
+  const hi = new Int32Array(T);
+  for (let k = 0; k < T; k++) {
+    let first = to;
+    let last = from - 1;
+    for (let j = from; j < to; j++) {
+      if (b[k * T + j] !== 0) {
+        if (first === to) first = j;
+        last = j;
+      }
+    }
+    lo[k] = first;
+    hi[k] = last;
+  }
+  for (let i = 0; i < T; i++) multiplyRow(a, b, out, i * T, T, lo, hi);
   return out;
 }
 
 /** Row `i` (starting at `row`) of a · b into `out`. A function of its own, so that V8 optimises it whole. */
-function multiplyRow(a: Float64Array, b: Float64Array, out: Float64Array, row: number, T: number): void {
+function multiplyRow(
+  a: Float64Array,
+  b: Float64Array,
+  out: Float64Array,
+  row: number,
+  T: number,
+  lo: Int32Array,
+  hi: Int32Array,
+): void {
   for (let k = 0; k < T; k++) {
     const x = a[row + k]!;
     if (x === 0) continue;
     const from = k * T;
-    for (let j = 0; j < T; j++) out[row + j] = out[row + j]! + x * b[from + j]!;
+    const last = hi[k]!;
+    for (let j = lo[k]!; j <= last; j++) out[row + j] = out[row + j]! + x * b[from + j]!;
   }
 }
 
