@@ -188,7 +188,9 @@ describe('words and hide', () => {
       expect(job.error, String(causal)).to.equal(undefined);
       expect(lastDeriveThread).to.equal('worker');
       const want = attentionRollout(data.components[0]!);
-      expect(Array.from(job.result!.components[0]!.weights), String(causal)).to.deep.equal(Array.from(want.weights));
+      expect(Array.from(job.result!.components[0]!.weights), String(causal)).to.deep.equal(
+        Array.from(want.weights),
+      );
       job.release();
     }
   });
