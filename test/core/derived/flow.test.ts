@@ -108,8 +108,9 @@ function edmondsKarpFlow(hat: number[][][]): number[][][] {
       let d = Infinity;
       for (let v = target; v !== j; v = from[v]!) d = Math.min(d, cap[from[v]!]![v]!);
       for (let v = target; v !== j; v = from[v]!) {
-        cap[from[v]!]![v] -= d;
-        cap[v]![from[v]!] += d;
+        const u = from[v]!;
+        cap[u]![v] = cap[u]![v]! - d;
+        cap[v]![u] = cap[v]![u]! + d;
       }
       total += d;
     }
