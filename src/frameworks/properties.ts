@@ -61,6 +61,19 @@ export type AttnNeuronViewProperties = Partial<
 export type AttnExplorerProperties = Partial<
   Pick<
     AttnExplorer,
-    'data' | 'dataB' | 'textB' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | ModelProperty
+    | 'data'
+    | 'dataB'
+    | 'textB'
+    | 'filter'
+    | 'theme'
+    | 'layer'
+    | 'head'
+    | 'token'
+    | 'thumbnail'
+    | 'summary'
+    | 'sort'
+    | 'highlightAbove'
+    | 'highlightBelow'
+    | ModelProperty
   >
 >;

@@ -1,9 +1,12 @@
-import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { attentionLoader } from '../../core/loader.js';
 import type { AttentionInput } from '../../core/parse/index.js';
+import type { SummaryName } from '../../core/summaries.js';
+import type { SortOrder } from '../../render/grid-order.js';
 import type { Scene } from '../../render/scene.js';
+import type { ThumbnailMode } from '../../render/thumbnails.js';
 import '../head-view/define.js';
 import '../model-view/define.js';
 import '../neuron-view/define.js';
@@ -21,6 +24,7 @@ import type {
 import { setProps } from '../shared/set-props.js';
 import { viewStyles } from '../shared/styles.js';
 import { themeStyles } from '../shared/theme.js';
+import { explorerStyles } from './explorer.styles.js';
 import { compare, renderCompareNote, SecondInput, type Comparison } from './compare.js';
 
 /**
@@ -29,7 +33,9 @@ import { compare, renderCompareNote, SecondInput, type Comparison } from './comp
  * side; a token focused in the head view is the neuron view's query. `words`, `hide`,
  * `aggregate`, `filter` and `theme` apply to all three (a change made in one view's toolbar
  * becomes the explorer's), and `layer`, `head` and `token` are attributes, so that a page can
- * link to a state. With `attnviz/transformers` loaded and a `model`, it has a text box.
+ * link to a state. `thumbnail`, `summary`, `sort`, `highlight-above` and `highlight-below` go to
+ * the grid (both grids in compare mode), as the model view takes them. With
+ * `attnviz/transformers` loaded and a `model`, it has a text box.
  *
  * @summary The model, head and neuron views linked in one element.
  *
@@ -46,46 +52,7 @@ import { compare, renderCompareNote, SecondInput, type Comparison } from './comp
  * @csspart compare-note - Compare mode: which tokens were compared, and which not.
  */
 export class AttnExplorer extends AttnView {
-  static override styles = [
-    themeStyles,
-    viewStyles,
-    css`
-      .pair {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 12px;
-        margin-top: 12px;
-      }
-      .pair > * {
-        flex: 1 1 420px;
-        min-width: 0;
-      }
-      .hint {
-        padding: 8px;
-        color: var(--attn-muted);
-      }
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px;
-        padding: 6px 8px;
-      }
-      form input {
-        flex: 1 1 16em;
-      }
-      figure {
-        margin: 0;
-      }
-      figcaption {
-        padding: 2px 8px;
-        font-weight: 600;
-      }
-      mark {
-        background: none;
-        color: var(--attn-highlight);
-      }
-    `,
-  ];
+  static override styles = [themeStyles, viewStyles, explorerStyles];
 
   /** The chosen head's layer, by the model's own number (none: only the grid is shown). */
   @property({ type: Number, reflect: true }) layer: number | undefined;
@@ -104,6 +71,21 @@ export class AttnExplorer extends AttnView {
 
   /** Compare mode with the adapter and `model`: the second text, computed as `data-b`. */
   @property({ attribute: 'text-b' }) textB: string | undefined;
+
+  /** The grid's thumbnails: `lines` or `heatmap` (the model view's `thumbnail`). */
+  @property({ reflect: true }) thumbnail: ThumbnailMode = 'lines';
+
+  /** The grid's per-head summary badge: `entropy`, `first`, `previous`, `self`, `delimiters`, or `none` (the model view's `summary`). */
+  @property({ reflect: true }) summary: SummaryName | 'none' = 'none';
+
+  /** The grid's order of heads in each row by the summary: `none`, `descending`, `ascending` (the model view's `sort`). */
+  @property({ reflect: true }) sort: SortOrder = 'none';
+
+  /** The grid's cells whose summary is at least this stand out (the model view's `highlight-above`). */
+  @property({ attribute: 'highlight-above', type: Number, reflect: true }) highlightAbove: number | undefined;
+
+  /** The grid's cells whose summary is at most this stand out (the model view's `highlight-below`). */
+  @property({ attribute: 'highlight-below', type: Number, reflect: true }) highlightBelow: number | undefined;
 
   // The views inside derive what they show; the explorer passes its choices on.
   protected override readonly derives = false;
@@ -223,7 +205,7 @@ export class AttnExplorer extends AttnView {
     ${events(
       html`<attn-model-view
           part="model-view"
-          ${setProps({ ...shared, noDetail: true, selectedLayer: this.layer, selectedHead: shownHead })}
+          ${setProps({ ...shared, ...this.gridOptions(), selectedLayer: this.layer, selectedHead: shownHead })}
         ></attn-model-view>
         ${chosen ? html`<div class="pair">${head('head-view', this.given)} ${neuron('neuron-view', this.given)}</div>` : hint}`,
     )}`;
@@ -256,7 +238,7 @@ export class AttnExplorer extends AttnView {
           data: cmp.difference,
           theme: this.theme,
           filter: this.filter,
-          noDetail: true,
+          ...this.gridOptions(),
           selectedLayer: this.layer,
           selectedHead: this.head,
         })}
@@ -272,6 +254,18 @@ export class AttnExplorer extends AttnView {
               </div>`
           : hint
       }`;
+  }
+
+  /** What the explorer's grids take from it (a removed attribute, null, is the model view's default). */
+  private gridOptions() {
+    return {
+      noDetail: true,
+      thumbnail: this.thumbnail ?? 'lines',
+      summary: this.summary ?? 'none',
+      sort: this.sort ?? 'none',
+      highlightAbove: this.highlightAbove ?? undefined,
+      highlightBelow: this.highlightBelow ?? undefined,
+    };
   }
 
   /**
