@@ -22,7 +22,8 @@ type ModelProperty =
   | 'layersOnDemand'
   | 'words'
   | 'hide'
-  | 'aggregate';
+  | 'aggregate'
+  | 'choicesApplied';
 
 export type AttnHeadViewProperties = Partial<
   Pick<

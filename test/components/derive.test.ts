@@ -133,6 +133,22 @@ describe('words and hide', () => {
     );
   });
 
+  it('model view: with choicesApplied the data shows as given, while the toolbar shows words, hide and aggregate and fires their events', async () => {
+    const v = await mountModelView(PIECES, { attrs: { words: '', hide: 'first', aggregate: 'mean' } });
+    v.el.choicesApplied = true;
+    await v.settle();
+    expect(v.columnLabels()).to.deep.equal(['0', '1', '2']);
+    expect(v.select('tokens-select').value).to.equal('words:first');
+    expect(v.select('aggregate-select').value).to.equal('mean');
+    const changed = oneEvent(v.el, 'attn-aggregate-change');
+    await v.choose('aggregate-select', 'max');
+    expect((await changed).detail).to.deep.equal({ aggregate: 'max' });
+    expect(v.columnLabels(), 'still as given').to.deep.equal(['0', '1', '2']);
+    v.el.choicesApplied = false;
+    await v.settle();
+    expect(v.columnLabels()).to.deep.equal(['max']);
+  });
+
   it('model view toolbar: the Heads selector offers each head, mean, max, rollout and flow, and fires its event', async () => {
     const v = await mountModelView(PIECES);
     const select = v.root.querySelector<HTMLSelectElement>('[part="aggregate-select"]')!;

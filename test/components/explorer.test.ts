@@ -81,6 +81,14 @@ describe('attn-explorer', () => {
     expect(part<AttnHeadView>(el, 'head-view')!.heads).to.deep.equal([1]);
   });
 
+  it('shows combined heads before a head is chosen, with none outlined', async () => {
+    const el = await mount({ aggregate: 'mean' });
+    const grid = new ModelViewHarness(part<AttnModelView>(el, 'model-view')!);
+    expect(grid.error()).to.equal(null);
+    expect(grid.columnLabels()).to.deep.equal(['mean']);
+    expect([grid.el.selectedLayer, grid.el.selectedHead]).to.deep.equal([undefined, undefined]);
+  });
+
   it('applies hide to every view, and takes a choice made in one view’s toolbar as its own', async () => {
     const el = await mount({ layer: '0', head: '0', hide: 'special' });
     const head = new HeadViewHarness(part<AttnHeadView>(el, 'head-view')!);

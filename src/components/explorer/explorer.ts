@@ -11,7 +11,7 @@ import '../head-view/define.js';
 import '../model-view/define.js';
 import '../neuron-view/define.js';
 import { optionalIndex } from '../shared/attributes.js';
-import { AttnView, errorMessage, renderErrorBox } from '../shared/attn-view.js';
+import { AttnView, renderErrorBox } from '../shared/attn-view.js';
 import type {
   AttnAggregateChangeDetail,
   AttnHeadSelectDetail,
@@ -21,11 +21,12 @@ import type {
   AttnTokenFocusDetail,
   AttnWordsChangeDetail,
 } from '../shared/events.js';
+import { renderDeriveProgress } from '../shared/derive.js';
 import { setProps } from '../shared/set-props.js';
 import { viewStyles } from '../shared/styles.js';
 import { themeStyles } from '../shared/theme.js';
 import { explorerStyles } from './explorer.styles.js';
-import { compare, renderCompareNote, SecondInput, type Comparison } from './compare.js';
+import { Difference, renderCompareNote, SecondInput } from './compare.js';
 
 /**
  * The three views as one interface, as Vig (2019) uses them: the model view's grid of every
@@ -46,7 +47,7 @@ import { compare, renderCompareNote, SecondInput, type Comparison } from './comp
  * @csspart head-view - The chosen head's lines.
  * @csspart neuron-view - The chosen head's query and key vectors.
  * @csspart text-form - The text box (with `model` and the adapter).
- * @csspart difference-view - Compare mode: the model view of A − B per head.
+ * @csspart difference-view - Compare mode: the model view of A − B per head, of both inputs as the views show them.
  * @csspart head-view-b - Compare mode: the second input's head view.
  * @csspart neuron-view-b - Compare mode: the second input's neuron view.
  * @csspart compare-note - Compare mode: which tokens were compared, and which not.
@@ -90,33 +91,26 @@ export class AttnExplorer extends AttnView {
   // The views inside derive what they show; the explorer passes its choices on.
   protected override readonly derives = false;
   private readonly second = new SecondInput(() => this.requestUpdate());
-  private comparison: Comparison | undefined;
-  private compareError: string | undefined;
+  private readonly difference = new Difference(() => this.requestUpdate());
 
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.hasUpdated && this.textB && !this.second.data) this.loadSecond();
+    if (this.difference.stale) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this.second.loading) this.second.cancel();
+    this.difference.pause();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('dataB')) this.second.set(this.dataB);
     if (changed.has('textB') || (this.textB && changed.has('model'))) this.loadSecond();
-    const inputs = changed.has('data') || changed.has('dataB') || changed.has('words') || changed.has('hide');
-    if (inputs || !this.comparison) {
-      this.comparison = this.compareError = undefined;
-      try {
-        if (this.given && this.second.data)
-          this.comparison = compare(this.given, this.second.data, this.words, this.hide);
-      } catch (e) {
-        this.compareError = errorMessage(e);
-      }
-    }
+    const inputs = (['data', 'dataB', 'words', 'hide', 'aggregate'] as const).some((p) => changed.has(p));
+    if (inputs || this.difference.stale) this.difference.update(this.given, this.second.data, this);
   }
 
   private loadSecond(): void {
@@ -137,9 +131,14 @@ export class AttnExplorer extends AttnView {
     return false;
   }
 
-  /** Resolves when every view inside is drawn. */
+  /** Resolves when every view inside is drawn (in compare mode, A − B of flows or rollouts computed first). */
   override get drawComplete(): Promise<void> {
-    return this.updateComplete.then(async () => {
+    return this.updateComplete.then(async (): Promise<void> => {
+      const pending = this.difference.pending;
+      if (pending && this.isConnected) {
+        await pending;
+        return this.drawComplete;
+      }
       const views = [
         ...this.renderRoot.querySelectorAll<AttnView>('attn-model-view, attn-head-view, attn-neuron-view'),
       ];
@@ -189,6 +188,17 @@ export class AttnExplorer extends AttnView {
     const hint = html`<p class="hint">
       Choose a head in the grid to see its lines and how it computes them.
     </p>`;
+    // A grid outlines the head chosen (a layer and a head), else none. The difference grid's data
+    // has the choices applied: its toolbar shows them all the same.
+    const selected = {
+      selectedLayer: chosen ? this.layer : undefined,
+      selectedHead: chosen ? shownHead : undefined,
+    };
+    const grid = (part: string, data: unknown, choicesApplied = false) =>
+      html`<attn-model-view
+        part=${part}
+        ${setProps({ ...shared, ...this.gridOptions(), data, choicesApplied, ...selected })}
+      ></attn-model-view>`;
     const head = (part: string, data: unknown) =>
       html`<attn-head-view
         part=${part}
@@ -200,31 +210,35 @@ export class AttnExplorer extends AttnView {
         ${setProps({ ...shared, data, layer: this.layer, head: shownHead, token: this.token ?? this.lastQueryIfCausal() })}
       ></attn-neuron-view>`;
     if (this.dataB !== undefined || this.textB)
-      return html`${form}${events(this.renderCompare(head, neuron, hint))}`;
+      return html`${form}${events(this.renderCompare({ grid, head, neuron }, chosen ? undefined : hint))}`;
     return html`${form}
     ${events(
-      html`<attn-model-view
-          part="model-view"
-          ${setProps({ ...shared, ...this.gridOptions(), selectedLayer: this.layer, selectedHead: shownHead })}
-        ></attn-model-view>
-        ${chosen ? html`<div class="pair">${head('head-view', this.given)} ${neuron('neuron-view', this.given)}</div>` : hint}`,
+      html`${grid('model-view', this.given)}
+      ${chosen ? html`<div class="pair">${head('head-view', this.given)} ${neuron('neuron-view', this.given)}</div>` : hint}`,
     )}`;
   }
 
-  /** Compare mode: the grid of A − B, then A's and B's head views side by side, and their neuron views. */
+  /**
+   * Compare mode: the grid of A − B (while A's and B's flows or rollouts are computed, how far),
+   * then A's and B's head views side by side, and their neuron views (`hint` instead before a
+   * head is chosen).
+   */
   private renderCompare(
-    head: (part: string, data: unknown) => TemplateResult,
-    neuron: (part: string, data: unknown) => TemplateResult,
-    hint: TemplateResult,
+    views: Record<
+      'grid' | 'head' | 'neuron',
+      (part: string, data: unknown, applied?: boolean) => TemplateResult
+    >,
+    hint: TemplateResult | undefined,
   ): TemplateResult {
-    const { second, comparison: cmp } = this;
+    const { second, difference } = this;
     if (second.loading) {
       return html`<div class="loading" part="loading" role="status">
         <span>${this.model}: computing attention for B…</span><progress aria-label="Progress"></progress>
       </div>`;
     }
-    const error = second.error ?? this.compareError;
-    if (error || !cmp)
+    const { comparison: cmp, progress } = difference;
+    const error = second.error ?? difference.error;
+    if (progress === undefined && (error || !cmp))
       return renderErrorBox('Cannot compare', error ?? 'no second input yet (data-b or text-b)');
     const b = second.data;
     const side = (label: string, body: TemplateResult) =>
@@ -232,28 +246,14 @@ export class AttnExplorer extends AttnView {
         <figcaption>${label}</figcaption>
         ${body}
       </figure>`;
-    return html`<attn-model-view
-        part="difference-view"
-        ${setProps({
-          data: cmp.difference,
-          theme: this.theme,
-          filter: this.filter,
-          ...this.gridOptions(),
-          selectedLayer: this.layer,
-          selectedHead: this.head,
-        })}
-      ></attn-model-view>
-      ${renderCompareNote(cmp)}
-      ${
-        this.layer !== undefined && this.head !== undefined
-          ? html`<div class="pair">
-                ${side('A', head('head-view', this.given))} ${side('B', head('head-view-b', b))}
-              </div>
-              <div class="pair">
-                ${side('A', neuron('neuron-view', this.given))} ${side('B', neuron('neuron-view-b', b))}
-              </div>`
-          : hint
-      }`;
+    const pair = (view: (part: string, data: unknown) => TemplateResult, part: string) =>
+      html`<div class="pair">${side('A', view(part, this.given))} ${side('B', view(`${part}-b`, b))}</div>`;
+    return html`${
+      cmp
+        ? html`${views.grid('difference-view', cmp.difference, true)} ${renderCompareNote(cmp)}`
+        : renderDeriveProgress(this.aggregate, progress!, ' of A and B')
+    }
+    ${hint ?? html`${pair(views.head, 'head-view')} ${pair(views.neuron, 'neuron-view')}`}`;
   }
 
   /** What the explorer's grids take from it (a removed attribute, null, is the model view's default). */
