@@ -8,7 +8,7 @@ from . import __version__
 
 STATIC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 BUNDLE = os.path.join(STATIC, "attnviz.js")
-TAGS = ("attn-head-view", "attn-model-view", "attn-neuron-view")
+TAGS = ("attn-head-view", "attn-model-view", "attn-neuron-view", "attn-explorer")
 
 _EXPORT = re.compile(r";?export\s*\{[^}]*\};?\s*(//# sourceMappingURL=\S*\s*)?$")
 _cache = {}

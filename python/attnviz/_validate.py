@@ -259,7 +259,7 @@ def check_attributes(data, view, attributes):
     """The layer and head attributes against the data, as the views resolve them."""
     layers, heads = _numbers(data)
     layer = attributes.get("layer")
-    if view in ("head", "neuron") and layer is not None and layer not in layers:
+    if view in ("head", "neuron", "explorer") and layer is not None and layer not in layers:
         raise AttentionDataError("layer", "one of the layers %s" % range_text(layers), describe(layer))
     if view == "head" and attributes.get("heads") is not None:
         wanted = attributes["heads"]
@@ -269,7 +269,7 @@ def check_attributes(data, view, attributes):
             if h not in heads:
                 raise AttentionDataError("heads[%d]" % i, "one of the heads %s" % range_text(heads), describe(h))
     head = attributes.get("head")
-    if view == "neuron" and head is not None and head not in heads:
+    if view in ("neuron", "explorer") and head is not None and head not in heads:
         raise AttentionDataError("head", "one of the heads %s" % range_text(heads), describe(head))
 
 

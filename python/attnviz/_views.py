@@ -11,6 +11,9 @@ THEMES = ("light", "dark", "auto")
 #: Largest data payload (base64) a call sends: 64 MiB, past which notebooks grow sluggish.
 MAX_SIZE = 64 * 1024 * 1024
 _TENSOR_FIELDS = ("attention", "queries", "keys", "values")
+#: ``show(view='explorer')``'s keywords: <attn-explorer>'s attributes (src/components/explorer/explorer.ts).
+EXPLORER_ATTRIBUTES = ("layer", "head", "token", "filter", "words", "hide", "aggregate", "thumbnail", "summary",
+                       "sort", "highlight_above", "highlight_below")
 
 
 class View:
@@ -303,16 +306,33 @@ def _tensors_in(value, path=""):
                      "tokens=..., got %s" % type(value).__name__)
 
 
+def _check_explorer_attributes(attributes):
+    """The explorer takes its own attributes only: a model view's ``include_layers`` would be lost on it."""
+    for name, value in attributes.items():
+        if value is None or name in EXPLORER_ATTRIBUTES:
+            continue
+        hint = ("; to show fewer layers or heads, pass data with only those (its 'layers' and 'heads' keep the "
+                "model's numbers)" if name in ("include_layers", "include_heads") else "")
+        raise ValueError("invalid %s: view='explorer' takes %s, got %s=%r%s"
+                         % (name, ", ".join(EXPLORER_ATTRIBUTES), name, value, hint))
+
+
 def show(data, view="head", *, tokens=None, theme=None, precision="float32", max_size=MAX_SIZE, validate=False,
          html_action="view", **attributes):
     """Shows attnviz's own data format in a view: ``{tokens, attention, layers?, heads?, causal?,
     sentenceBStart?, queries?, keys?, values?}`` or ``{encoderTokens, decoderTokens, encoder?,
     decoder?, cross?}``, tensors in any form the bertviz calls take. ``view`` is 'head', 'model',
-    'neuron' or 'explorer' (a model view whose cells choose the head shown in a head view, and in a
-    neuron view when the data has queries and keys); other keywords are the element's attributes
-    (the explorer's model view's): ``include_layers=[4, 5]`` becomes ``include-layers="4,5"``,
-    ``summary='previous'``, ``thumbnail='heatmap'``, ...
+    'neuron' or 'explorer'; other keywords are the element's attributes: ``include_layers=[4, 5]``
+    becomes ``include-layers="4,5"``, ``summary='previous'``, ``thumbnail='heatmap'``, ...
+
+    'explorer' is ``<attn-explorer>``: the model view's grid, whose cells choose the head shown in
+    a head view and a neuron view beside it. It takes ``layer``, ``head`` and ``token`` (the state
+    it opens on), ``filter``, ``words``, ``hide`` and ``aggregate`` (for all three views), and
+    ``thumbnail``, ``summary``, ``sort``, ``highlight_above`` and ``highlight_below`` (for the
+    grid); any other keyword raises ValueError.
     """
+    if view == "explorer":
+        _check_explorer_attributes(attributes)
     if not isinstance(data, dict):
         data = {"tokens": tokens, "attention": data}
     elif tokens is not None:

@@ -398,7 +398,7 @@ class SizeLimit(unittest.TestCase):
 class Guard(unittest.TestCase):
     def test_bundle_runs_only_where_an_element_is_missing(self):
         script = bundle_script()
-        self.assertIn('["attn-head-view", "attn-model-view", "attn-neuron-view"].every(function (n) '
+        self.assertIn('["attn-head-view", "attn-model-view", "attn-neuron-view", "attn-explorer"].every(function (n) '
                       '{ return customElements.get(n); })) return;', script)
         self.assertNotRegex(script, r"export\s*\{")
         self.assertIn("console.warn('attnviz %s could not define its elements', e);" % attnviz.__version__, script)
@@ -560,9 +560,35 @@ class Show(unittest.TestCase):
 
     def test_explorer(self):
         s = spec_of(show({"tokens": TOKENS, "attention": uniform(), "queries": uniform(2, 3, 4, 2),
-                          "keys": uniform(2, 3, 4, 2)}, view="explorer", summary="entropy", html_action="return"))
-        self.assertEqual((s["view"], s["attributes"]), ("explorer", {"summary": "entropy"}))
+                          "keys": uniform(2, 3, 4, 2)}, view="explorer", layer=1, head=2, token=3, words=True,
+                         hide="first", aggregate="mean", summary="entropy", sort="descending", highlight_above=0.5,
+                         thumbnail="heatmap", html_action="return"))
+        self.assertEqual(s["view"], "explorer")
+        self.assertEqual(s["attributes"], {"layer": "1", "head": "2", "token": "3", "words": "", "hide": "first",
+                                           "aggregate": "mean", "summary": "entropy", "sort": "descending",
+                                           "highlight-above": "0.5", "thumbnail": "heatmap"})
         self.assertEqual(s["data"]["queries"]["dims"], [2, 3, 4, 2])
+
+    def test_explorer_refuses_what_it_does_not_take(self):
+        data = {"tokens": TOKENS, "attention": uniform()}
+        with self.assertRaisesRegex(ValueError, r"^invalid include_layers: view='explorer' takes layer, head, token, "
+                                                r"filter, words, hide, aggregate, thumbnail, summary, sort, "
+                                                r"highlight_above, highlight_below, got include_layers=\[1\]; to show "
+                                                r"fewer layers or heads, pass data with only those"):
+            show(data, view="explorer", include_layers=[1], html_action="return")
+        with self.assertRaisesRegex(ValueError, r"^invalid heads: view='explorer' takes layer, .*, got heads=\[0\]$"):
+            show(data, view="explorer", heads=[0], html_action="return")
+        # None is "not given", as everywhere; other views pass their attributes on as before.
+        self.assertEqual(spec_of(show(data, view="explorer", include_heads=None, html_action="return"))["attributes"], {})
+        self.assertEqual(spec_of(show(data, view="model", include_heads=[1], html_action="return"))["attributes"],
+                         {"include-heads": "1"})
+
+    def test_explorer_validates_layer_and_head(self):
+        data = {"tokens": TOKENS, "attention": uniform()}
+        with self.assertRaisesRegex(AttentionDataError, r"^invalid layer: expected one of the layers \[0, 1\], got 2$"):
+            show(data, view="explorer", layer=2, validate=True, html_action="return")
+        with self.assertRaisesRegex(AttentionDataError, r"^invalid head: expected one of the heads 0–2, got 3$"):
+            show(data, view="explorer", layer=1, head=3, validate=True, html_action="return")
 
     def test_unknown_view(self):
         with self.assertRaisesRegex(ValueError, "invalid view: expected one of 'head', 'model', 'neuron', 'explorer', got 'grid'"):

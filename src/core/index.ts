@@ -57,7 +57,7 @@ export {
   type Alignment,
   type DropOptions,
 } from './derived/index.js';
-export { layerName, headName, headShort, layerShort, layerRowLabel } from './labels.js';
+export { layerName, headName, headShort, layerShort } from './labels.js';
 export { attentionData } from './brand.js';
 export {
   displayToken,

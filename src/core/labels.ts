@@ -24,12 +24,3 @@ export function headShort(c: AttentionComponent, index: number): string {
 export function layerShort(c: AttentionComponent, index: number): string {
   return c.layerLabels?.[index] ?? String(c.layers[index]);
 }
-
-/** A row label for a layer: "Layer 5", "Rollout 5" ("rollout to layer 5"), "Mean" ("mean of layers 0–11"). */
-export function layerRowLabel(c: AttentionComponent, index: number): string {
-  const label = c.layerLabels?.[index];
-  if (!label) return `Layer ${c.layers[index]}`;
-  const to = /^(\w+) to layer (\S+)$/.exec(label);
-  const short = to ? `${to[1]} ${to[2]}` : label.split(' ')[0]!;
-  return short[0]!.toUpperCase() + short.slice(1);
-}

@@ -22,7 +22,8 @@ type ModelProperty =
   | 'layersOnDemand'
   | 'words'
   | 'hide'
-  | 'aggregate';
+  | 'aggregate'
+  | 'choicesApplied';
 
 export type AttnHeadViewProperties = Partial<
   Pick<
@@ -61,6 +62,19 @@ export type AttnNeuronViewProperties = Partial<
 export type AttnExplorerProperties = Partial<
   Pick<
     AttnExplorer,
-    'data' | 'dataB' | 'textB' | 'filter' | 'theme' | 'layer' | 'head' | 'token' | ModelProperty
+    | 'data'
+    | 'dataB'
+    | 'textB'
+    | 'filter'
+    | 'theme'
+    | 'layer'
+    | 'head'
+    | 'token'
+    | 'thumbnail'
+    | 'summary'
+    | 'sort'
+    | 'highlightAbove'
+    | 'highlightBelow'
+    | ModelProperty
   >
 >;

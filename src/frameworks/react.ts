@@ -85,7 +85,10 @@ export type AttnNeuronViewProps = ElementProps<AttnNeuronView> &
 export type AttnExplorerProps = ElementProps<AttnExplorer> &
   AttnViewEventProps &
   ModelAttributes &
-  AttnExplorerProperties;
+  AttnExplorerProperties & {
+    'highlight-above'?: number;
+    'highlight-below'?: number;
+  };
 
 declare module 'react' {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -54,7 +54,8 @@ export const GRID_SCENE_MARGIN = 8;
 export const GRID_SCENE_TITLE_HEIGHT = 24;
 /** Opacity of the background laid over cells a highlight leaves out (the screen's `dim`). */
 const DIM_OPACITY = 0.72;
-const LABEL_SIZE = 11;
+/** Size of the row and column labels, in CSS pixels (the model view's `.row-label` and `.col-label`). */
+export const GRID_LABEL_SIZE = 11;
 const BADGE_SIZE = 10;
 /** Width of a monospace digit at the badge size, in ems. */
 const MONO_ADVANCE = 0.6;
@@ -83,11 +84,11 @@ export function gridScene(input: GridSceneInput): Scene {
       text,
       anchor,
       color: colors.muted,
-      font: `${LABEL_SIZE}px ${input.fontFamily}`,
+      font: `${GRID_LABEL_SIZE}px ${input.fontFamily}`,
       maxWidth,
     });
   const rowLabelWidth = g.x0 - g.gap;
-  const labelY = y0 + g.y0 - g.gap - LABEL_SIZE / 2 - 2;
+  const labelY = y0 + g.y0 - g.gap - GRID_LABEL_SIZE / 2 - 2;
   label(x0 + rowLabelWidth - 6, labelY, input.corner, 'end', rowLabelWidth - 6);
   input.columnLabels.forEach((text, c) =>
     label(x0 + cellX(g, c) + g.cellWidth / 2, labelY, text, 'middle', g.cellWidth),
@@ -129,7 +130,7 @@ export function gridScene(input: GridSceneInput): Scene {
         text: cell.note,
         anchor: 'middle',
         color: colors.muted,
-        font: `${LABEL_SIZE}px ${input.fontFamily}`,
+        font: `${GRID_LABEL_SIZE}px ${input.fontFamily}`,
         maxWidth: g.cellWidth - 4,
       });
     }

@@ -134,6 +134,22 @@ describe('words and hide', () => {
     );
   });
 
+  it('model view: with choicesApplied the data shows as given, while the toolbar shows words, hide and aggregate and fires their events', async () => {
+    const v = await mountModelView(PIECES, { attrs: { words: '', hide: 'first', aggregate: 'mean' } });
+    v.el.choicesApplied = true;
+    await v.settle();
+    expect(v.columnLabels()).to.deep.equal(['0', '1', '2']);
+    expect(v.select('tokens-select').value).to.equal('words:first');
+    expect(v.select('aggregate-select').value).to.equal('mean');
+    const changed = oneEvent(v.el, 'attn-aggregate-change');
+    await v.choose('aggregate-select', 'max');
+    expect((await changed).detail).to.deep.equal({ aggregate: 'max' });
+    expect(v.columnLabels(), 'still as given').to.deep.equal(['0', '1', '2']);
+    v.el.choicesApplied = false;
+    await v.settle();
+    expect(v.columnLabels()).to.deep.equal(['max']);
+  });
+
   it('model view toolbar: the Heads selector offers each head, mean, max, rollout and flow, and fires its event', async () => {
     const v = await mountModelView(PIECES);
     const select = v.root.querySelector<HTMLSelectElement>('[part="aggregate-select"]')!;
@@ -149,7 +165,28 @@ describe('words and hide', () => {
     select.dispatchEvent(new Event('change'));
     expect((await changed).detail).to.deep.equal({ aggregate: 'flow' });
     await v.el.drawComplete;
-    expect(v.rowLabels()).to.deep.equal(['Flow 0', 'Flow 1']);
+    expect(v.rowLabels()).to.deep.equal(['Flow to layer 0', 'Flow to layer 1']);
+  });
+
+  it('model view: rows of rollout and flow are named as every view names them, whole, on screen and in the export', async () => {
+    const v = await mountModelView(PIECES, { attrs: { aggregate: 'rollout' } });
+    // As the head view's layer selector ("rollout to layer 1"), the tooltip and the cells' names.
+    expect(v.rowLabels()).to.deep.equal(['Rollout to layer 0', 'Rollout to layer 1']);
+    expect(v.cell(1, 0).getAttribute('aria-label')).to.match(/^Rollout to layer 1, /);
+    for (const label of v.root.querySelectorAll<HTMLElement>('[role="rowheader"]')) {
+      expect(label.scrollWidth, `"${label.textContent}" is not cut`).to.be.at.most(label.clientWidth);
+    }
+    const texts = [
+      ...new DOMParser().parseFromString(v.el.toSVG(), 'image/svg+xml').querySelectorAll('text'),
+    ].map((t) => t.textContent);
+    expect(texts).to.include.members(['Rollout to layer 0', 'Rollout to layer 1']);
+    // The model's own layers keep their band and their names.
+    v.el.aggregate = 'none';
+    await v.settle();
+    expect(v.rowLabels()).to.deep.equal(['Layer 0', 'Layer 1']);
+    expect(v.root.querySelector<HTMLElement>('[role="rowheader"]')!.getBoundingClientRect().width).to.equal(
+      64,
+    );
   });
 
   it("a rollout too long for the page is computed in the derivations' worker, with progress, then shown", async () => {

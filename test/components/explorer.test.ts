@@ -5,6 +5,7 @@ import type { AttnExplorer } from '../../src/components/explorer/explorer.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { mountExplorer, part } from './explorer.harness.js';
 import { HeadViewHarness } from './head-view.harness.js';
+import { ModelViewHarness } from './model-view.harness.js';
 import { NeuronViewHarness } from './neuron-view.harness.js';
 import type { AttnModelView } from '../../src/components/model-view/model-view.js';
 import type { AttnNeuronView } from '../../src/components/neuron-view/neuron-view.js';
@@ -80,6 +81,14 @@ describe('attn-explorer', () => {
     expect(part<AttnHeadView>(el, 'head-view')!.heads).to.deep.equal([1]);
   });
 
+  it('shows combined heads before a head is chosen, with none outlined', async () => {
+    const el = await mount({ aggregate: 'mean' });
+    const grid = new ModelViewHarness(part<AttnModelView>(el, 'model-view')!);
+    expect(grid.error()).to.equal(null);
+    expect(grid.columnLabels()).to.deep.equal(['mean']);
+    expect([grid.el.selectedLayer, grid.el.selectedHead]).to.deep.equal([undefined, undefined]);
+  });
+
   it('applies hide to every view, and takes a choice made in one view’s toolbar as its own', async () => {
     const el = await mount({ layer: '0', head: '0', hide: 'special' });
     const head = new HeadViewHarness(part<AttnHeadView>(el, 'head-view')!);
@@ -97,6 +106,33 @@ describe('attn-explorer', () => {
     const neuron = part<AttnNeuronView>(el, 'neuron-view')!;
     await neuron.updateComplete;
     expect(neuron.shadowRoot!.querySelectorAll('.column.query [role="option"]').length).to.equal(3);
+  });
+
+  it('passes thumbnail, summary, sort and the highlight thresholds to its grid; a removed one goes back to the default', async () => {
+    const el = await mount({
+      thumbnail: 'heatmap',
+      summary: 'entropy',
+      sort: 'descending',
+      'highlight-above': '0.5',
+      'highlight-below': '2',
+    });
+    const grid = part<AttnModelView>(el, 'model-view')!;
+    await grid.updateComplete;
+    expect([grid.thumbnail, grid.summary, grid.sort, grid.highlightAbove, grid.highlightBelow]).to.deep.equal(
+      ['heatmap', 'entropy', 'descending', 0.5, 2],
+    );
+    const g = new ModelViewHarness(grid);
+    expect(g.select('mode-select').value, 'the grid’s toolbar shows them').to.equal('heatmap');
+    expect(g.select('summary-select').value).to.equal('entropy');
+    expect(g.columnLabels(), 'heads ranked by the summary').to.deep.equal(['#1', '#2']);
+    for (const name of ['thumbnail', 'summary', 'sort', 'highlight-above', 'highlight-below'])
+      el.removeAttribute(name);
+    await el.updateComplete;
+    await grid.updateComplete;
+    expect([grid.thumbnail, grid.summary, grid.sort, grid.highlightAbove, grid.highlightBelow]).to.deep.equal(
+      ['lines', 'none', 'none', undefined, undefined],
+    );
+    expect(g.error()).to.equal(null);
   });
 
   it('names a bad attribute', async () => {

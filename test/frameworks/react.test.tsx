@@ -79,11 +79,17 @@ describe('React 19', () => {
     expect(seen).to.deep.equal(['words true', 'hide none', 'aggregate max']);
   });
 
-  it('mounts the explorer, deep-linked to a head, and receives the grid’s attn-head-select', async () => {
+  it('mounts the explorer, deep-linked to a head with a summary for its grid, and receives the grid’s attn-head-select', async () => {
     const seen: (number | null)[] = [];
     flushSync(() =>
       root.render(
-        <attn-explorer data={SELF} layer={1} head={0} onattn-head-select={(e) => seen.push(e.detail.head)} />,
+        <attn-explorer
+          data={SELF}
+          layer={1}
+          head={0}
+          summary="entropy"
+          onattn-head-select={(e) => seen.push(e.detail.head)}
+        />,
       ),
     );
     const el = container.querySelector('attn-explorer') as AttnExplorer;
@@ -94,6 +100,7 @@ describe('React 19', () => {
     expect(head.heads).to.deep.equal([0]);
     const grid = el.shadowRoot!.querySelector<AttnModelView>('attn-model-view')!;
     await grid.updateComplete;
+    expect(grid.summary, 'the grid’s summary, set on the explorer').to.equal('entropy');
     grid.shadowRoot!.querySelector<HTMLElement>('#cell-1-2')!.click();
     await el.updateComplete;
     expect(seen).to.deep.equal([2]);

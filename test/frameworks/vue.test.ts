@@ -25,6 +25,8 @@ const explorerProps: AttnExplorerVueProps = {
   head: 0,
   hide: 'first',
   aggregate: 'mean',
+  summary: 'entropy',
+  highlightAbove: 0.5,
 };
 
 describe('Vue 3', () => {

@@ -136,10 +136,8 @@ const pages = [
       { tag: 'attn-model-view', theme: 'dark', cells: 1, open: [0, 0], tokens: ['The', 'quick', 'fox'] },
       { tag: 'attn-head-view', theme: 'light', error: ERROR, printed: ERROR },
       { tag: 'attn-model-view', theme: 'light', cells: 12, open: [1, 3], tokens: NOTEBOOK_TOKENS },
-      // The explorer: one output of three views.
-      { tag: 'attn-model-view', theme: 'light', cells: 12 },
-      { tag: 'attn-head-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
-      { tag: 'attn-neuron-view', theme: 'light', tokens: NOTEBOOK_TOKENS },
+      // The explorer: one <attn-explorer>, its grid's cells counted (and clicked, below).
+      { tag: 'attn-explorer', theme: 'light', cells: 12 },
     ],
   },
   {
@@ -251,21 +249,32 @@ async function checkPage({ name, file, url, allow, prepare, views, dark, screens
     widths[1] === 500 && widths[0] > 500 ? [] : [`widths ${widths}`],
   );
   // The explorer's grid drives its head and neuron views: click layer 2, head 1.
-  if (views.length > 3 && views.at(-3).tag === 'attn-model-view' && views.at(-1).tag === 'attn-neuron-view') {
+  if (views.at(-1).tag === 'attn-explorer') {
     const shown = await page.evaluate(async () => {
-      const [grid, head, neuron] = [...document.querySelectorAll('.attnviz-output')]
-        .at(-1)
-        .querySelectorAll(':scope > :not(script)');
-      const cell = grid.shadowRoot.querySelectorAll('[part~="cell"]')[2 * 4 + 1];
-      cell.click();
-      await Promise.all([head.updateComplete, neuron.updateComplete]);
+      const explorer = document.querySelectorAll('.attnviz-output > attn-explorer')[0];
+      const inner = (name) => explorer.shadowRoot.querySelector(`[part="${name}"]`);
+      const grid = inner('model-view');
+      grid.shadowRoot.querySelectorAll('[part~="cell"]')[2 * 4 + 1].click();
+      await explorer.updateComplete;
+      const [head, neuron] = [inner('head-view'), inner('neuron-view')];
+      await Promise.all([head.drawComplete, neuron.updateComplete]);
       return {
+        explorer: [explorer.getAttribute('layer'), explorer.getAttribute('head')],
         head: [head.layer, head.heads],
         neuron: [neuron.layer, neuron.head],
-        detail: grid.shadowRoot.querySelector('attn-head-view') !== null,
+        tokens: [...head.shadowRoot.querySelectorAll('[part~="token"]')]
+          .slice(0, 8)
+          .map((t) => t.textContent.trim()),
+        grid: [grid.getAttribute('theme'), grid.summary],
       };
     });
-    const want = { head: [2, [1]], neuron: [2, 1], detail: false };
+    const want = {
+      explorer: ['2', '1'],
+      head: [2, [1]],
+      neuron: [2, 1],
+      tokens: NOTEBOOK_TOKENS,
+      grid: [views.at(-1).theme, 'entropy'],
+    };
     check(
       `${name}: the explorer's grid chooses the head its views show`,
       JSON.stringify(shown) === JSON.stringify(want) ? [] : [`got ${JSON.stringify(shown)}`],
@@ -312,6 +321,10 @@ async function inspectView(i, open) {
   const view = document.querySelectorAll('.attnviz-output > :not(script)')[i];
   const labels = (host) =>
     [...(host.shadowRoot?.querySelectorAll('[part~="token"]') ?? [])].map((t) => t.textContent.trim());
+  // An explorer's cells and errors are its views'.
+  const inner =
+    view.localName === 'attn-explorer' ? [...view.shadowRoot.querySelectorAll('[part$="-view"]')] : [];
+  const grid = view.localName === 'attn-explorer' ? inner[0] : view;
   let tokens = labels(view);
   if (open) {
     view.open(open[0], open[1]);
@@ -324,10 +337,13 @@ async function inspectView(i, open) {
   return {
     tag: view.localName,
     theme: view.getAttribute('theme'),
-    error: view.shadowRoot?.querySelector('[part~="error"] .error-message')?.textContent.trim() ?? null,
+    error:
+      [view, ...inner]
+        .map((v) => v.shadowRoot?.querySelector('[part~="error"] .error-message')?.textContent.trim())
+        .find(Boolean) ?? null,
     printed: output?.querySelector('pre')?.textContent.trim() ?? '',
     tokens,
-    cells: view.shadowRoot?.querySelectorAll('[part~="cell"]').length ?? 0,
+    cells: grid?.shadowRoot?.querySelectorAll('[part~="cell"]').length ?? 0,
     attributes: { layer: view.getAttribute('layer'), heads: view.getAttribute('heads') },
     width: view.getBoundingClientRect().width,
     pending: view.parentElement.querySelector('.attnviz-pending') !== null,

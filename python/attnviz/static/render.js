@@ -70,38 +70,15 @@
   }
 
   var data = decode(spec.data);
-  // 'explorer': the model view's grid drives a head view (and a neuron view when the data has
-  // query and key vectors) below it; the others are one element.
-  var kinds =
-    spec.view !== 'explorer'
-      ? [spec.view]
-      : data.queries && data.keys
-        ? ['model', 'head', 'neuron']
-        : ['model', 'head'];
-  var views = kinds.map(function (kind) {
-    return document.createElement('attn-' + kind + '-view');
-  });
+  // One element: a view, or <attn-explorer> (the grid, head and neuron views linked).
+  var tag = spec.view === 'explorer' ? 'attn-explorer' : 'attn-' + spec.view + '-view';
+  var view = document.createElement(tag);
   Object.keys(spec.attributes).forEach(function (name) {
-    views[0].setAttribute(name, spec.attributes[name]);
+    view.setAttribute(name, spec.attributes[name]);
   });
-  views.forEach(function (view) {
-    if (spec.attributes.theme) view.setAttribute('theme', spec.attributes.theme);
-    // Width follows the cell; the views redraw on resize themselves.
-    view.style.display = 'block';
-    view.style.width = '100%';
-  });
-  if (spec.view === 'explorer') {
-    views[0].setAttribute('no-detail', '');
-    views[0].addEventListener('attn-head-select', function (e) {
-      if (e.detail.layer === null) return;
-      views[1].layer = e.detail.layer;
-      views[1].heads = [e.detail.head];
-      if (views[2]) {
-        views[2].layer = e.detail.layer;
-        views[2].head = e.detail.head;
-      }
-    });
-  }
+  // Width follows the cell; the views redraw on resize themselves.
+  view.style.display = 'block';
+  view.style.width = '100%';
   if (!spec.attributes.theme) {
     var media = matchMedia('(prefers-color-scheme: dark)');
     var observer = new MutationObserver(function () {
@@ -115,26 +92,18 @@
         return;
       }
       var theme = notebookTheme();
-      views.forEach(function (view) {
-        if (view.getAttribute('theme') !== theme) view.setAttribute('theme', theme);
-      });
+      if (view.getAttribute('theme') !== theme) view.setAttribute('theme', theme);
     };
     apply();
     // JupyterLab and VS Code switch themes without reloading outputs.
     observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-jp-theme-light'] });
     media.addEventListener('change', apply);
   }
-  var missing = views.filter(function (view) {
-    return !customElements.get(view.localName);
-  });
-  if (missing.length) {
-    root.textContent =
-      'attnviz: <' + missing[0].localName + '> could not be defined in this page (see the console).';
+  if (!customElements.get(tag)) {
+    root.textContent = 'attnviz: <' + tag + '> could not be defined in this page (see the console).';
     return;
   }
-  views.forEach(function (view) {
-    view.data = data;
-    root.appendChild(view);
-  });
+  view.data = data;
+  root.appendChild(view);
   root.setAttribute('data-connected', '');
 })(ID);

@@ -1,14 +1,17 @@
-import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { attentionLoader } from '../../core/loader.js';
 import type { AttentionInput } from '../../core/parse/index.js';
+import type { SummaryName } from '../../core/summaries.js';
+import type { SortOrder } from '../../render/grid-order.js';
 import type { Scene } from '../../render/scene.js';
+import type { ThumbnailMode } from '../../render/thumbnails.js';
 import '../head-view/define.js';
 import '../model-view/define.js';
 import '../neuron-view/define.js';
 import { optionalIndex } from '../shared/attributes.js';
-import { AttnView, errorMessage, renderErrorBox } from '../shared/attn-view.js';
+import { AttnView, renderErrorBox } from '../shared/attn-view.js';
 import type {
   AttnAggregateChangeDetail,
   AttnHeadSelectDetail,
@@ -18,10 +21,12 @@ import type {
   AttnTokenFocusDetail,
   AttnWordsChangeDetail,
 } from '../shared/events.js';
+import { renderDeriveProgress } from '../shared/derive.js';
 import { setProps } from '../shared/set-props.js';
 import { viewStyles } from '../shared/styles.js';
 import { themeStyles } from '../shared/theme.js';
-import { compare, renderCompareNote, SecondInput, type Comparison } from './compare.js';
+import { explorerStyles } from './explorer.styles.js';
+import { Difference, renderCompareNote, SecondInput } from './compare.js';
 
 /**
  * The three views as one interface, as Vig (2019) uses them: the model view's grid of every
@@ -29,7 +34,9 @@ import { compare, renderCompareNote, SecondInput, type Comparison } from './comp
  * side; a token focused in the head view is the neuron view's query. `words`, `hide`,
  * `aggregate`, `filter` and `theme` apply to all three (a change made in one view's toolbar
  * becomes the explorer's), and `layer`, `head` and `token` are attributes, so that a page can
- * link to a state. With `attnviz/transformers` loaded and a `model`, it has a text box.
+ * link to a state. `thumbnail`, `summary`, `sort`, `highlight-above` and `highlight-below` go to
+ * the grid (both grids in compare mode), as the model view takes them. With
+ * `attnviz/transformers` loaded and a `model`, it has a text box.
  *
  * @summary The model, head and neuron views linked in one element.
  *
@@ -40,52 +47,13 @@ import { compare, renderCompareNote, SecondInput, type Comparison } from './comp
  * @csspart head-view - The chosen head's lines.
  * @csspart neuron-view - The chosen head's query and key vectors.
  * @csspart text-form - The text box (with `model` and the adapter).
- * @csspart difference-view - Compare mode: the model view of A − B per head.
+ * @csspart difference-view - Compare mode: the model view of A − B per head, of both inputs as the views show them.
  * @csspart head-view-b - Compare mode: the second input's head view.
  * @csspart neuron-view-b - Compare mode: the second input's neuron view.
  * @csspart compare-note - Compare mode: which tokens were compared, and which not.
  */
 export class AttnExplorer extends AttnView {
-  static override styles = [
-    themeStyles,
-    viewStyles,
-    css`
-      .pair {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 12px;
-        margin-top: 12px;
-      }
-      .pair > * {
-        flex: 1 1 420px;
-        min-width: 0;
-      }
-      .hint {
-        padding: 8px;
-        color: var(--attn-muted);
-      }
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px;
-        padding: 6px 8px;
-      }
-      form input {
-        flex: 1 1 16em;
-      }
-      figure {
-        margin: 0;
-      }
-      figcaption {
-        padding: 2px 8px;
-        font-weight: 600;
-      }
-      mark {
-        background: none;
-        color: var(--attn-highlight);
-      }
-    `,
-  ];
+  static override styles = [themeStyles, viewStyles, explorerStyles];
 
   /** The chosen head's layer, by the model's own number (none: only the grid is shown). */
   @property({ type: Number, reflect: true }) layer: number | undefined;
@@ -105,36 +73,44 @@ export class AttnExplorer extends AttnView {
   /** Compare mode with the adapter and `model`: the second text, computed as `data-b`. */
   @property({ attribute: 'text-b' }) textB: string | undefined;
 
+  /** The grid's thumbnails: `lines` or `heatmap` (the model view's `thumbnail`). */
+  @property({ reflect: true }) thumbnail: ThumbnailMode = 'lines';
+
+  /** The grid's per-head summary badge: `entropy`, `first`, `previous`, `self`, `delimiters`, or `none` (the model view's `summary`). */
+  @property({ reflect: true }) summary: SummaryName | 'none' = 'none';
+
+  /** The grid's order of heads in each row by the summary: `none`, `descending`, `ascending` (the model view's `sort`). */
+  @property({ reflect: true }) sort: SortOrder = 'none';
+
+  /** The grid's cells whose summary is at least this stand out (the model view's `highlight-above`). */
+  @property({ attribute: 'highlight-above', type: Number, reflect: true }) highlightAbove: number | undefined;
+
+  /** The grid's cells whose summary is at most this stand out (the model view's `highlight-below`). */
+  @property({ attribute: 'highlight-below', type: Number, reflect: true }) highlightBelow: number | undefined;
+
   // The views inside derive what they show; the explorer passes its choices on.
   protected override readonly derives = false;
   private readonly second = new SecondInput(() => this.requestUpdate());
-  private comparison: Comparison | undefined;
-  private compareError: string | undefined;
+  private readonly difference = new Difference(() => this.requestUpdate());
 
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.hasUpdated && this.textB && !this.second.data) this.loadSecond();
+    if (this.difference.stale) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (this.second.loading) this.second.cancel();
+    this.difference.pause();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('dataB')) this.second.set(this.dataB);
     if (changed.has('textB') || (this.textB && changed.has('model'))) this.loadSecond();
-    const inputs = changed.has('data') || changed.has('dataB') || changed.has('words') || changed.has('hide');
-    if (inputs || !this.comparison) {
-      this.comparison = this.compareError = undefined;
-      try {
-        if (this.given && this.second.data)
-          this.comparison = compare(this.given, this.second.data, this.words, this.hide);
-      } catch (e) {
-        this.compareError = errorMessage(e);
-      }
-    }
+    const inputs = (['data', 'dataB', 'words', 'hide', 'aggregate'] as const).some((p) => changed.has(p));
+    if (inputs || this.difference.stale) this.difference.update(this.given, this.second.data, this);
   }
 
   private loadSecond(): void {
@@ -155,9 +131,14 @@ export class AttnExplorer extends AttnView {
     return false;
   }
 
-  /** Resolves when every view inside is drawn. */
+  /** Resolves when every view inside is drawn (in compare mode, A − B of flows or rollouts computed first). */
   override get drawComplete(): Promise<void> {
-    return this.updateComplete.then(async () => {
+    return this.updateComplete.then(async (): Promise<void> => {
+      const pending = this.difference.pending;
+      if (pending && this.isConnected) {
+        await pending;
+        return this.drawComplete;
+      }
       const views = [
         ...this.renderRoot.querySelectorAll<AttnView>('attn-model-view, attn-head-view, attn-neuron-view'),
       ];
@@ -207,6 +188,17 @@ export class AttnExplorer extends AttnView {
     const hint = html`<p class="hint">
       Choose a head in the grid to see its lines and how it computes them.
     </p>`;
+    // A grid outlines the head chosen (a layer and a head), else none. The difference grid's data
+    // has the choices applied: its toolbar shows them all the same.
+    const selected = {
+      selectedLayer: chosen ? this.layer : undefined,
+      selectedHead: chosen ? shownHead : undefined,
+    };
+    const grid = (part: string, data: unknown, choicesApplied = false) =>
+      html`<attn-model-view
+        part=${part}
+        ${setProps({ ...shared, ...this.gridOptions(), data, choicesApplied, ...selected })}
+      ></attn-model-view>`;
     const head = (part: string, data: unknown) =>
       html`<attn-head-view
         part=${part}
@@ -218,31 +210,35 @@ export class AttnExplorer extends AttnView {
         ${setProps({ ...shared, data, layer: this.layer, head: shownHead, token: this.token ?? this.lastQueryIfCausal() })}
       ></attn-neuron-view>`;
     if (this.dataB !== undefined || this.textB)
-      return html`${form}${events(this.renderCompare(head, neuron, hint))}`;
+      return html`${form}${events(this.renderCompare({ grid, head, neuron }, chosen ? undefined : hint))}`;
     return html`${form}
     ${events(
-      html`<attn-model-view
-          part="model-view"
-          ${setProps({ ...shared, noDetail: true, selectedLayer: this.layer, selectedHead: shownHead })}
-        ></attn-model-view>
-        ${chosen ? html`<div class="pair">${head('head-view', this.given)} ${neuron('neuron-view', this.given)}</div>` : hint}`,
+      html`${grid('model-view', this.given)}
+      ${chosen ? html`<div class="pair">${head('head-view', this.given)} ${neuron('neuron-view', this.given)}</div>` : hint}`,
     )}`;
   }
 
-  /** Compare mode: the grid of A − B, then A's and B's head views side by side, and their neuron views. */
+  /**
+   * Compare mode: the grid of A − B (while A's and B's flows or rollouts are computed, how far),
+   * then A's and B's head views side by side, and their neuron views (`hint` instead before a
+   * head is chosen).
+   */
   private renderCompare(
-    head: (part: string, data: unknown) => TemplateResult,
-    neuron: (part: string, data: unknown) => TemplateResult,
-    hint: TemplateResult,
+    views: Record<
+      'grid' | 'head' | 'neuron',
+      (part: string, data: unknown, applied?: boolean) => TemplateResult
+    >,
+    hint: TemplateResult | undefined,
   ): TemplateResult {
-    const { second, comparison: cmp } = this;
+    const { second, difference } = this;
     if (second.loading) {
       return html`<div class="loading" part="loading" role="status">
         <span>${this.model}: computing attention for B…</span><progress aria-label="Progress"></progress>
       </div>`;
     }
-    const error = second.error ?? this.compareError;
-    if (error || !cmp)
+    const { comparison: cmp, progress } = difference;
+    const error = second.error ?? difference.error;
+    if (progress === undefined && (error || !cmp))
       return renderErrorBox('Cannot compare', error ?? 'no second input yet (data-b or text-b)');
     const b = second.data;
     const side = (label: string, body: TemplateResult) =>
@@ -250,28 +246,26 @@ export class AttnExplorer extends AttnView {
         <figcaption>${label}</figcaption>
         ${body}
       </figure>`;
-    return html`<attn-model-view
-        part="difference-view"
-        ${setProps({
-          data: cmp.difference,
-          theme: this.theme,
-          filter: this.filter,
-          noDetail: true,
-          selectedLayer: this.layer,
-          selectedHead: this.head,
-        })}
-      ></attn-model-view>
-      ${renderCompareNote(cmp)}
-      ${
-        this.layer !== undefined && this.head !== undefined
-          ? html`<div class="pair">
-                ${side('A', head('head-view', this.given))} ${side('B', head('head-view-b', b))}
-              </div>
-              <div class="pair">
-                ${side('A', neuron('neuron-view', this.given))} ${side('B', neuron('neuron-view-b', b))}
-              </div>`
-          : hint
-      }`;
+    const pair = (view: (part: string, data: unknown) => TemplateResult, part: string) =>
+      html`<div class="pair">${side('A', view(part, this.given))} ${side('B', view(`${part}-b`, b))}</div>`;
+    return html`${
+      cmp
+        ? html`${views.grid('difference-view', cmp.difference, true)} ${renderCompareNote(cmp)}`
+        : renderDeriveProgress(this.aggregate, progress!, ' of A and B')
+    }
+    ${hint ?? html`${pair(views.head, 'head-view')} ${pair(views.neuron, 'neuron-view')}`}`;
+  }
+
+  /** What the explorer's grids take from it (a removed attribute, null, is the model view's default). */
+  private gridOptions() {
+    return {
+      noDetail: true,
+      thumbnail: this.thumbnail ?? 'lines',
+      summary: this.summary ?? 'none',
+      sort: this.sort ?? 'none',
+      highlightAbove: this.highlightAbove ?? undefined,
+      highlightBelow: this.highlightBelow ?? undefined,
+    };
   }
 
   /**

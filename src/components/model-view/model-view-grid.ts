@@ -4,7 +4,7 @@
  * notice for a filter without weights, and the cells of `toSVG` / `toPNG`. No state of its own
  * beyond the summaries cache, which lives as long as the component it summarises.
  */
-import { headName, headShort, layerName, layerRowLabel } from '../../core/labels.js';
+import { headName, headShort, layerName } from '../../core/labels.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { guard } from 'lit/directives/guard.js';
@@ -23,7 +23,7 @@ import {
 } from '../../core/summaries.js';
 import type { AttentionComponent } from '../../core/types.js';
 import type { GridCell, GridLayout } from '../../render/grid-layout.js';
-import { gridScene, type GridSceneCell } from '../../render/grid-scene.js';
+import { GRID_LABEL_SIZE, gridScene, type GridSceneCell } from '../../render/grid-scene.js';
 import type { Scene } from '../../render/scene.js';
 import type { ThemeController } from '../shared/theme-controller.js';
 import type { GridFocusController } from './model-view-focus.js';
@@ -39,6 +39,29 @@ export const GRID = {
 };
 /** Cells at least this wide show their badges and notes. */
 const BADGE_MIN_CELL = 40;
+/** Room right of a row label: the label's `padding-right` (6px) and 2px for the DOM's rounding. */
+const ROW_LABEL_PADDING = 8;
+
+/** The row labels' widths measured, per component and font. */
+const labelWidths = new WeakMap<AttentionComponent, { readonly font: string; readonly width: number }>();
+
+/**
+ * Width of the band of row labels: `GRID.rowLabelWidth` for the model's layers ("Layer 11"), wider
+ * when derived layers' names need it, so that they show whole ("Rollout to layer 11", the name
+ * every view gives that layer). Measured once per component and font.
+ */
+export function rowLabelWidth(c: AttentionComponent, fontFamily: string): number {
+  if (!c.layerLabels) return GRID.rowLabelWidth;
+  const font = `${GRID_LABEL_SIZE}px ${fontFamily}`;
+  const known = labelWidths.get(c);
+  if (known?.font === font) return known.width;
+  const ctx = new OffscreenCanvas(1, 1).getContext('2d')!;
+  ctx.font = font;
+  const widest = Math.max(...c.layers.map((_, i) => ctx.measureText(layerName(c, i)).width));
+  const width = Math.max(GRID.rowLabelWidth, Math.ceil(widest) + ROW_LABEL_PADDING);
+  labelWidths.set(c, { font, width });
+  return width;
+}
 
 /** The view's state as the grid shows it. Heads are indices into `c`; `index = row × heads + head`. */
 export interface GridView {
@@ -111,7 +134,7 @@ export function renderGrid(v: GridView, store: SummaryStore, on: GridFocusContro
         ${cssProps({
           width: `${g.width}px`,
           height: `${g.height}px`,
-          '--grid-label-width': `${GRID.rowLabelWidth}px`,
+          '--grid-label-width': `${g.x0 - g.gap}px`,
           '--grid-header-height': `${g.y0 - g.gap}px`,
           '--grid-cell-width': `${g.cellWidth}px`,
           '--grid-cell-height': `${g.cellHeight}px`,
@@ -174,7 +197,7 @@ function renderRow(v: GridView, row: number): TemplateResult {
   const wide = g.cellWidth >= BADGE_MIN_CELL;
   const label = v.summary === 'none' ? '' : SUMMARY_LABELS[v.summary].toLowerCase();
   return html`<div role="row" aria-rowindex=${row + 2}>
-    <div class="row-label" role="rowheader" aria-colindex="1" title=${layer}>${layerRowLabel(c, row)}</div>
+    <div class="row-label" role="rowheader" aria-colindex="1">${layer}</div>
     ${v.order[row]!.map((h, col) => {
       const index = row * H + h;
       const value = v.values?.[index];
@@ -275,7 +298,7 @@ export function gridExport(
     layout: v.g,
     title,
     corner: v.sorted ? 'Rank' : 'Head',
-    rowLabels: v.c.layers.map((_, i) => layerRowLabel(v.c, i)),
+    rowLabels: v.c.layers.map((_, i) => layerName(v.c, i)),
     columnLabels: v.c.heads.map((_, i) => (v.sorted ? `#${i + 1}` : headShort(v.c, i))),
     cells: exportCells(v, store, tile, pixels),
     colors: {

@@ -23,6 +23,7 @@ import {
   gridExport,
   renderGrid,
   renderNotice,
+  rowLabelWidth,
   statusText,
   SummaryStore,
   type GridView,
@@ -223,6 +224,7 @@ export class AttnModelView extends AttnView {
       rows: L,
       columns: H,
       ...GRID,
+      rowLabelWidth: rowLabelWidth(c, this.themeTokens.fontFamily),
     });
     const old = this.layout;
     const moved = !old || g.width !== old.width || g.height !== old.height || g.cellWidth !== old.cellWidth;

@@ -9,15 +9,14 @@ import type { Scene } from '../../render/scene.js';
 import { keyword, numberListConverter } from './attributes.js';
 import {
   AGGREGATE_MODES,
-  deriveShown,
   HIDE_MODES,
-  offThreadKind,
   renderAggregateChoice,
+  renderDeriveProgress,
   renderTokenChoices,
   type AggregateMode,
   type HideMode,
 } from './derive.js';
-import { deriveOffThread, type Derivation } from './derive-job.js';
+import { deriveChoices, type Derivation } from './derive-job.js';
 import { fire } from './events.js';
 import { download, sceneToPng, sceneToSvg } from './export.js';
 import { FrameController } from './frame-controller.js';
@@ -113,6 +112,13 @@ export abstract class AttnView extends LitElement {
    * layers are labelled ("mean of heads 0–11", "rollout to layer 5"); they have no vectors.
    */
   @property({ reflect: true }) aggregate: AggregateMode = 'none';
+
+  /**
+   * The `data` has `words`, `hide` and `aggregate` applied already (as the explorer's grid of
+   * A − B, the difference of the two inputs derived with them): it is shown as given, and the
+   * toolbar still shows these choices and fires their events.
+   */
+  @property({ attribute: false }) choicesApplied = false;
 
   /** The data shown: the parsed `data` with `words` and `hide` applied; undefined when there is none or it is invalid. */
   protected parsed: AttentionData | undefined;
@@ -298,8 +304,9 @@ export abstract class AttnView extends LitElement {
         }
       }
     }
-    const choices =
-      changed.has('data') || changed.has('words') || changed.has('hide') || changed.has('aggregate');
+    const choices = (['data', 'words', 'hide', 'aggregate', 'choicesApplied'] as const).some((p) =>
+      changed.has(p),
+    );
     if (choices || this.rederive) {
       this.parsed = undefined;
       this.frames.cancel();
@@ -357,16 +364,10 @@ export abstract class AttnView extends LitElement {
     held?.release();
     this.offThread = undefined;
     const given = this.given;
-    if (!given || !this.derives) return given;
-    const { words, hide, aggregate } = this;
-    const kind = offThreadKind(given, aggregate);
-    if (!kind) return deriveShown(given, words, hide, aggregate);
-    const job = deriveOffThread(
-      given,
-      `${words}|${hide}|${aggregate}`,
-      () => deriveShown(given, words, hide),
-      kind,
-    );
+    if (!given || !this.derives || this.choicesApplied) return given;
+    const derived = deriveChoices(given, this.words, this.hide, this.aggregate);
+    if ('shown' in derived) return derived.shown;
+    const job = derived.job;
     if (job.result) return job.result;
     this.offThread = job;
     job.onProgress(() => this.requestUpdate());
@@ -406,13 +407,8 @@ export abstract class AttnView extends LitElement {
     }
     if (this.error) return renderErrorBox('Cannot show this attention', this.error);
     const job = this.offThread;
-    if (!this.parsed && job && !job.result && !job.error) {
-      const what = this.aggregate === 'flow' ? 'attention flow' : 'attention rollout';
-      return html`<div class="loading" part="loading" role="status">
-        <span>Computing ${what}: ${Math.round(job.progress * 100)}%…</span>
-        <progress max="1" .value=${job.progress} aria-label="Progress"></progress>
-      </div>`;
-    }
+    if (!this.parsed && job && !job.result && !job.error)
+      return renderDeriveProgress(this.aggregate, job.progress);
     if (!this.parsed) {
       return html`<div class="empty" part="empty">
         No attention data: set the <code>data</code> property, or <code>model</code> and <code>text</code>.

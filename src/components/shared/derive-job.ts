@@ -9,6 +9,7 @@ import { aggregateHeads } from '../../core/derived/index.js';
 import { flowComponent, flowInput, normalizeFlow } from '../../core/derived/flow.js';
 import { residualAttention, rolloutComponent, rolloutInput } from '../../core/derived/rollout.js';
 import type { AttentionComponent, AttentionData } from '../../core/types.js';
+import { deriveShown, offThreadKind, type AggregateMode, type HideMode } from './derive.js';
 import { computeRequest, type DeriveRequest } from './derive-request.js';
 
 /** Where the last derivation ran: for tests and the benchmark. */
@@ -94,6 +95,24 @@ export function deriveOffThread(
     map.set(key, (entry = made));
   }
   return hold(entry, () => map.delete(key));
+}
+
+/**
+ * What `given` shows with `words`, `hide` and `aggregate`: computed in place (`shown`), or for a
+ * flow or a long rollout a hold on its derivation off the main thread (`job`), shared with every
+ * view that asks for the same data and choices.
+ * @throws AttentionDataError for what the derivation refuses.
+ */
+export function deriveChoices(
+  given: AttentionData,
+  words: boolean,
+  hide: HideMode,
+  aggregate: AggregateMode,
+): { readonly shown: AttentionData } | { readonly job: Derivation } {
+  const kind = offThreadKind(given, aggregate);
+  if (!kind) return { shown: deriveShown(given, words, hide, aggregate) };
+  const key = `${words}|${hide}|${aggregate}`;
+  return { job: deriveOffThread(given, key, () => deriveShown(given, words, hide), kind) };
 }
 
 function hold(entry: Entry, forget: () => void): Derivation {

@@ -105,6 +105,15 @@ export function renderAggregateChoice(
   >`;
 }
 
+/** While a flow or a long rollout is computed off the main thread: what and how far. */
+export function renderDeriveProgress(aggregate: AggregateMode, progress: number, of = ''): TemplateResult {
+  const what = aggregate === 'flow' ? 'attention flow' : 'attention rollout';
+  return html`<div class="loading" part="loading" role="status">
+    <span>Computing ${what}${of}: ${Math.round(progress * 100)}%…</span>
+    <progress max="1" .value=${progress} aria-label="Progress"></progress>
+  </div>`;
+}
+
 function hidden(c: AttentionComponent, hide: HideMode): AttentionComponent {
   const positions =
     hide === 'first'
