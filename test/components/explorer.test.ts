@@ -160,4 +160,30 @@ describe('attn-explorer', () => {
     await el.updateComplete;
     expect(part<AttnNeuronView>(el, 'neuron-view')!.token).to.equal(2);
   });
+
+  it('opens a decoder’s neuron view on the last token shown when tokens are hidden or merged into words', async () => {
+    const tokens = ['<|endoftext|>', 'The', 'Ġcat', 'Ġsat', 'Ġdown', 'ward'];
+    const T = tokens.length;
+    const causal = Array.from({ length: T }, (_, i) =>
+      Array.from({ length: T }, (_, k) => (k <= i ? 1 / (i + 1) : 0)),
+    );
+    for (const [attrs, last] of [
+      [{ hide: 'first' }, 4],
+      [{ words: '' }, 4],
+      [{ hide: 'first', words: '' }, 3],
+    ] as const) {
+      const wrapper = await fixture<HTMLElement>(
+        html`<div style="width: 1000px"><attn-explorer layer="0" head="0"></attn-explorer></div>`,
+      );
+      const el = wrapper.querySelector('attn-explorer')! as AttnExplorer;
+      for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+      el.data = { tokens, attention: [[causal]] };
+      await el.updateComplete;
+      const neuron = part<AttnNeuronView>(el, 'neuron-view')!;
+      await neuron.updateComplete;
+      const label = JSON.stringify(attrs);
+      expect(neuron.token, label).to.equal(last);
+      expect(new NeuronViewHarness(neuron).error(), label).to.equal(null);
+    }
+  });
 });

@@ -21,7 +21,7 @@ import type {
   AttnTokenFocusDetail,
   AttnWordsChangeDetail,
 } from '../shared/events.js';
-import { renderDeriveProgress } from '../shared/derive.js';
+import { queriesShown, renderDeriveProgress } from '../shared/derive.js';
 import { setProps } from '../shared/set-props.js';
 import { viewStyles } from '../shared/styles.js';
 import { themeStyles } from '../shared/theme.js';
@@ -274,7 +274,8 @@ export class AttnExplorer extends AttnView {
    */
   private lastQueryIfCausal(): number | undefined {
     const c = this.given?.components[0];
-    return c?.causal ? c.shape[2] - 1 : undefined;
+    // The last of the queries shown: hiding tokens or merging words leaves fewer.
+    return c?.causal ? c.queryStart + queriesShown(c, this.words, this.hide) - 1 : undefined;
   }
 
   /** A text box (and one for a second text) when the adapter is loaded and `model` is set. */

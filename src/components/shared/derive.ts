@@ -11,6 +11,7 @@ import {
   attentionRollout,
   dropTokens,
   mergeWords,
+  wordGroups,
 } from '../../core/derived/index.js';
 import { attentionData } from '../../core/brand.js';
 import { isSpecialToken } from '../../core/tokens.js';
@@ -70,6 +71,19 @@ export function shownHints(data: AttentionData, aggregate: AggregateMode): Atten
 export function tokensShown(c: AttentionComponent, words: boolean, hide: HideMode): AttentionComponent {
   const hiddenC = hidden(c, hide);
   return words ? mergeWords(hiddenC) : hiddenC;
+}
+
+/**
+ * How many queries `tokensShown` leaves, from the tokens alone (no weights are made): those
+ * `hide` keeps, or the words they make.
+ */
+export function queriesShown(c: AttentionComponent, words: boolean, hide: HideMode): number {
+  const kept = c.queryTokens.filter(
+    (t, i) => !(hide === 'first' ? i === 0 : hide === 'special' && isSpecialToken(t)),
+  );
+  // Hiding every query leaves them all (dropTokens refuses to drop every position).
+  const tokens = kept.length > 0 ? kept : c.queryTokens;
+  return words ? wordGroups(tokens).length : tokens.length;
 }
 
 /**
