@@ -140,6 +140,20 @@ describe('attn-explorer', () => {
     expect(el.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain('invalid head');
   });
 
+  it('names a layer or head the data lacks once, as the page set it, not in each view', async () => {
+    for (const [attrs, message] of [
+      [{ layer: '7', head: '0' }, 'invalid layer: expected one of the layers'],
+      [{ layer: '0', head: '9' }, 'invalid head: expected one of the heads'],
+    ] as const) {
+      const el = await mount(attrs);
+      const errors = [...el.shadowRoot!.querySelectorAll('[part="error"]')];
+      expect(errors.length, JSON.stringify(attrs)).to.equal(1);
+      expect(errors[0]!.textContent).to.contain(message);
+      expect(errors[0]!.textContent).to.not.contain('selected-');
+      expect(el.shadowRoot!.querySelector('attn-model-view')).to.equal(null);
+    }
+  });
+
   it('opens a decoder’s neuron view on its last token, which sees every key', async () => {
     const wrapper = await fixture<HTMLElement>(
       html`<div style="width: 1000px"><attn-explorer layer="0" head="0"></attn-explorer></div>`,

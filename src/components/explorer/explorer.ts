@@ -22,6 +22,7 @@ import type {
   AttnWordsChangeDetail,
 } from '../shared/events.js';
 import { queriesShown, renderDeriveProgress } from '../shared/derive.js';
+import { resolveHead, resolveLayer } from '../shared/selection.js';
 import { setProps } from '../shared/set-props.js';
 import { viewStyles } from '../shared/styles.js';
 import { themeStyles } from '../shared/theme.js';
@@ -125,6 +126,12 @@ export class AttnExplorer extends AttnView {
     optionalIndex(this, 'layer', this.layer);
     optionalIndex(this, 'head', this.head);
     optionalIndex(this, 'token', this.token);
+    // A layer or head the data lacks is the explorer's error, named as the page set it, once,
+    // not each view's (the grid would name its own selected-layer).
+    const c = this.given?.components[0];
+    if (!c) return;
+    if (this.layer !== undefined) resolveLayer(this, c, this.layer, {});
+    if (this.head !== undefined && this.aggregate === 'none') resolveHead(this, c, this.head, {});
   }
 
   protected override get drawing(): boolean {
