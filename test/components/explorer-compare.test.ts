@@ -50,6 +50,9 @@ describe('attn-explorer compare mode', () => {
     );
     const given = (diff.el as unknown as { parsed: { components: { queryTokens: string[] }[] } }).parsed;
     expect(given.components[0]!.queryTokens).to.deep.equal(['[CLS]', 'a', 'b/c']);
+    // A difference is always a heatmap: the thumbnail choice shows it and is not offered.
+    const mode = diff.el.shadowRoot!.querySelector<HTMLSelectElement>('[part="mode-select"]')!;
+    expect([mode.disabled, mode.value]).to.deep.equal([true, 'heatmap']);
   });
 
   it('opens the chosen head for A and B side by side, and keeps them on the same layer and head', async () => {

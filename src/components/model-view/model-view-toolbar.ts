@@ -68,6 +68,8 @@ export function renderToolbar(
   filters: readonly AttentionFilter[],
   filter: AttentionFilter,
   on: ToolbarHandlers,
+  /** A difference A − B: always a heatmap in two colours, so the thumbnail choice is shown, not offered. */
+  signed = false,
 ): TemplateResult {
   const summaryOn = s.summary !== 'none';
   const option = (v: string, label: string, selected: boolean, title?: string) =>
@@ -85,9 +87,14 @@ export function renderToolbar(
   return html`<div class="toolbar" part="toolbar">
     <label
       >Thumbnails
-      <select part="mode-select" @change=${(e: Event) => on.thumbnail(value(e) as ThumbnailMode)}>
-        ${option('lines', 'Lines', s.thumbnail === 'lines')}
-        ${option('heatmap', 'Heatmap', s.thumbnail === 'heatmap')}
+      <select
+        part="mode-select"
+        ?disabled=${signed}
+        title=${ifDefined(signed ? 'A difference is a heatmap in two colours' : undefined)}
+        @change=${(e: Event) => on.thumbnail(value(e) as ThumbnailMode)}
+      >
+        ${option('lines', 'Lines', !signed && s.thumbnail === 'lines')}
+        ${option('heatmap', 'Heatmap', signed || s.thumbnail === 'heatmap')}
       </select></label
     >
     ${

@@ -249,7 +249,7 @@ export class AttnModelView extends AttnView {
     const detail = sel && !this.noDetail;
     const beside = !!detail && this.hostSize.width >= g.width + 16 + DETAIL_BESIDE_WIDTH;
     return html`${this.renderProgress()}
-      ${renderToolbar(this, availableFilters(this.parsed!), this.currentFilter, this.toolbarHandlers)}
+      ${renderToolbar(this, availableFilters(this.parsed!), this.currentFilter, this.toolbarHandlers, !!c.signed)}
       <div class="status" aria-live="polite">${statusText(c, this.hits)}<span class="progress"></span></div>
       ${renderNotice(v, FILTER_LABELS[this.currentFilter])}
       <div class=${classMap({ body: true, beside })}>
