@@ -2,7 +2,7 @@
 // headless Chromium and prints the figures. Speed is measured here, never in tests.
 import { build } from 'esbuild';
 import { launchChromium, machine as cpus, median, printTable } from './common.mjs';
-import { runVersus } from './versus.mjs';
+import { buildPages, runVersus } from './versus.mjs';
 
 const sizes = (process.env.BENCH_TOKENS ?? '64,256,512,1024').split(',').map(Number);
 const layers = Number(process.env.BENCH_LAYERS ?? 12);
@@ -50,7 +50,7 @@ const versus = ['head', 'model'].filter((v) => views.includes('bertviz') || view
 if (versus.length) {
   await runVersus({
     views: versus,
-    bundle: bundle.outputFiles[0].text,
+    pages: await buildPages(parts),
     runs: Number(process.env.BENCH_RUNS ?? 5),
   });
   if (!views.some((v) => ['head', 'model', 'neuron'].includes(v))) process.exit(0);

@@ -1,9 +1,14 @@
 // attnviz against bertviz's own views (bench/bertviz/) in one Chromium run on the same seeded
 // data: bench/versus.ts does the work in the page; this opens the pages and prints the ratios.
-import { readFileSync } from 'node:fs';
+// The pages are served over HTTP with the derivations' worker beside them, as a user's page
+// would serve the library: the model view draws its thumbnails in that worker.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { serveStatic } from '../scripts/serve.mjs';
 import { CHROMIUM_ARGS, launchChromium, machine, median, printTable, spread } from './common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -72,10 +77,48 @@ export function bertvizDependencies() {
 }
 
 /**
- * Runs the comparison and prints its table. `views` holds `head` and/or `model`; `bundle` is
- * bench/page.ts bundled.
+ * A new folder holding `index.html`, `page.js` (bench/page-<part>.ts of each of `parts`, as
+ * window.bench) and `derive-worker.js`, built from the sources under `root`.
  */
-export async function runVersus({ views, bundle, runs }) {
+export async function buildPages(parts, root = process.cwd()) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'attnviz-versus-'));
+  const common = {
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2022',
+    tsconfig: path.join(root, 'tsconfig.json'),
+    conditions: ['production'],
+    logLevel: 'warning',
+  };
+  await build({
+    ...common,
+    stdin: {
+      contents: [
+        ...parts.map((p) => `import { cases as ${p} } from './bench/page-${p}.ts';`),
+        `Object.assign(window, { bench: { ${parts.map((p) => `...${p}`).join(', ')} } });`,
+      ].join('\n'),
+      resolveDir: root,
+      sourcefile: 'bench-page.ts',
+      loader: 'ts',
+    },
+    outfile: path.join(dir, 'page.js'),
+  });
+  await build({
+    ...common,
+    entryPoints: [path.join(root, 'src/components/shared/derive-worker.ts')],
+    outfile: path.join(dir, 'derive-worker.js'),
+  });
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><body style="margin:0"></body></html>');
+  return dir;
+}
+
+/**
+ * Runs the comparison and prints its table. `views` holds `head` and/or `model`; `pages` is a
+ * folder from `buildPages`.
+ */
+export async function runVersus({ views, pages, runs }) {
+  const { server, base } = await serveStatic(pages);
   const deps = bertvizDependencies();
   const headSizes = list(process.env.BENCH_BERTVIZ_HEAD_TOKENS ?? '16,32,64,256');
   const modelSizes = list(process.env.BENCH_BERTVIZ_MODEL_TOKENS ?? '16,64');
@@ -102,12 +145,13 @@ export async function runVersus({ views, bundle, runs }) {
     await page.setViewport({ width: 1100, height: 900 });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.setContent('<!doctype html><html><body style="margin:0"></body></html>');
+    await page.goto(`${base}/index.html`, { waitUntil: 'load' });
     if (side === 'bertviz') {
       await page.addScriptTag({ path: deps.d3 });
       await page.addScriptTag({ path: deps.jquery });
     }
-    await page.addScriptTag({ content: bundle });
+    await page.addScriptTag({ url: `${base}/page.js`, type: 'module' });
+    await page.waitForFunction(() => 'bench' in window);
     const options = { side, tokens, layers, heads, warmTokens, source: sources[view] };
     const figures = await page.evaluate(
       (view, o) => (view === 'head' ? window.bench.versusHead(o) : window.bench.versusModel(o)),
@@ -206,5 +250,6 @@ export async function runVersus({ views, bundle, runs }) {
     );
   } finally {
     await browser.close();
+    server.close();
   }
 }
