@@ -57,6 +57,10 @@ try {
   const sizes = (process.env.BENCH_FLOW_TOKENS ?? '32,64').split(',').map(Number);
   const rows = [];
   for (const n of sizes) rows.push({ what: 'flow', ...(await medians('derived', 'flow', n, layers, heads)) });
+  // A decoder's causal mask: half the edges, and a source reaches only later positions.
+  for (const n of sizes) {
+    rows.push({ what: 'flow, causal', ...(await medians('derived', 'flow', n, layers, heads, true)) });
+  }
   const long = Number(process.env.BENCH_ROLLOUT_TOKENS ?? 1024);
   rows.push({ what: 'rollout', ...(await medians('derived', 'rollout', long, layers, heads)) });
   console.log(

@@ -19,15 +19,18 @@ export interface DeriveFigures {
   thread: string;
 }
 
-/** The model view switched to `aggregate` on synthetic attention: the time until it is drawn. */
+/** The model view switched to `aggregate` on synthetic attention (a decoder's, `causal`): the time until it is drawn. */
 async function derived(
   aggregate: 'flow' | 'rollout',
   tokens: number,
   layers: number,
   heads: number,
+  causal = false,
 ): Promise<DeriveFigures> {
   document.body.innerHTML = '';
-  const data = parseAttention(syntheticAttention({ tokens: longBertTokens(tokens), layers, heads, seed: 5 }));
+  const data = parseAttention(
+    syntheticAttention({ tokens: longBertTokens(tokens), layers, heads, seed: 5, causal }),
+  );
   const el = document.createElement('attn-model-view') as AttnModelView;
   el.thumbnail = 'heatmap';
   el.data = data;
