@@ -366,9 +366,18 @@ describe('attn-model-view', () => {
   });
 
   describe('detail view', () => {
-    /** Lets the page go idle, when the view parks a head view for the first open. */
+    /** The first idle time after `ms`. */
+    const idleAfter = async (ms: number) => {
+      await new Promise((r) => setTimeout(r, ms));
+      await new Promise((r) => requestIdleCallback(r, { timeout: 1000 }));
+    };
+
+    /**
+     * Lets the page go idle a while after the grid is drawn (the frames that show it go first),
+     * when the view parks a head view for the first open.
+     */
     async function idle(v: ModelViewHarness): Promise<void> {
-      await new Promise((r) => requestIdleCallback(r));
+      await idleAfter(300);
       await v.el.updateComplete;
     }
 
@@ -389,6 +398,11 @@ describe('attn-model-view', () => {
       await el.drawComplete;
       const v = new ModelViewHarness(el);
       const height = v.el.getBoundingClientRect().height;
+      // Not in the first idle time: the frames that show the grid go first.
+      const drawn = performance.now();
+      while (!el.shadowRoot!.querySelector('attn-head-view') && performance.now() - drawn < 2000)
+        await frame();
+      expect(performance.now() - drawn, 'parked after the grid has shown').to.be.at.least(240);
       await idle(v);
       const parked = v.detail()!;
       expect(parked === null, 'a head view parked').to.equal(false);

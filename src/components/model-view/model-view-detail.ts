@@ -25,6 +25,13 @@ export interface DetailHandlers {
   readonly close: () => void;
 }
 
+/**
+ * Wait after the grid is drawn before parking a head view (ms): parking renders a head view (8 ms
+ * at 16 tokens), which right away would delay the frames that show the grid; a user's first
+ * click comes later (the head view's hover warm-up waits as long).
+ */
+const PARK_DELAY = 250;
+
 /** What the head view shows: the opened head, or (parked) the head it waits with. */
 export interface DetailState {
   readonly data: AttentionData | undefined;
@@ -78,16 +85,16 @@ export class DetailPanel {
   }
 
   /**
-   * Parks a head view when the browser is idle (`idle`), rendering the host (`update`) for it:
-   * called once the grid is drawn, it does nothing when one is kept already.
+   * Parks a head view when the browser is idle (`idle`, not before `PARK_DELAY` ms), rendering
+   * the host (`update`) for it: called once the grid is drawn, it does nothing when one is kept.
    */
-  parkWhenIdle(idle: (fn: () => void) => void, update: () => void): void {
+  parkWhenIdle(idle: (fn: () => void, delay: number) => void, update: () => void): void {
     if (this.kept) return;
     idle(() => {
       if (this.kept) return;
       this.kept = true;
       update();
-    });
+    }, PARK_DELAY);
   }
 
   /** Forgets the head view (new data: a parked one would draw the old data for nothing). */

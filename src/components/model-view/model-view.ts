@@ -326,7 +326,7 @@ export class AttnModelView extends AttnView {
       });
     } else if (!this.noDetail && this.component!.shape[2] * this.component!.shape[3] <= PARK_MAX_WEIGHTS) {
       this.detail.parkWhenIdle(
-        (fn) => this.frames.idle(fn),
+        (fn, delay) => this.frames.idle(fn, delay),
         () => this.requestUpdate(),
       );
     }
