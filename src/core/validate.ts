@@ -23,26 +23,20 @@ export interface WeightCheckResult {
   readonly firstFutureIndex: number;
 }
 
-/**
- * Validates weights in one pass. Throws an `AttentionDataError` naming the first bad value.
- * `rowSums`, when the reader found them while copying (see `DenseTensor.rowSums`), spare the pass
- * over every weight.
- */
+/** Validates weights in one pass. Throws an `AttentionDataError` naming the first bad value. */
 export function checkWeights(
   data: Float32Array,
   shape: AttentionShape,
   field: string,
   options: WeightCheckOptions,
-  rowSums?: Float64Array,
 ): WeightCheckResult {
   const [layers, heads, queries, keys] = shape;
   const rows = layers * heads * queries;
-  const sums = rowSums?.length === rows ? rowSums : undefined;
   let firstFuture = -1;
   for (let row = 0; row < rows; row++) {
     const q = row % queries;
     const base = row * keys;
-    const sum = sums ? sums[row]! : rowSum(data, base, keys);
+    const sum = rowSum(data, base, keys);
     if (sum < 0) {
       const at = base - 1 - sum;
       const v = data[at]!;

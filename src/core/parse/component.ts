@@ -54,13 +54,10 @@ export function buildComponent(
   const tolerance = checkTolerance(
     options.tolerance ?? (tensor.halfPrecision ? ROW_SUM_TOLERANCE_HALF : ROW_SUM_TOLERANCE),
   );
-  const { firstFutureIndex } = checkWeights(
-    tensor.data,
-    tensor.shape,
-    field,
-    { tolerance, allowUnnormalized },
-    tensor.rowSums,
-  );
+  const { firstFutureIndex } = checkWeights(tensor.data, tensor.shape, field, {
+    tolerance,
+    allowUnnormalized,
+  });
 
   const square = Q === K && name !== 'cross';
   const causal = readCausal(set.causal, square, firstFutureIndex, tensor, field, `${prefix}causal`);
