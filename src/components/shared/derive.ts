@@ -78,11 +78,8 @@ export function tokensShown(c: AttentionComponent, words: boolean, hide: HideMod
  * `hide` keeps, or the words they make.
  */
 export function queriesShown(c: AttentionComponent, words: boolean, hide: HideMode): number {
-  const kept = c.queryTokens.filter(
-    (t, i) => !(hide === 'first' ? i === 0 : hide === 'special' && isSpecialToken(t)),
-  );
-  // Hiding every query leaves them all (dropTokens refuses to drop every position).
-  const tokens = kept.length > 0 ? kept : c.queryTokens;
+  const dropped = new Set(hiddenPositions(c, hide));
+  const tokens = c.queryTokens.filter((_, i) => !dropped.has(i));
   return words ? wordGroups(tokens).length : tokens.length;
 }
 
@@ -128,13 +125,14 @@ export function renderDeriveProgress(aggregate: AggregateMode, progress: number,
   </div>`;
 }
 
+/** The positions `hide` drops. */
+function hiddenPositions(c: AttentionComponent, hide: HideMode): number[] {
+  if (hide === 'first') return [0];
+  return hide === 'special' ? c.keyTokens.flatMap((t, i) => (isSpecialToken(t) ? [i] : [])) : [];
+}
+
 function hidden(c: AttentionComponent, hide: HideMode): AttentionComponent {
-  const positions =
-    hide === 'first'
-      ? [0]
-      : hide === 'special'
-        ? c.keyTokens.flatMap((t, i) => (isSpecialToken(t) ? [i] : []))
-        : [];
+  const positions = hiddenPositions(c, hide);
   return positions.length > 0 ? dropTokens(c, positions) : c;
 }
 
