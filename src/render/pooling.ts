@@ -84,7 +84,8 @@ export function poolMax(
  * Mean pooling for line thumbnails: bin (i, j) holds `Σ w / n_i` over queries q of bin i and keys
  * k of bin j, where n_i is the number of queries of bin i: the share of attention a query of the
  * block gives to the block's keys, on average. Rows of probabilities keep summing to 1 across a
- * row of bins. Reads every weight once.
+ * row of bins. Reads every weight once. With a bin per query and per key (a short input), the
+ * bins are the weights themselves: `m` is returned as the data, not copied.
  */
 export function poolMean(
   m: Float32Array,
@@ -94,23 +95,39 @@ export function poolMean(
   cols: number,
   out?: Float32Array,
 ): PooledMatrix {
+  if (Q <= rows && K <= cols) {
+    return {
+      rows: Q,
+      cols: K,
+      data: m.subarray(0, Q * K),
+      rowEdges: binEdges(Q, Q),
+      colEdges: binEdges(K, K),
+    };
+  }
   const p = prepare(Q, K, rows, cols, out, 0);
   const { data, rowEdges, colEdges } = p;
+  // Each key's bin, so that a query's row is one pass over its keys (a bin holds 1–2 keys when
+  // the input is a little longer than the bins: loops per bin would mostly be loop overhead).
+  const binOf = new Int32Array(K);
+  for (let j = 0; j < p.cols; j++) binOf.fill(j, colEdges[j]!, colEdges[j + 1]!);
+  // One query's sums per key bin, in double, added in key order (as a sum per bin would be).
+  const sums = new Float64Array(p.cols);
   for (let i = 0; i < p.rows; i++) {
     const base = i * p.cols;
     const first = rowEdges[i]!;
     const last = rowEdges[i + 1]!;
     for (let q = first; q < last; q++) {
-      const row = q * K;
-      for (let j = 0; j < p.cols; j++) {
-        let sum = 0;
-        const end = row + colEdges[j + 1]!;
-        for (let k = row + colEdges[j]!; k < end; k++) sum += m[k]!;
-        data[base + j]! += sum;
-      }
+      sums.fill(0);
+      meanRow(m, q * K, K, binOf, sums);
+      for (let j = 0; j < p.cols; j++) data[base + j]! += sums[j]!;
     }
     const n = last - first;
     if (n > 1) for (let j = 0; j < p.cols; j++) data[base + j]! /= n;
   }
   return p;
+}
+
+/** Adds the weights of row `[row, row + K)` of `m` to their key bins' sums. */
+function meanRow(m: Float32Array, row: number, K: number, binOf: Int32Array, sums: Float64Array): void {
+  for (let k = 0; k < K; k++) sums[binOf[k]!]! += m[row + k]!;
 }

@@ -68,4 +68,36 @@ describe('poolMean', () => {
     ]);
     expect([...poolMean(m, 2, 2, 4, 4).data]).to.deep.equal([1, 0, 0.5, 0.5]);
   });
+
+  it('sums each query’s keys bin by bin, as a sum over each block would, with uneven bins', () => {
+    // 7 queries × 9 keys into 3 × 4 bins: blocks of 2–3 queries and 2–3 keys.
+    const Q = 7;
+    const K = 9;
+    const m = Float32Array.from({ length: Q * K }, (_, i) => ((i * 37) % 11) / 97);
+    const p = poolMean(m, Q, K, 3, 4);
+    const rows = [...binEdges(Q, 3)];
+    const cols = [...binEdges(K, 4)];
+    const expected = new Float32Array(12);
+    for (let i = 0; i < 3; i++) {
+      for (let q = rows[i]!; q < rows[i + 1]!; q++) {
+        for (let j = 0; j < 4; j++) {
+          let sum = 0;
+          for (let k = cols[j]!; k < cols[j + 1]!; k++) sum += m[q * K + k]!;
+          expected[i * 4 + j]! += sum;
+        }
+      }
+      for (let j = 0; j < 4; j++) expected[i * 4 + j]! /= rows[i + 1]! - rows[i]!;
+    }
+    expect([...p.data]).to.deep.equal([...expected]);
+  });
+
+  it('pools keys alone when only the keys outnumber their bins', () => {
+    const m = matrix([
+      [0.5, 0.25, 0.25, 0],
+      [0, 0, 0.5, 0.5],
+    ]);
+    const p = poolMean(m, 2, 4, 4, 2);
+    expect([p.rows, p.cols]).to.deep.equal([2, 2]);
+    expect([...p.data]).to.deep.equal([0.75, 0.25, 0, 1]);
+  });
 });
