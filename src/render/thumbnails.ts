@@ -210,11 +210,11 @@ export class TileScratch {
     return this;
   }
 
-  /** The `opacityWords` table of `color` over `background`, made once per pair of objects. */
+  /** The `opacityWords` table of `color` over `background`, looked up once per pair of objects. */
   words(color: Rgb, background: Rgb): Uint32Array {
     let t = this.tables.get(color);
     if (t?.background !== background) {
-      t = { background, words: opacityWords(color, background) };
+      t = { background, words: sharedWords(color, background) };
       this.tables.set(color, t);
     }
     return t.words;
@@ -222,10 +222,31 @@ export class TileScratch {
 }
 
 /**
+ * `opacityWords` tables by colour values, shared by every grid on the page: a new grid (new
+ * data, another view, a theme switch back) in the same colours reuses them instead of making 12
+ * tables of 8,193 entries again. The most recently used `SHARED_TABLES` are kept (32 KB each).
+ */
+const shared = new Map<string, Uint32Array>();
+const SHARED_TABLES = 48;
+
+function sharedWords(color: Rgb, background: Rgb): Uint32Array {
+  const key = `${color.join()}/${background.join()}`;
+  let words = shared.get(key);
+  if (words) shared.delete(key);
+  else {
+    words = opacityWords(color, background);
+    if (shared.size >= SHARED_TABLES) shared.delete(shared.keys().next().value!);
+  }
+  shared.set(key, words);
+  return words;
+}
+
+/**
  * One head's thumbnail as `spec.width × spec.height` RGBA pixels: the whole matrix pooled to
  * the tile (max pooling for heatmaps, mean pooling for lines; see pooling.ts), each weight an
  * opacity of `color` over the background. Unnormalised data (scores, rollout) is scaled by the
- * layer's largest weight, as the head view does.
+ * layer's largest weight, as the head view does. Written into `out` when given (every pixel:
+ * a grid's thumbnails can share one buffer rather than allocate 144 small ones).
  */
 export function headTile(
   c: AttentionComponent,
@@ -234,14 +255,22 @@ export function headTile(
   color: Rgb,
   spec: TileSpec,
   scratch = new TileScratch(),
+  out = new Uint8ClampedArray(spec.width * spec.height * 4),
 ): Uint8ClampedArray<ArrayBuffer> {
   const [, , Q, K] = c.shape;
   const { width: tw, height: th } = spec;
+  if (out.length !== tw * th * 4) {
+    throw new Error(
+      `headTile: out must hold ${tw} × ${th} pixels (${tw * th * 4} bytes); received ${out.length}`,
+    );
+  }
   const m = headMatrix(c, layerIndex, headIndex);
-  if (c.signed && spec.diverging) return signedTile(m, Q, K, spec, spec.diverging);
+  const words = new Uint32Array(out.buffer, out.byteOffset, tw * th);
+  if (c.signed && spec.diverging) {
+    signedTile(m, Q, K, spec, spec.diverging, words);
+    return out;
+  }
   const scale = c.normalized ? 1 : 1 / Math.max(layerMax(c, layerIndex), Number.MIN_VALUE);
-  const out = new Uint8ClampedArray(tw * th * 4);
-  const words = new Uint32Array(out.buffer);
   scratch.fit(tw * th, tw * (th + 2));
   if (spec.mode === 'heatmap') {
     const pooled = poolMax(m, Q, K, Math.min(Q, th), Math.min(K, tw), scratch.pooled);
@@ -257,8 +286,8 @@ export function headTile(
 
 /**
  * A difference's heatmap: each pixel the bin's largest difference of either sign (max pooling of
- * both), in the colour of its sign, opacity |difference| × `d.scale`. Comparisons are short
- * inputs: the two sign planes are plain copies.
+ * both), in the colour of its sign, opacity |difference| × `d.scale`, into `words`. Comparisons
+ * are short inputs: the two sign planes are plain copies.
  */
 function signedTile(
   m: Float32Array,
@@ -266,7 +295,8 @@ function signedTile(
   K: number,
   spec: TileSpec,
   d: Diverging,
-): Uint8ClampedArray<ArrayBuffer> {
+  words: Uint32Array,
+): void {
   const { width: tw, height: th, background } = spec;
   const plus = new Float32Array(m.length);
   const minus = new Float32Array(m.length);
@@ -279,8 +309,6 @@ function signedTile(
   const cols = Math.min(K, tw);
   const p = poolMax(plus, Q, K, rows, cols);
   const n = poolMax(minus, Q, K, rows, cols);
-  const out = new Uint8ClampedArray(tw * th * 4);
-  const words = new Uint32Array(out.buffer);
   for (let y = 0; y < th; y++) {
     const i = Math.min(p.rows - 1, Math.floor(((y + 0.5) * p.rows) / th));
     for (let x = 0; x < tw; x++) {
@@ -291,7 +319,6 @@ function signedTile(
       words[y * tw + x] = blend(color, background, Math.min(1, v * d.scale));
     }
   }
-  return out;
 }
 
 /**

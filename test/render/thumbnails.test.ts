@@ -107,6 +107,37 @@ describe('headTile', () => {
   });
 });
 
+describe('headTile into a shared buffer', () => {
+  it('writes every pixel of its tile into `out`, a view of a larger buffer, and nothing around it', () => {
+    const buffer = new ArrayBuffer(3 * 8 * 16 * 4);
+    new Uint8Array(buffer).fill(7);
+    const size = 8 * 16 * 4;
+    const out = new Uint8ClampedArray(buffer, size, size);
+    const tile = headTile(component([IDENTITY]), 0, 0, RED, spec('lines', 8, 16), undefined, out);
+    expect(tile).to.equal(out);
+    expect([...tile]).to.deep.equal([...headTile(component([IDENTITY]), 0, 0, RED, spec('lines', 8, 16))]);
+    const bytes = new Uint8Array(buffer);
+    expect(bytes.subarray(0, size).every((b) => b === 7)).to.equal(true);
+    expect(bytes.subarray(2 * size).every((b) => b === 7)).to.equal(true);
+  });
+
+  it('rejects an `out` of another size, naming both sizes', () => {
+    expect(() =>
+      headTile(component([IDENTITY]), 0, 0, RED, spec('heatmap', 4, 4), undefined, new Uint8ClampedArray(10)),
+    ).to.throw('headTile: out must hold 4 × 4 pixels (64 bytes); received 10');
+  });
+});
+
+describe('TileScratch.words', () => {
+  it('gives grids in the same colours one table, made by opacityWords', () => {
+    const a = new TileScratch().words([0.2, 0.4, 0.6], [0.1, 0.1, 0.1]);
+    const b = new TileScratch().words([0.2, 0.4, 0.6], [0.1, 0.1, 0.1]);
+    expect(b).to.equal(a);
+    expect([...a]).to.deep.equal([...opacityWords([0.2, 0.4, 0.6], [0.1, 0.1, 0.1])]);
+    expect(new TileScratch().words([0.2, 0.4, 0.6], [0.9, 0.9, 0.9])).not.to.equal(a);
+  });
+});
+
 describe('opacityWords', () => {
   it('holds the colour over the background at opacity 1 − exp(−k / 1024), as RGBA words', () => {
     const words = opacityWords([1, 0.5, 0], [0, 0, 1]);

@@ -60,6 +60,8 @@ export class GridPainter {
   private source: TileSource | undefined;
   /** Finished thumbnails of `source`, by `layer index × heads + head index`, as bytes and words. */
   private readonly tiles = new Map<number, { bytes: Uint8ClampedArray; words: Uint32Array }>();
+  /** The pixels of every thumbnail of `source`, one after the other (allocated once per source). */
+  private tileBuffer: ArrayBuffer | undefined;
   private placement: TilePlacement | undefined;
   private image: ImageData | undefined;
   /** The pixels of `image` as words. */
@@ -166,8 +168,12 @@ export class GridPainter {
     let tile = this.tiles.get(index);
     if (!tile) {
       const { component: c, colors, spec } = source;
-      const bytes = headTile(c, layerIndex, headIndex, colors[headIndex]!, spec, this.scratch);
-      tile = { bytes, words: new Uint32Array(bytes.buffer) };
+      const [L, H] = c.shape;
+      const size = spec.width * spec.height * 4;
+      this.tileBuffer ??= new ArrayBuffer(L * H * size);
+      const out = new Uint8ClampedArray(this.tileBuffer, index * size, size);
+      const bytes = headTile(c, layerIndex, headIndex, colors[headIndex]!, spec, this.scratch, out);
+      tile = { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, size / 4) };
       this.tiles.set(index, tile);
     }
     return tile;
@@ -178,6 +184,7 @@ export class GridPainter {
     if (source === this.source) return;
     this.source = source;
     this.tiles.clear();
+    this.tileBuffer = undefined;
     this.placement = undefined;
   }
 }
