@@ -29,6 +29,7 @@ export function checkWeights(
   shape: AttentionShape,
   field: string,
   options: WeightCheckOptions,
+  rowSums?: Float64Array,
 ): WeightCheckResult {
   const [layers, heads, queries, keys] = shape;
   const rows = layers * heads * queries;
@@ -36,7 +37,10 @@ export function checkWeights(
   for (let row = 0; row < rows; row++) {
     const q = row % queries;
     const base = row * keys;
-    const sum = rowSum(data, base, keys);
+    // Sums added up while copying (`DenseTensor.rowSums`) spare reading the row again; a NaN
+    // one (a negative or infinite weight) is read again to find the bad value.
+    const given = rowSums ? rowSums[row]! : NaN;
+    const sum = given === given ? given : rowSum(data, base, keys);
     if (sum < 0) {
       const at = base - 1 - sum;
       const v = data[at]!;

@@ -241,3 +241,29 @@ describe('readTensor', () => {
     );
   });
 });
+
+describe('readTensor(nested arrays, { rowSums: true })', () => {
+  it('adds up each innermost row’s float32 values while copying them', () => {
+    const rows = [
+      [0.1, 0.2, 0.7],
+      [1 / 3, 1 / 3, 1 / 3],
+    ];
+    const t = readTensor([rows], 'attention', { rowSums: true });
+    const data = Float32Array.from(rows.flat());
+    expect([...t.rowSums!]).to.deep.equal([data[0]! + data[1]! + data[2]!, data[3]! + data[4]! + data[5]!]);
+    expect(readTensor([rows], 'attention').rowSums).to.equal(undefined);
+  });
+
+  it('marks a row holding a negative weight, or one that is infinite in float32, with NaN', () => {
+    const t = readTensor(
+      [
+        [-0.5, 1.5, 0],
+        [1e39, 0, 0],
+        [0.5, 0.5, 0],
+      ],
+      'attention',
+      { rowSums: true },
+    );
+    expect([...t.rowSums!]).to.deep.equal([NaN, NaN, 1]);
+  });
+});

@@ -35,7 +35,7 @@ export function buildComponent(
     throw new AttentionDataError(`${prefix}${attentionField}`, 'an attention tensor', 'undefined');
   }
   const field = `${prefix}${attentionField}`;
-  const tensor = toAttentionShape(readTensor(set.attention, field), field);
+  const tensor = toAttentionShape(readTensor(set.attention, field, { rowSums: true }), field);
   const [L, H, Q, K] = tensor.shape;
 
   const bertvizEntry = attentionField === 'attn';
@@ -54,10 +54,13 @@ export function buildComponent(
   const tolerance = checkTolerance(
     options.tolerance ?? (tensor.halfPrecision ? ROW_SUM_TOLERANCE_HALF : ROW_SUM_TOLERANCE),
   );
-  const { firstFutureIndex } = checkWeights(tensor.data, tensor.shape, field, {
-    tolerance,
-    allowUnnormalized,
-  });
+  const { firstFutureIndex } = checkWeights(
+    tensor.data,
+    tensor.shape,
+    field,
+    { tolerance, allowUnnormalized },
+    tensor.rowSums,
+  );
 
   const square = Q === K && name !== 'cross';
   const causal = readCausal(set.causal, square, firstFutureIndex, tensor, field, `${prefix}causal`);

@@ -144,6 +144,28 @@ describe('parseAttention: attnviz set errors', () => {
     );
   });
 
+  it('parseAttention(a row summing to 1 with a negative weight) names the negative weight', () => {
+    const row = [-0.5, 1.5, 0];
+    const attention = ATTN.map((layer, l) =>
+      layer.map((head, h) => head.map((r, q) => (l === 1 && h === 0 && q === 2 ? row : r))),
+    );
+    expectDataError(
+      () => parseAttention({ tokens: TOKENS, attention }),
+      'attention[1][0][2][0]',
+      'a weight ≥ 0',
+      '-0.5',
+    );
+  });
+
+  it('parseAttention(a weight too large for float32) names it as not finite', () => {
+    expectDataError(
+      () => parseAttention({ tokens: TOKENS, attention: withValue(ATTN, [0, 1, 0, 1], 1e39) }),
+      'attention[0][1][0][1]',
+      'a finite number',
+      'Infinity',
+    );
+  });
+
   it('parseAttention(rows not summing to 1) throws, unless allowUnnormalized', () => {
     const input = { tokens: TOKENS, attention: withValue(ATTN, [1, 0, 1, 2], 0.75) };
     expectDataError(
