@@ -83,11 +83,13 @@ export class RasterTarget {
   private readonly usedTop: Int32Array;
   private readonly usedBottom: Int32Array;
 
+  /** `buffer`: zeroed, of at least `width × height × 16` bytes (e.g. from `takeBuffer`). */
   constructor(
     readonly width: number,
     readonly height: number,
+    buffer = new ArrayBuffer(width * height * 16),
   ) {
-    this.data = new Float32Array(width * height * 4);
+    this.data = new Float32Array(buffer, 0, width * height * 4);
     this.dirtyTop = new Int32Array(width).fill(height);
     this.dirtyBottom = new Int32Array(width);
     this.usedTop = new Int32Array(width).fill(height);

@@ -5,6 +5,7 @@
  * view shows.
  */
 import type { Rgb } from '../core/palette.js';
+import { giveBuffer, takeBuffer } from './buffers.js';
 import { coarseSize, LineList, RasterTarget, rasterizeLines } from './raster.js';
 
 export interface SceneRect {
@@ -140,6 +141,10 @@ export class LinesRaster {
     return this.key !== undefined && this.next >= this.total();
   }
 
+  /**
+   * `capacity`: the tallest band (CSS pixels) this raster may be asked for, so that its buffers,
+   * made that large, serve every height up to it, here and in the next view (see buffers.ts).
+   */
   draw(
     key: unknown,
     band: LineBand,
@@ -147,15 +152,25 @@ export class LinesRaster {
     height: number,
     scale: number,
     budget = Infinity,
+    capacity = height,
   ): ImageData {
     const width = Math.max(1, Math.ceil((band.linesX1 - band.linesX0) * scale));
     const rows = Math.max(1, Math.ceil(height * scale));
     let fresh = false;
     if (key !== this.key || !this.target || this.target.width !== width || this.target.height !== rows) {
       if (!this.target || this.target.width !== width || this.target.height !== rows) {
-        this.target = new RasterTarget(width, rows);
-        this.coarse = this.faintBelow > 0 ? new RasterTarget(...coarseSize(width, rows)) : undefined;
-        this.image = new ImageData(width, rows);
+        this.release();
+        const most = Math.max(rows, Math.ceil(capacity * scale));
+        this.target = new RasterTarget(width, rows, takeBuffer(width * most * 16));
+        if (this.faintBelow > 0) {
+          const [w, h] = coarseSize(width, rows);
+          this.coarse = new RasterTarget(w, h, takeBuffer(w * coarseSize(width, most)[1] * 16));
+        }
+        this.image = new ImageData(
+          new Uint8ClampedArray(takeBuffer(width * most * 4), 0, width * rows * 4),
+          width,
+          rows,
+        );
       } else {
         this.target.clear();
         this.coarse?.clear();
@@ -191,6 +206,15 @@ export class LinesRaster {
 
   /** Forgets the picture, so that the next `draw` starts anew whatever its key. */
   reset(): void {
+    this.key = undefined;
+  }
+
+  /** Forgets the picture and gives its buffers back (see buffers.ts); the next `draw` makes new ones. */
+  release(): void {
+    giveBuffer(this.target?.data.buffer);
+    giveBuffer(this.coarse?.data.buffer);
+    giveBuffer(this.image?.data.buffer);
+    this.target = this.coarse = this.image = undefined;
     this.key = undefined;
   }
 
