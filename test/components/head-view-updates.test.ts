@@ -7,6 +7,7 @@ import '../../src/components/head-view/define.js';
 import type { AttnHeadView } from '../../src/components/head-view/head-view.js';
 import { syntheticAttention } from '../../stories/data/synthetic.js';
 import { longBertTokens } from '../../stories/data/texts.js';
+import { dropBuffers } from '../../src/render/buffers.js';
 import { SELF } from './fixtures.js';
 
 const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
@@ -146,4 +147,43 @@ describe('attn-head-view first frame', () => {
       box.remove();
     });
   }
+});
+
+describe('attn-head-view leaving the page', () => {
+  const snapshot = (el: AttnHeadView) => {
+    const c = el.shadowRoot!.querySelector('canvas')!;
+    return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  };
+  /** Resolves `p`, or fails after `ms` (a drawing that never completes would hang the test). */
+  const within = <T>(p: Promise<T>, ms = 2000) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`not within ${ms} ms`)), ms)),
+    ]);
+
+  it('gives its buffers to the next view, and draws again, hover included, when it comes back', async () => {
+    dropBuffers();
+    const a = mount(600);
+    await a.el.drawComplete;
+    const before = snapshot(a.el).slice();
+    a.box.remove();
+    // The next view draws other attention on the buffers `a` gave back.
+    const b = mount(600);
+    b.el.data = syntheticAttention({ tokens: longBertTokens(12), layers: 1, heads: 3, seed: 4 });
+    await within(b.el.drawComplete);
+    const other = snapshot(b.el).slice();
+    document.body.append(a.box);
+    await a.el.updateComplete;
+    await within(a.el.drawComplete);
+    expect(snapshot(a.el).findIndex((v, i) => v !== before[i])).to.equal(-1);
+    expect(snapshot(b.el).findIndex((v, i) => v !== other[i])).to.equal(-1);
+    a.el
+      .shadowRoot!.querySelector('#query-1')!
+      .dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+    await a.el.updateComplete;
+    expect(snapshot(a.el).findIndex((v, i) => v !== before[i])).to.be.greaterThan(-1);
+    a.box.remove();
+    b.box.remove();
+    dropBuffers();
+  });
 });

@@ -4,6 +4,7 @@ import type { AttnFilterChangeDetail, AttnHeadSelectDetail } from '../../src/com
 import { headPalette, parseColor, type Rgb } from '../../src/core/palette.js';
 import { parseAttention } from '../../src/core/parse/index.js';
 import { headSummaries } from '../../src/core/summaries.js';
+import { dropBuffers } from '../../src/render/buffers.js';
 import { ENC_DEC, PAIR, SELF } from './fixtures.js';
 import { frame, ModelViewHarness, mountModelView as mount } from './model-view.harness.js';
 
@@ -805,5 +806,51 @@ describe('attn-model-view', () => {
       const v: ModelViewHarness = await mount({ tokens: ['a'], attention: [[[[0.5]]]] });
       await expect(v.el).to.be.accessible();
     });
+  });
+});
+
+describe('attn-model-view leaving the page', () => {
+  /** Every pixel of the grid canvas (a transferred bitmap: copied out to be read). */
+  const snapshot = (v: ModelViewHarness) => {
+    const canvas = v.canvas();
+    const copy = new OffscreenCanvas(canvas.width, canvas.height).getContext('2d')!;
+    copy.drawImage(canvas, 0, 0);
+    return copy.getImageData(0, 0, canvas.width, canvas.height).data;
+  };
+  const within = <T>(p: Promise<T>, ms = 2000) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`not within ${ms} ms`)), ms)),
+    ]);
+
+  it('gives its buffers to the next grid, and draws its own again when it comes back', async () => {
+    dropBuffers();
+    const a = await mount(SELF);
+    const before = snapshot(a).slice();
+    const box = a.el.parentElement!;
+    const parent = box.parentElement!;
+    box.remove();
+    const reversed = parseAttention(SELF).components[0]!;
+    const b = await mount({
+      tokens: [...reversed.queryTokens],
+      attention: { dims: [...reversed.shape], data: Float32Array.from(reversed.weights).reverse() },
+    });
+    const other = snapshot(b).slice();
+    expect(other.findIndex((v, i) => v !== before[i])).to.be.greaterThan(-1);
+    parent.append(box);
+    await a.el.updateComplete;
+    await within(a.el.drawComplete);
+    expect(snapshot(a).findIndex((v, i) => v !== before[i])).to.equal(-1);
+    expect(snapshot(b).findIndex((v, i) => v !== other[i])).to.equal(-1);
+    // Placed anew (sorted), its thumbnails are its own, not what `b` drew on its old buffers.
+    for (const v of [a, b]) {
+      v.el.summary = 'entropy';
+      v.el.sort = 'descending';
+      await v.settle();
+    }
+    const sorted = await mount(SELF, { attrs: { summary: 'entropy', sort: 'descending' } });
+    const expected = snapshot(sorted);
+    expect(snapshot(a).findIndex((v, i) => v !== expected[i])).to.equal(-1);
+    dropBuffers();
   });
 });

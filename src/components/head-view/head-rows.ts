@@ -43,6 +43,11 @@ export class HeadRows implements ReactiveController {
 
   hostConnected(): void {}
 
+  /** Tallest the visible band may grow (the theme's `--attn-max-height`). */
+  get maxHeight(): number {
+    return this.o.maxHeight();
+  }
+
   /** Height of the visible band: measured, or before the first layout the tallest it may grow. */
   height(layout: HeadLayout, measured: number = this.size.height): number {
     return Math.max(1, Math.min(layout.height, measured > 0 ? measured : this.o.maxHeight()));

@@ -50,13 +50,15 @@ export interface PaintState {
   /** Scroll position and height of the visible band, in CSS pixels. */
   readonly scroll: number;
   readonly viewHeight: number;
+  /** Tallest the visible band may grow (CSS pixels): the rasters' buffers are made that tall. */
+  readonly maxViewHeight: number;
   readonly dpr: number;
 }
 
 export class HeadPainter {
   /** Lines of every active head that cross the visible band, and what they were built for. */
   private readonly bandLines = new LineList();
-  private band: Omit<PaintState, 'focus' | 'lineOpacity'> | undefined;
+  private band: Pick<PaintState, 'picture' | 'scroll' | 'viewHeight' | 'dpr'> | undefined;
   private readonly fullRaster = new LinesRaster(FAINT_ALPHA);
   private readonly focusList = new LineList();
   private focused: PaintState | undefined;
@@ -73,6 +75,13 @@ export class HeadPainter {
     this.band = this.focused = this.warmed = undefined;
     this.fullRaster.reset();
     this.focusRaster.reset();
+  }
+
+  /** Forgets every picture and gives the rasters' buffers back for another view (this one left the page). */
+  release(): void {
+    this.reset();
+    this.fullRaster.release();
+    this.focusRaster.release();
   }
 
   /**
@@ -133,6 +142,7 @@ export class HeadPainter {
       s.viewHeight,
       s.dpr,
       fresh ? FIRST_SLICE_VISITS : SLICE_VISITS,
+      s.maxViewHeight,
     );
   }
 
@@ -152,7 +162,15 @@ export class HeadPainter {
       focusLines(s.picture.src, focus.side, focus.index, s.lineOpacity, this.focusList);
     }
     const band = this.lineBand(s.picture, this.focusList);
-    return this.focusRaster.draw(this.focused, band, s.scroll, s.viewHeight, s.dpr);
+    return this.focusRaster.draw(
+      this.focused,
+      band,
+      s.scroll,
+      s.viewHeight,
+      s.dpr,
+      Infinity,
+      s.maxViewHeight,
+    );
   }
 
   private boxes(s: PaintState, focus: TokenRef) {

@@ -150,6 +150,10 @@ export class AttnHeadView extends AttnView {
     this.tokens.pin(index === null ? null : { side, index });
   }
 
+  protected override releaseBuffers(): void {
+    this.painter.release();
+  }
+
   protected override dataChanged(): void {
     this.component = this.layout = this.picture = undefined;
     this.tokens.clear();
@@ -363,6 +367,7 @@ export class AttnHeadView extends AttnView {
       lineOpacity: this.lineOpacity,
       scroll: this.rows.scroll,
       viewHeight: this.rows.height(picture.src.layout),
+      maxViewHeight: this.rows.maxHeight,
       dpr: window.devicePixelRatio || 1,
     };
     if (!this.painter.paint(canvas, paint)) this.frames.request(() => this.draw());

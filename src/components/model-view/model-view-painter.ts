@@ -26,6 +26,7 @@ import {
   type ThumbnailMode,
   type TileSpec,
 } from '../../render/thumbnails.js';
+import { giveBuffer, takeBuffer } from '../../render/buffers.js';
 import type { ThemeController } from '../shared/theme-controller.js';
 
 /**
@@ -97,8 +98,9 @@ export class GridPainter {
     if (placement !== this.placement || !this.image) {
       if (this.image?.width === w && this.image.height === h) this.image.data.fill(0);
       else {
-        this.image = new ImageData(w, h);
-        this.words = new Uint32Array(this.image.data.buffer);
+        this.giveImage();
+        this.image = new ImageData(new Uint8ClampedArray(takeBuffer(w * h * 4), 0, w * h * 4), w, h);
+        this.words = new Uint32Array(this.image.data.buffer, 0, w * h);
       }
       this.placement = placement;
       this.placed.clear();
@@ -170,7 +172,7 @@ export class GridPainter {
       const { component: c, colors, spec } = source;
       const [L, H] = c.shape;
       const size = spec.width * spec.height * 4;
-      this.tileBuffer ??= new ArrayBuffer(L * H * size);
+      this.tileBuffer ??= takeBuffer(L * H * size);
       const out = new Uint8ClampedArray(this.tileBuffer, index * size, size);
       const bytes = headTile(c, layerIndex, headIndex, colors[headIndex]!, spec, this.scratch, out);
       tile = { bytes, words: new Uint32Array(bytes.buffer, bytes.byteOffset, size / 4) };
@@ -179,13 +181,31 @@ export class GridPainter {
     return tile;
   }
 
+  /** Forgets every thumbnail and the picture, and gives their buffers back (the view left the page). */
+  release(): void {
+    this.source = this.placement = this.canvas = undefined;
+    this.tiles.clear();
+    this.placed.clear();
+    giveBuffer(this.tileBuffer);
+    this.tileBuffer = undefined;
+    this.giveImage();
+  }
+
   /** Starts over with new thumbnails when the source changed. */
   private use(source: TileSource): void {
     if (source === this.source) return;
     this.source = source;
     this.tiles.clear();
+    giveBuffer(this.tileBuffer);
     this.tileBuffer = undefined;
     this.placement = undefined;
+  }
+
+  /** Gives the picture's buffer back, unless a bitmap is still being made from it. */
+  private giveImage(): void {
+    if (!this.presenting) giveBuffer(this.image?.data.buffer);
+    this.image = undefined;
+    this.words = new Uint32Array(0);
   }
 }
 

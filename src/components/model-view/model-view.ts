@@ -151,10 +151,8 @@ export class AttnModelView extends AttnView {
     escape: () => !!this.selection && (this.closeFromUser(), true),
   });
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Frames were dropped when the element left the page: draw what is missing again.
-    if (this.hasUpdated) this.requestUpdate();
+  protected override releaseBuffers(): void {
+    this.painter.release();
   }
 
   /** The per-head summaries of the attention shown (computed once per data, filter and subset). */

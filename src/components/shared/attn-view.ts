@@ -147,11 +147,13 @@ export abstract class AttnView extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.rederive) this.requestUpdate();
+    // Back on the page: draw again what was given away on leaving (see `releaseBuffers`).
+    if (this.rederive || this.hasUpdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.releaseBuffers();
     // Work off the main thread stops while away (unless another view waits for it too).
     if (this.offThread && !this.offThread.result) {
       this.offThread.release();
@@ -270,6 +272,12 @@ export abstract class AttnView extends LitElement {
 
   /** The file name (without extension) `download` offers. */
   protected abstract exportName(): string;
+
+  /**
+   * Gives the painter's pixel buffers back for the next view (render/buffers.ts) when the element
+   * leaves the page; it draws anew when it comes back.
+   */
+  protected releaseBuffers(): void {}
 
   /** Call after each draw: resolves `drawComplete` once nothing is left to draw. */
   protected drawn(): void {
