@@ -1,8 +1,9 @@
 /**
  * `src/render`: how pixels are made, with no DOM and no Lit. Layouts place tokens, grid cells
  * and neuron columns; rasters draw attention lines and thumbnails into RGBA buffers; scenes are
- * the shapes an export or a canvas paints. Views call these with already-derived numbers (the
- * core's) and a canvas-like target; tests run them on plain arrays.
+ * the shapes an export or a canvas paints; buffers.ts keeps large pixel buffers for reuse. Views
+ * call these with already-derived numbers (the core's) and a canvas-like target; tests run them on
+ * plain arrays.
  */
 export {
   headLayout,
