@@ -14,30 +14,43 @@ const MIN_POOLED_BYTES = 256 * 1024;
 /** Buffers kept at most (the oldest go first): a head view holds six, a model view two. */
 const MAX_POOLED = 12;
 
-const pool: ArrayBuffer[] = [];
+/**
+ * Held weakly: a kept buffer is memory the page no longer uses, so the garbage collector may take
+ * it back at any time (the next view usually comes before it does); nothing here keeps memory.
+ */
+const pool: WeakRef<ArrayBuffer>[] = [];
 
 /**
  * A buffer of at least `bytes` bytes whose first `bytes` are zero: a kept one if one fits (at
  * most twice the size, so that a small picture does not hold a large buffer), else a new one.
  */
 export function takeBuffer(bytes: number): ArrayBuffer {
-  let best = -1;
-  for (let i = 0; i < pool.length; i++) {
-    const size = pool[i]!.byteLength;
-    if (size >= bytes && size <= 2 * bytes && (best < 0 || size < pool[best]!.byteLength)) best = i;
+  let best: ArrayBuffer | undefined;
+  let at = -1;
+  for (let i = pool.length - 1; i >= 0; i--) {
+    const buffer = pool[i]!.deref();
+    if (!buffer) {
+      pool.splice(i, 1);
+      if (at > i) at--;
+      continue;
+    }
+    const size = buffer.byteLength;
+    if (size >= bytes && size <= 2 * bytes && (!best || size <= best.byteLength)) {
+      best = buffer;
+      at = i;
+    }
   }
-  if (best < 0) return new ArrayBuffer(bytes);
-  const buffer = pool.splice(best, 1)[0]!;
-  new Uint8Array(buffer, 0, bytes).fill(0);
-  return buffer;
+  if (!best) return new ArrayBuffer(bytes);
+  pool.splice(at, 1);
+  new Uint8Array(best, 0, bytes).fill(0);
+  return best;
 }
 
 /** Gives a buffer back for `takeBuffer` to hand out again (its owner must drop it). */
 export function giveBuffer(buffer: ArrayBufferLike | undefined): void {
-  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < MIN_POOLED_BYTES || pool.includes(buffer)) {
-    return;
-  }
-  pool.push(buffer);
+  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < MIN_POOLED_BYTES) return;
+  if (pool.some((ref) => ref.deref() === buffer)) return;
+  pool.push(new WeakRef(buffer));
   if (pool.length > MAX_POOLED) pool.shift();
 }
 

@@ -38,6 +38,21 @@ describe('takeBuffer / giveBuffer', () => {
     expect(takeBuffer(MB)).to.equal(fitting);
   });
 
+  it('keeps no buffer alive: the garbage collector may take a given one back', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'window.gc (--js-flags=--expose-gc)').to.be.a('function');
+    const ref = (() => {
+      const buffer = new ArrayBuffer(MB);
+      giveBuffer(buffer);
+      return new WeakRef(buffer);
+    })();
+    // A weak reference holds its target until the current job ends.
+    await new Promise((r) => setTimeout(r, 0));
+    gc!();
+    expect(ref.deref()).to.equal(undefined);
+    expect(takeBuffer(MB).byteLength).to.equal(MB);
+  });
+
   it('keeps at most 12 buffers, dropping the oldest', () => {
     const given = Array.from({ length: 13 }, () => new ArrayBuffer(MB));
     given.forEach((b) => giveBuffer(b));
