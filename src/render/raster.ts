@@ -110,15 +110,13 @@ export class RasterTarget {
   }
 
   /**
-   * Writes the whole image as 8-bit straight-alpha RGBA, row by row: the layout of `ImageData`.
+   * Writes the whole image as 8-bit straight-alpha RGBA in the layout of `ImageData` (row by row).
    * Channels round to nearest.
    */
   toRgba8(out: Uint8ClampedArray): void {
     out.fill(0);
     const words = pixelWords(out);
-    for (let col = 0; col < this.width; col += CONVERT_BLOCK) {
-      convertBlock(this, words, col, Math.min(this.width, col + CONVERT_BLOCK), 0, this.height);
-    }
+    for (let col = 0; col < this.width; col++) convertColumn(this, words, col, 0, this.height);
   }
 
   /**
@@ -134,22 +132,15 @@ export class RasterTarget {
     if (under) under.spreadDirty(this);
     const words = pixelWords(out);
     const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
-    for (let from = 0; from < width; from += CONVERT_BLOCK) {
-      const to = Math.min(width, from + CONVERT_BLOCK);
-      let top = height;
-      let bottom = 0;
-      for (let col = from; col < to; col++) {
-        const t = dirtyTop[col]!;
-        const b = dirtyBottom[col]!;
-        if (t >= b) continue;
-        if (t < top) top = t;
-        if (b > bottom) bottom = b;
-        if (t < usedTop[col]!) usedTop[col] = t;
-        if (b > usedBottom[col]!) usedBottom[col] = b;
-        dirtyTop[col] = height;
-        dirtyBottom[col] = 0;
-      }
-      if (top < bottom) convertBlock(this, words, from, to, top, bottom, under);
+    for (let col = 0; col < width; col++) {
+      const top = dirtyTop[col]!;
+      const bottom = dirtyBottom[col]!;
+      if (top >= bottom) continue;
+      if (top < usedTop[col]!) usedTop[col] = top;
+      if (bottom > usedBottom[col]!) usedBottom[col] = bottom;
+      dirtyTop[col] = height;
+      dirtyBottom[col] = 0;
+      convertColumn(this, words, col, top, bottom, under);
     }
   }
 
@@ -197,76 +188,68 @@ const BLUE_SHIFT = LITTLE_ENDIAN ? 16 : 8;
 const ALPHA_SHIFT = LITTLE_ENDIAN ? 24 : 0;
 
 /**
- * Columns converted together: the image is read down columns and written along rows, so a block
- * of columns, row by row, writes whole cache lines (16 RGBA pixels = 64 bytes) instead of one
- * line per pixel.
+ * The painted pixels of column `col`, rows `[top, bottom)`, to 8-bit straight alpha; empty
+ * pixels are left as they are in `out`. With `under`, a half-size target composited beneath
+ * (premultiplied source over), each of its pixels under 2 × 2 of `target`'s.
+ *
+ * Column by column: the reads run along memory and the writes go one row apart. That measured
+ * about twice as fast as converting 16-column blocks row by row (which writes whole cache lines),
+ * from 320 × 576 to 1280 × 2600 pixels, sparse or dense, in Node and Chromium; and each column
+ * converts only its own drawn rows. One loop per call, so that V8 optimises the function whole.
  */
-const CONVERT_BLOCK = 16;
-
-/**
- * The painted pixels of columns `[from, to)`, rows `[top, bottom)`, to 8-bit straight alpha;
- * empty pixels are left as they are in `out`. With `under`, a half-size target composited beneath
- * (premultiplied source over), each of its pixels under 2 × 2 of `target`'s. A function of its own, with one loop (rows and
- * columns advanced together): V8 compiles a long loop on stack, and a nested loop's every exit
- * would throw that code away.
- */
-function convertBlock(
+function convertColumn(
   target: RasterTarget,
   out: Uint32Array,
-  from: number,
-  to: number,
+  col: number,
   top: number,
   bottom: number,
   under?: RasterTarget,
 ): void {
   const d = target.data;
-  const u = under?.data;
-  const underHeight = under?.height ?? 0;
   const width = target.width;
-  const height = target.height;
-  const columnStride = height * 4;
-  let row = top;
-  let col = from;
-  let i = (from * height + row) * 4;
-  let o = row * width + from;
-  while (row < bottom) {
-    let a = d[i + 3]!;
-    let j = 0;
-    let ua = 0;
-    if (u) {
-      j = ((col >> 1) * underHeight + (row >> 1)) * 4;
-      ua = u[j + 3]!;
+  let i = (col * target.height + top) * 4;
+  let o = top * width + col;
+  if (!under) {
+    for (let row = top; row < bottom; row++, i += 4, o += width) {
+      const a = d[i + 3]!;
+      if (a > 0) out[o] = packPixel(d[i]!, d[i + 1]!, d[i + 2]!, a);
     }
+    return;
+  }
+  const u = under.data;
+  const underColumn = (col >> 1) * under.height * 4;
+  for (let row = top; row < bottom; row++, i += 4, o += width) {
+    let a = d[i + 3]!;
+    const j = underColumn + (row >> 1) * 4;
+    const ua = u[j + 3]!;
     if (a > 0 || ua > 0) {
       let r = d[i]!;
       let g = d[i + 1]!;
       let b = d[i + 2]!;
       if (ua > 0) {
         const keep = 1 - a;
-        r += u![j]! * keep;
-        g += u![j + 1]! * keep;
-        b += u![j + 2]! * keep;
+        r += u[j]! * keep;
+        g += u[j + 1]! * keep;
+        b += u[j + 2]! * keep;
         a += ua * keep;
       }
-      const k = 255 / a;
-      // One 32-bit write per pixel instead of four clamped bytes; premultiplied channels never
-      // exceed alpha, so each rounds into its own byte.
-      out[o] =
-        ((a * 255 + 0.5) << ALPHA_SHIFT) |
-        (((b * k + 0.5) | 0) << BLUE_SHIFT) |
-        (((g * k + 0.5) | 0) << GREEN_SHIFT) |
-        (((r * k + 0.5) | 0) << RED_SHIFT);
-    }
-    if (++col < to) {
-      i += columnStride;
-      o++;
-    } else {
-      col = from;
-      row++;
-      i = (from * height + row) * 4;
-      o = row * width + from;
+      out[o] = packPixel(r, g, b, a);
     }
   }
+}
+
+/**
+ * A premultiplied float pixel (alpha > 0) as one 32-bit RGBA word: one write instead of four
+ * clamped bytes. Premultiplied channels never exceed alpha, so each rounds into its own byte.
+ */
+function packPixel(r: number, g: number, b: number, a: number): number {
+  const k = 255 / a;
+  return (
+    ((a * 255 + 0.5) << ALPHA_SHIFT) |
+    (((b * k + 0.5) | 0) << BLUE_SHIFT) |
+    (((g * k + 0.5) | 0) << GREEN_SHIFT) |
+    (((r * k + 0.5) | 0) << RED_SHIFT)
+  );
 }
 
 /** Width and height of the half-size target drawn under one of `width × height` (`updateRgba8`). */

@@ -57,6 +57,48 @@ describe('LinesRaster', () => {
     expect(alphaRows).to.deep.equal([0, 0, 1, 1, 1, 1, 0, 0]);
   });
 
+  it('LinesRaster(faintBelow) composites every channel of every pixel: the fine image over the half-size one', () => {
+    // Crossing lines with partial coverage, in colours with every channel set, so that each
+    // channel of both images matters wherever they overlap.
+    const TEAL: Rgb = [0.2, 0.6, 0.9];
+    const ORANGE: Rgb = [0.8, 0.3, 0.1];
+    const entries: [number, number, number, number, number, number][] = [
+      [0, 2.3, 20, 9.6, 0.6, 0],
+      [0, 10.2, 20, 1.7, 0.004, 1],
+      [0, 5.6, 20, 6.9, 0.3, 1],
+      [0, 0.8, 20, 11.1, 0.009, 0],
+    ];
+    const lines = new LineList();
+    for (const e of entries) lines.push(...e);
+    const image = new LinesRaster(FAINT).draw('k', { ...band(), lines, palette: [TEAL, ORANGE] }, 0, 12, 1);
+    const t = { scale: 1, originX: 0, originY: 0 };
+    const strong = new LineList();
+    const faint = new LineList();
+    for (const e of entries) (e[4] < FAINT ? faint : strong).push(...e);
+    const fine = new RasterTarget(20, 12);
+    rasterizeLines(fine, strong, [TEAL, ORANGE], 2, t);
+    const coarse = new RasterTarget(...coarseSize(20, 12));
+    rasterizeLines(coarse, faint, [TEAL, ORANGE], 2, { ...t, scale: 0.5 });
+    let both = 0;
+    for (let y = 0; y < 12; y++) {
+      for (let x = 0; x < 20; x++) {
+        const f = fine.pixel(x, y);
+        const c = coarse.pixel(x >> 1, y >> 1);
+        if (f[3] > 0 && f[3] < 1 && c[3] > 0) both++;
+        const a = f[3] + c[3] * (1 - f[3]);
+        const want =
+          a === 0
+            ? [0, 0, 0, 0]
+            : [
+                ...[0, 1, 2].map((i) => Math.round(((f[i]! + c[i]! * (1 - f[3])) / a) * 255)),
+                Math.round(a * 255),
+              ];
+        expect(at(image.data, 20, x, y), `pixel (${x}, ${y})`).to.deep.equal(want);
+      }
+    }
+    expect(both, 'pixels where a partly covering line lies over a faint one').to.be.greaterThan(10);
+  });
+
   it('LinesRaster() draws every line at full resolution, in order', () => {
     const image = new LinesRaster().draw('k', strongThenFaint(), 0, 12, 1);
     const exact = new RasterTarget(20, 12);
