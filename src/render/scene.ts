@@ -133,6 +133,8 @@ export class LinesRaster {
   private readonly strong = new LineList();
   private readonly faint = new LineList();
   private lines: readonly LineList[] = [];
+  /** True when the float images hold nothing: `recycle` cleared them, or they are new. */
+  private clean = true;
 
   constructor(private readonly faintBelow = 0) {}
 
@@ -172,10 +174,13 @@ export class LinesRaster {
           rows,
         );
       } else {
-        this.target.clear();
-        this.coarse?.clear();
+        if (!this.clean) {
+          this.target.clear();
+          this.coarse?.clear();
+        }
         this.image!.data.fill(0);
       }
+      this.clean = false;
       this.key = key;
       this.next = 0;
       this.lines = this.coarse ? this.split(band.lines) : [band.lines];
@@ -204,6 +209,18 @@ export class LinesRaster {
     return this.image!;
   }
 
+  /**
+   * Empties the float images of a complete picture, in idle time, so that the next picture needn't
+   * (about 1 ms for a band of 320 × 576 pixels): the 8-bit image keeps the picture, for a `draw`
+   * with the same key. Does nothing while slices remain.
+   */
+  recycle(): void {
+    if (this.clean || !this.target || !this.complete) return;
+    this.target.clear();
+    this.coarse?.clear();
+    this.clean = true;
+  }
+
   /** Forgets the picture, so that the next `draw` starts anew whatever its key. */
   reset(): void {
     this.key = undefined;
@@ -216,6 +233,7 @@ export class LinesRaster {
     giveBuffer(this.image?.data.buffer);
     this.target = this.coarse = this.image = undefined;
     this.key = undefined;
+    this.clean = true;
   }
 
   private total(): number {

@@ -187,3 +187,53 @@ describe('attn-head-view leaving the page', () => {
     dropBuffers();
   });
 });
+
+describe('attn-head-view between hovers', () => {
+  const snapshot = (el: AttnHeadView) => {
+    const c = el.shadowRoot!.querySelector('canvas')!;
+    return c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.slice();
+  };
+  /** Idle time: the view readies its rasters for the next picture then. */
+  const idle = async () => {
+    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => requestIdleCallback(() => r(undefined), { timeout: 1000 }));
+    await frames(1);
+  };
+  const hover = async (el: AttnHeadView, index: number) => {
+    el.shadowRoot!.querySelector(`#query-${index}`)!.dispatchEvent(
+      new PointerEvent('pointerover', { bubbles: true, composed: true }),
+    );
+    await el.updateComplete;
+  };
+
+  it('draws each hovered token as a new view does, with idle time between hovers and after a pin', async () => {
+    const data = syntheticAttention({ tokens: longBertTokens(24), layers: 1, heads: 4, seed: 9 });
+    const a = mount(600);
+    a.el.data = data;
+    await a.el.drawComplete;
+    await hover(a.el, 1);
+    await idle();
+    await hover(a.el, 5);
+    const five = snapshot(a.el);
+    await idle();
+    // Pinning the hovered token shows the same picture, kept through the idle time.
+    a.el.shadowRoot!.querySelector<HTMLElement>('#query-5')!.click();
+    await a.el.updateComplete;
+    expect(
+      snapshot(a.el).findIndex((v, i) => v !== five[i]),
+      'pinned after idle time',
+    ).to.equal(-1);
+    const b = mount(600);
+    b.el.data = data;
+    await b.el.drawComplete;
+    await hover(b.el, 5);
+    const fresh = snapshot(b.el);
+    expect(fresh.some((v) => v > 0)).to.equal(true);
+    expect(
+      five.findIndex((v, i) => v !== fresh[i]),
+      'after another hover and idle time',
+    ).to.equal(-1);
+    a.box.remove();
+    b.box.remove();
+  });
+});

@@ -131,3 +131,35 @@ describe('LinesRaster', () => {
     expect(one.some((v) => v > 0)).to.equal(true);
   });
 });
+
+describe('LinesRaster.recycle', () => {
+  const first = () => band([0, 2, 20, 10, 0.5, 0], [0, 9, 20, 3, 1 / 128, 1]);
+  const second = () => band([0, 6, 20, 6, 0.75, 1], [0, 1, 20, 11, 1 / 100, 0]);
+  const fresh = (b: LineBand) => new Uint8ClampedArray(new LinesRaster(FAINT).draw('x', b, 0, 12, 1).data);
+
+  it('recycle() empties the float images: the next picture is the one a new raster draws', () => {
+    const raster = new LinesRaster(FAINT);
+    raster.draw('a', first(), 0, 12, 1);
+    raster.recycle();
+    const image = raster.draw('b', second(), 0, 12, 1);
+    expect(image.data).to.deep.equal(fresh(second()));
+    expect(image.data.some((v) => v > 0)).to.equal(true);
+  });
+
+  it('recycle() keeps the 8-bit picture for a draw with the same key', () => {
+    const raster = new LinesRaster(FAINT);
+    raster.draw('a', first(), 0, 12, 1);
+    raster.recycle();
+    expect(raster.draw('a', first(), 0, 12, 1).data).to.deep.equal(fresh(first()));
+  });
+
+  it('recycle() while slices remain does nothing: the picture continues as it would have', () => {
+    const raster = new LinesRaster(FAINT);
+    raster.draw('a', first(), 0, 12, 1, 1);
+    expect(raster.complete).to.equal(false);
+    raster.recycle();
+    let image = raster.draw('a', first(), 0, 12, 1, 1);
+    while (!raster.complete) image = raster.draw('a', first(), 0, 12, 1, 1);
+    expect(image.data).to.deep.equal(fresh(first()));
+  });
+});

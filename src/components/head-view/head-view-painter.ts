@@ -105,6 +105,12 @@ export class HeadPainter {
     return true;
   }
 
+  /** Empties the rasters' float images of complete pictures (idle time): see `LinesRaster.recycle`. */
+  recycle(): void {
+    this.fullRaster.recycle();
+    this.focusRaster.recycle();
+  }
+
   /** True until `warmUp` ran for this picture. */
   cold(s: PaintState): boolean {
     return this.warmed?.picture !== s.picture || this.warmed.dpr !== s.dpr;
@@ -120,6 +126,7 @@ export class HeadPainter {
     const first: TokenRef = { side: 'query', index: 0 };
     this.focusImage(s, first);
     this.boxes(s, first);
+    this.recycle();
   }
 
   private fullImage(s: PaintState): ImageData {

@@ -356,7 +356,7 @@ export class AttnHeadView extends AttnView {
     this.note = noAttentionNote(c, this.layerIndex, this.headIndices, this.currentFilter);
   }
 
-  /** Paints the visible band; a large picture continues in later frames, then warms up hovering. */
+  /** Paints the visible band (a large picture over several frames); idle time warms up hovering. */
   private draw(): void {
     const canvas = this.renderRoot.querySelector('canvas');
     const picture = this.picture;
@@ -373,7 +373,7 @@ export class AttnHeadView extends AttnView {
     if (!this.painter.paint(canvas, paint)) this.frames.request(() => this.draw());
     else if (!paint.focus && this.painter.cold(paint)) {
       this.frames.idle(() => this.tokens.focus || this.painter.warmUp(paint), WARM_UP_DELAY);
-    }
+    } else this.frames.idle(() => this.painter.recycle());
     this.drawn();
   }
 
