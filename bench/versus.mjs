@@ -13,6 +13,7 @@ import { CHROMIUM_ARGS, launchChromium, machine, median, printTable, spread } fr
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const list = (v) => v.split(',').map(Number);
+const times = (r) => (r === undefined ? undefined : `${r.toFixed(r < 10 ? 1 : 0)}×`);
 
 /** The issue's targets (bertviz ms ÷ attnviz ms), by view, measure and tokens. */
 const TARGETS = {
@@ -199,14 +200,17 @@ export async function runVersus({ views, pages, runs }) {
         for (const side of order) figures[side].push(await once(view, side, tokens));
       }
       const action = view === 'head' ? 'hover' : 'open';
-      for (const [measure, key] of [
-        ['render', 'renderMs'],
-        [action, 'actionMs'],
+      for (const [measure, key, floorKey] of [
+        ['render', 'renderMs', 'renderFloorMs'],
+        [action, 'actionMs', 'actionFloorMs'],
       ]) {
-        const of = (side) => figures[side].map((f) => f[key]);
+        const of = (side, k = key) => figures[side].map((f) => f[k]);
         const b = figures.bertviz.length ? median(of('bertviz')) : undefined;
         const a = figures.attnviz.length ? median(of('attnviz')) : undefined;
         const ratio = b !== undefined && a !== undefined ? b / a : undefined;
+        const floors = figures.attnviz.length ? of('attnviz', floorKey).filter((f) => f !== undefined) : [];
+        const floor = floors.length ? median(floors) : undefined;
+        const best = b !== undefined && floor !== undefined ? b / floor : undefined;
         const target = TARGETS[`${view} ${measure} ${tokens}`];
         rows.push({
           view,
@@ -216,7 +220,9 @@ export async function runVersus({ views, pages, runs }) {
           bertvizRange: figures.bertviz.length ? spread(of('bertviz')) : undefined,
           attnviz: a,
           attnvizRange: figures.attnviz.length ? spread(of('attnviz')) : undefined,
-          ratio: ratio === undefined ? undefined : `${ratio.toFixed(ratio < 10 ? 1 : 0)}×`,
+          ratio: times(ratio),
+          floor,
+          best: times(best),
           target: target ? `≥ ${target}×` : undefined,
           met: target && ratio !== undefined ? (ratio >= target ? 'yes' : 'no') : undefined,
         });
@@ -245,9 +251,19 @@ export async function runVersus({ views, pages, runs }) {
         ['ratio', 'ratio', null],
         ['target', 'target', null],
         ['met', 'met', null],
+        ['floor ms', 'floor', 1],
+        ['best possible', 'best', null],
       ],
       rows,
     );
+    if (rows.some((r) => r.floor !== undefined)) {
+      console.log(
+        '"floor": the least the browser takes to show attnviz\'s finished result with no work of ours, in the ' +
+          "same page after attnviz's run: render = the finished shadow DOM cloned and its finished picture put, " +
+          'reading no data and drawing no line; hover = the hovered picture put and the token marked, until painted. ' +
+          '"best possible" = bertviz ÷ floor: no code reaches a higher ratio on this machine.',
+      );
+    }
   } finally {
     await browser.close();
     server.close();
