@@ -1,7 +1,7 @@
 // attnviz against bertviz's own views (bench/bertviz/) in one Chromium run on the same seeded
 // data: bench/versus.ts does the work in the page; this opens the pages and prints the ratios.
 // The pages are served over HTTP with the derivations' worker beside them, as a user's page
-// would serve the library: the model view draws its thumbnails in that worker.
+// would serve the library, so that any view work done in that worker is measured as a user gets it.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
