@@ -131,6 +131,14 @@ export class RasterTarget {
   updateRgba8(out: Uint8ClampedArray, under?: RasterTarget): void {
     if (under) under.spreadDirty(this);
     const words = pixelWords(out);
+    this.settleDirty((col, top, bottom) => convertColumn(this, words, col, top, bottom, under));
+  }
+
+  /**
+   * Calls `fn` for each column drawn since the last conversion, with its rows `[top, bottom)`,
+   * and marks those rows converted.
+   */
+  private settleDirty(fn: (col: number, top: number, bottom: number) => void): void {
     const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
     for (let col = 0; col < width; col++) {
       const top = dirtyTop[col]!;
@@ -140,7 +148,7 @@ export class RasterTarget {
       if (bottom > usedBottom[col]!) usedBottom[col] = bottom;
       dirtyTop[col] = height;
       dirtyBottom[col] = 0;
-      convertColumn(this, words, col, top, bottom, under);
+      fn(col, top, bottom);
     }
   }
 
@@ -149,22 +157,14 @@ export class RasterTarget {
    * pixel as its 2 × 2), and as converted here, so that `fine.updateRgba8(out, this)` converts them.
    */
   private spreadDirty(fine: RasterTarget): void {
-    const { width, height, dirtyTop, dirtyBottom, usedTop, usedBottom } = this;
-    for (let col = 0; col < width; col++) {
-      const t = dirtyTop[col]!;
-      const b = dirtyBottom[col]!;
-      if (t >= b) continue;
-      if (t < usedTop[col]!) usedTop[col] = t;
-      if (b > usedBottom[col]!) usedBottom[col] = b;
-      dirtyTop[col] = height;
-      dirtyBottom[col] = 0;
+    this.settleDirty((col, t, b) => {
       const top = 2 * t;
       const bottom = Math.min(fine.height, 2 * b);
       for (let x = 2 * col; x < Math.min(fine.width, 2 * col + 2); x++) {
         if (top < fine.dirtyTop[x]!) fine.dirtyTop[x] = top;
         if (bottom > fine.dirtyBottom[x]!) fine.dirtyBottom[x] = bottom;
       }
-    }
+    });
   }
 
   /** Premultiplied RGBA of one pixel (for tests). */
