@@ -260,7 +260,9 @@ export async function runVersus({ views, pages, runs }) {
       console.log(
         '"floor": the least the browser takes to show attnviz\'s finished result with no work of ours, in the ' +
           "same page after attnviz's run: render = the finished shadow DOM cloned and its finished picture put, " +
-          'reading no data and drawing no line; hover = the hovered picture put and the token marked, until painted. ' +
+          'reading no data and drawing no line; hover = the hovered picture put and the token marked; open = the ' +
+          "parked head view's panel unparked, with its heading and the opened head's picture, and scrolled into view; " +
+          'each until painted. ' +
           '"best possible" = bertviz ÷ floor: no code reaches a higher ratio on this machine.',
       );
     }

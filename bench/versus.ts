@@ -33,8 +33,8 @@ export interface VersusFigures {
   /** Head view: hovering a query token until painted. Model view: opening a head until painted. */
   readonly actionMs: number;
   /**
-   * attnviz's head view only: the least the browser takes to show the same result with no work of
-   * ours (`floorHead`), for the render and the hover.
+   * attnviz only: the least the browser takes to show the same result with no work of ours
+   * (`floorHead`, `floorModel`), for the render and the hover or open.
    */
   readonly renderFloorMs?: number;
   readonly actionFloorMs?: number;
@@ -240,6 +240,120 @@ export async function versusHead(o: VersusOptions): Promise<VersusFigures> {
   return { renderMs, actionMs, ...(await floorHead(el, rest)) };
 }
 
+/**
+ * A model view's shadow DOM as HTML with its parked detail panel (the head view in it made a
+ * plain element, so that a copy does not render itself as a view would), its style sheets, its
+ * grid's picture as a bitmap and the parked head view as `finished` gives it.
+ */
+interface FinishedGrid {
+  readonly template: HTMLTemplateElement;
+  readonly sheets: CSSStyleSheet[];
+  readonly picture: ImageBitmap;
+  readonly size: readonly [number, number];
+  readonly parked: Finished | undefined;
+}
+
+async function finishedModel(el: AttnModelView): Promise<FinishedGrid> {
+  const root = el.shadowRoot!;
+  const canvas = root.querySelector('canvas')!;
+  const template = document.createElement('template');
+  template.innerHTML = root.innerHTML.replaceAll('attn-head-view', 'div');
+  const parked = root.querySelector<AttnHeadView>('.detail attn-head-view');
+  const picture = await createImageBitmap(canvas);
+  return {
+    template,
+    sheets: root.adoptedStyleSheets,
+    picture,
+    size: [canvas.width, canvas.height],
+    parked: parked ? finished(parked) : undefined,
+  };
+}
+
+/**
+ * A copy of a model view's finished grid (`FinishedGrid`) in a new element, not yet on the page,
+ * showing `bitmap`; with `parked`, its parked panel too, else none.
+ */
+function gridCopy(
+  grid: FinishedGrid,
+  bitmap: ImageBitmap,
+  parked: boolean,
+): { host: HTMLElement; shadow: ShadowRoot } {
+  const host = document.createElement('div');
+  host.style.width = '1000px';
+  const shadow = host.attachShadow({ mode: 'open' });
+  shadow.adoptedStyleSheets = grid.sheets;
+  shadow.append(document.importNode(grid.template.content, true));
+  const canvas = shadow.querySelector('canvas')!;
+  [canvas.width, canvas.height] = grid.size;
+  canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
+  const view = shadow.querySelector('.detail-view > div');
+  if (!parked || !grid.parked || !view) {
+    shadow.querySelector('.detail')?.remove();
+    return { host, shadow };
+  }
+  const inner = view.attachShadow({ mode: 'open' });
+  inner.adoptedStyleSheets = grid.parked.sheets;
+  const content = document.createElement('template');
+  content.innerHTML = grid.parked.html;
+  inner.append(content.content);
+  const picture = inner.querySelector('canvas')!;
+  picture.width = grid.parked.picture.width;
+  picture.height = grid.parked.picture.height;
+  picture.getContext('2d')!.putImageData(grid.parked.picture, 0, 0);
+  return { host, shadow };
+}
+
+/**
+ * The model view's floors, as `floorHead`'s, measured in the same page after attnviz's figures
+ * (`el` open on `detail`, `closed` the view before opening, its head view parked):
+ * - render: the finished grid (shadow DOM and picture) copied in, until painted;
+ * - open: in a copy of the view with its parked panel, the panel unparked, given its heading and
+ *   the opened head's picture, and scrolled into view, until painted. The rest of what opening
+ *   changes in the head view (its layer menu, head buttons, readout) is left as it was parked.
+ */
+async function floorModel(
+  el: AttnModelView,
+  detail: AttnHeadView,
+  closed: FinishedGrid,
+): Promise<Required<Pick<VersusFigures, 'renderFloorMs' | 'actionFloorMs'>>> {
+  const header = document.createElement('template');
+  header.innerHTML = el.shadowRoot!.querySelector('.detail-header')!.outerHTML;
+  const opened = finished(detail).picture;
+  // Handing a bitmap to a canvas detaches it: one for each copy of the grid.
+  const bitmap = await createImageBitmap(closed.picture);
+  el.remove();
+  window.scrollTo(0, 0);
+  await painted();
+  await sleep(IDLE_MS);
+  let t = performance.now();
+  let copy = gridCopy(closed, closed.picture, false);
+  document.body.append(copy.host);
+  await painted();
+  const renderFloorMs = since(t, 'floor model render');
+  copy.host.remove();
+  copy = gridCopy(closed, bitmap, true);
+  document.body.append(copy.host);
+  await painted();
+  await sleep(IDLE_MS);
+  const section = copy.shadow.querySelector<HTMLElement>('.detail.parked');
+  if (!section) throw new Error('bench: attn-model-view had no parked head view before the open');
+  const canvas = section.querySelector('.detail-view > div')!.shadowRoot!.querySelector('canvas')!;
+  t = performance.now();
+  section.classList.remove('parked');
+  section.removeAttribute('inert');
+  section.removeAttribute('aria-hidden');
+  section.prepend(document.importNode(header.content, true));
+  canvas.width = opened.width;
+  canvas.height = opened.height;
+  canvas.getContext('2d')!.putImageData(opened, 0, 0);
+  section.scrollIntoView({ block: 'nearest' });
+  await painted();
+  const actionFloorMs = since(t, 'floor model open');
+  copy.host.remove();
+  window.scrollTo(0, 0);
+  return { renderFloorMs, actionFloorMs };
+}
+
 /** A head view's shadow DOM as HTML, its style sheets and its canvas's pixels. */
 interface Finished {
   readonly html: string;
@@ -345,8 +459,10 @@ export async function versusModel(o: VersusOptions): Promise<VersusFigures> {
   await painted();
   const renderMs = since(t, `${o.side} model render`);
   await sleep(IDLE_MS);
+  const closed = await finishedModel(el);
   t = performance.now();
-  await openAttnviz(el);
+  const detail = await openAttnviz(el);
   await painted();
-  return { renderMs, actionMs: since(t, `${o.side} model open`) };
+  const actionMs = since(t, `${o.side} model open`);
+  return { renderMs, actionMs, ...(await floorModel(el, detail, closed)) };
 }
