@@ -230,14 +230,13 @@ export async function versusHead(o: VersusOptions): Promise<VersusFigures> {
   await el.drawComplete;
   await painted();
   const renderMs = since(t, `${o.side} head render`);
-  const rest = finished(el);
   await sleep(IDLE_MS);
   t = performance.now();
   hoverAttnviz(el);
   await el.updateComplete;
   await painted();
   const actionMs = since(t, `${o.side} head hover`);
-  return { renderMs, actionMs, ...(await floorHead(el, rest)) };
+  return { renderMs, actionMs, ...(await floorHead(el)) };
 }
 
 /**
@@ -305,7 +304,7 @@ function gridCopy(
 
 /**
  * The model view's floors, as `floorHead`'s, measured in the same page after attnviz's figures
- * (`el` open on `detail`, `closed` the view before opening, its head view parked):
+ * (`el` open on `detail`; closing it parks the head view as before the open):
  * - render: the finished grid (shadow DOM and picture) copied in, until painted;
  * - open: in a copy of the view with its parked panel, the panel unparked, given its heading and
  *   the opened head's picture, and scrolled into view, until painted. The rest of what opening
@@ -314,11 +313,16 @@ function gridCopy(
 async function floorModel(
   el: AttnModelView,
   detail: AttnHeadView,
-  closed: FinishedGrid,
 ): Promise<Required<Pick<VersusFigures, 'renderFloorMs' | 'actionFloorMs'>>> {
+  // Read only now: reading a canvas back may move it off the GPU, which would slow the figures.
   const header = document.createElement('template');
   header.innerHTML = el.shadowRoot!.querySelector('.detail-header')!.outerHTML;
   const opened = finished(detail).picture;
+  // Closing parks the head view again: the view as it was before opening, but for that head.
+  el.close();
+  await el.updateComplete;
+  await painted();
+  const closed = await finishedModel(el);
   // Handing a bitmap to a canvas detaches it: one for each copy of the grid.
   const bitmap = await createImageBitmap(closed.picture);
   el.remove();
@@ -370,7 +374,7 @@ function finished(el: AttnHeadView): Finished {
 
 /**
  * The least time any implementation of this view takes on this machine, measured in the same
- * page after attnviz's figures, with `el` hovered and `rest` its finished picture at rest:
+ * page after attnviz's figures, with `el` hovered (its picture at rest is read after leaving):
  * - render: the finished shadow DOM cloned from a template (parsed beforehand), its style sheets
  *   adopted, the finished picture put on its canvas, until painted; no data read, no line drawn;
  * - hover: the hovered picture put on the canvas and the token marked hovered, until painted
@@ -379,14 +383,15 @@ function finished(el: AttnHeadView): Finished {
  */
 async function floorHead(
   el: AttnHeadView,
-  rest: Finished,
 ): Promise<Required<Pick<VersusFigures, 'renderFloorMs' | 'actionFloorMs'>>> {
+  // Read only now: reading a canvas back may move it off the GPU, which would slow the figures.
   const hovered = finished(el);
   el.shadowRoot!.querySelector(`#query-${HOVER_TOKEN}`)!.dispatchEvent(
     new PointerEvent('pointerout', { bubbles: true, composed: true }),
   );
   await el.updateComplete;
   await painted();
+  const rest = finished(el);
   await sleep(IDLE_MS);
   const root = el.shadowRoot!;
   const canvas = root.querySelector('canvas')!;
@@ -459,10 +464,9 @@ export async function versusModel(o: VersusOptions): Promise<VersusFigures> {
   await painted();
   const renderMs = since(t, `${o.side} model render`);
   await sleep(IDLE_MS);
-  const closed = await finishedModel(el);
   t = performance.now();
   const detail = await openAttnviz(el);
   await painted();
   const actionMs = since(t, `${o.side} model open`);
-  return { renderMs, actionMs, ...(await floorModel(el, detail, closed)) };
+  return { renderMs, actionMs, ...(await floorModel(el, detail)) };
 }
