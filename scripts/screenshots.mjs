@@ -43,6 +43,36 @@ const browser = await puppeteer.launch({
 });
 mkdirSync(outDir, { recursive: true });
 let failures = 0;
+
+/**
+ * In the page: waits until every view (elements named ATTN-…) has drawn all it shows, a few frames
+ * after the last change, so that a re-render a ResizeObserver asks for (in the frame after the
+ * layout) is awaited too; then two frames, so that it is painted.
+ */
+async function viewsDrawn() {
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  for (let i = 0; i < 3; i++) await frame();
+  const views = [...document.querySelectorAll('*')].filter((el) => el.tagName.startsWith('ATTN-'));
+  await Promise.all(views.map((v) => v.drawComplete ?? v.updateComplete));
+  await frame();
+  await frame();
+}
+
+/**
+ * Grows the viewport to the whole page, and waits until the views have drawn for it, before a
+ * screenshot of the viewport. A full-page capture resizes the viewport itself while it shoots,
+ * and the views re-laying out for it were sometimes caught half-way (the explorer's compare grid
+ * with narrow cells in 2 of about 20 shots).
+ */
+async function wholePage(page) {
+  for (let i = 0; i < 3; i++) {
+    const height = await page.evaluate(() => Math.ceil(document.documentElement.scrollHeight));
+    const viewport = page.viewport();
+    if (height <= viewport.height) return;
+    await page.setViewport({ ...viewport, height });
+    await page.evaluate(viewsDrawn);
+  }
+}
 try {
   for (const story of stories) {
     const page = await browser.newPage();
@@ -73,11 +103,7 @@ try {
         ),
       { timeout: 120_000, polling: 200 },
     );
-    await page.evaluate(async () => {
-      const views = [...document.querySelectorAll('*')].filter((el) => el.tagName.startsWith('ATTN-'));
-      await Promise.all(views.map((v) => v.drawComplete ?? v.updateComplete));
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    });
+    await page.evaluate(viewsDrawn);
     // A view computing from a model must not end in an error (the error stories set data, not models).
     const modelErrors = await page.evaluate(() =>
       [...document.querySelectorAll('[model]')]
@@ -86,7 +112,8 @@ try {
     );
     for (const e of modelErrors) problems.push(`model error: ${e}`);
     const file = path.join(outDir, `${story.id}.png`);
-    await page.screenshot({ path: file, fullPage: true });
+    await wholePage(page);
+    await page.screenshot({ path: file });
     if (flag('--themes')) {
       for (const theme of ['light', 'dark']) {
         await page.evaluate(async (theme) => {
@@ -94,10 +121,10 @@ try {
           document.body.style.color = theme === 'dark' ? '#e6edf3' : '#1f2328';
           const views = [...document.querySelectorAll('*')].filter((el) => el.tagName.startsWith('ATTN-'));
           for (const v of views) v.setAttribute('theme', theme);
-          await Promise.all(views.map((v) => v.drawComplete ?? v.updateComplete));
-          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         }, theme);
-        await page.screenshot({ path: path.join(outDir, `${story.id}.${theme}.png`), fullPage: true });
+        await page.evaluate(viewsDrawn);
+        await wholePage(page);
+        await page.screenshot({ path: path.join(outDir, `${story.id}.${theme}.png`) });
       }
     }
     console.log(`${problems.length ? 'FAIL' : 'ok  '} ${story.id} → ${file}`);
