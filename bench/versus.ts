@@ -290,15 +290,7 @@ function gridCopy(
     shadow.querySelector('.detail')?.remove();
     return { host, shadow };
   }
-  const inner = view.attachShadow({ mode: 'open' });
-  inner.adoptedStyleSheets = grid.parked.sheets;
-  const content = document.createElement('template');
-  content.innerHTML = grid.parked.html;
-  inner.append(content.content);
-  const picture = inner.querySelector('canvas')!;
-  picture.width = grid.parked.picture.width;
-  picture.height = grid.parked.picture.height;
-  picture.getContext('2d')!.putImageData(grid.parked.picture, 0, 0);
+  headCopy(view, grid.parked);
   return { host, shadow };
 }
 
@@ -358,9 +350,9 @@ async function floorModel(
   return { renderFloorMs, actionFloorMs };
 }
 
-/** A head view's shadow DOM as HTML, its style sheets and its canvas's pixels. */
+/** A head view's shadow DOM (parsed into a template), its style sheets and its canvas's pixels. */
 interface Finished {
-  readonly html: string;
+  readonly template: HTMLTemplateElement;
   readonly sheets: CSSStyleSheet[];
   readonly picture: ImageData;
 }
@@ -369,7 +361,20 @@ function finished(el: AttnHeadView): Finished {
   const root = el.shadowRoot!;
   const canvas = root.querySelector('canvas')!;
   const picture = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-  return { html: root.innerHTML, sheets: root.adoptedStyleSheets, picture };
+  const template = document.createElement('template');
+  template.innerHTML = root.innerHTML;
+  return { template, sheets: root.adoptedStyleSheets, picture };
+}
+
+/** A copy of a finished head view in `host`'s new shadow root: its DOM, style sheets and picture. */
+function headCopy(host: Element, view: Finished): void {
+  const shadow = host.attachShadow({ mode: 'open' });
+  shadow.adoptedStyleSheets = view.sheets;
+  shadow.append(document.importNode(view.template.content, true));
+  const canvas = shadow.querySelector('canvas')!;
+  canvas.width = view.picture.width;
+  canvas.height = view.picture.height;
+  canvas.getContext('2d')!.putImageData(view.picture, 0, 0);
 }
 
 /**
@@ -402,20 +407,12 @@ async function floorHead(
   await painted();
   const actionFloorMs = since(t, 'floor head hover');
   el.remove();
-  const template = document.createElement('template');
-  template.innerHTML = rest.html;
   await painted();
   await sleep(IDLE_MS);
   t = performance.now();
   const host = document.createElement('div');
   host.style.width = '900px';
-  const shadow = host.attachShadow({ mode: 'open' });
-  shadow.adoptedStyleSheets = rest.sheets;
-  shadow.append(document.importNode(template.content, true));
-  const copy = shadow.querySelector('canvas')!;
-  copy.width = rest.picture.width;
-  copy.height = rest.picture.height;
-  copy.getContext('2d')!.putImageData(rest.picture, 0, 0);
+  headCopy(host, rest);
   document.body.append(host);
   await painted();
   const renderFloorMs = since(t, 'floor head render');
