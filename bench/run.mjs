@@ -46,12 +46,17 @@ const bundle = await build({
   logLevel: 'warning',
 });
 
+// `BENCH_BOUND=1`: attnviz's head views (the model view's detail too) draw no lines and leave
+// their readout at rest in the bertviz comparison: a bound on what faster drawing could give.
+const bound = process.env.BENCH_BOUND ?? '';
+if (!['', '0', '1'].includes(bound)) throw new Error(`BENCH_BOUND: expected 1 or 0, received ${bound}`);
 const versus = ['head', 'model'].filter((v) => views.includes('bertviz') || views.includes(`bertviz-${v}`));
 if (versus.length) {
   await runVersus({
     views: versus,
-    pages: await buildPages(parts),
+    pages: await buildPages(parts, process.cwd(), bound === '1'),
     runs: Number(process.env.BENCH_RUNS ?? 5),
+    bound: bound === '1',
   });
   if (!views.some((v) => ['head', 'model', 'neuron'].includes(v))) process.exit(0);
   console.log();

@@ -78,10 +78,39 @@ export function bertvizDependencies() {
 }
 
 /**
- * A new folder holding `index.html`, `page.js` (bench/page-<part>.ts of each of `parts`, as
- * window.bench) and `derive-worker.js`, built from the sources under `root`.
+ * Swaps the head view's painter and readout for bench/bound/'s (`BENCH_BOUND=1`): no line drawn,
+ * the readout left at rest. Those modules import the real ones, which they get.
  */
-export async function buildPages(parts, root = process.cwd()) {
+function boundPlugin(root) {
+  const bound = path.join(root, 'bench', 'bound');
+  const swapped = new Set();
+  return {
+    name: 'bench-bound',
+    setup(b) {
+      b.onResolve({ filter: /\/head-(view-painter|readout)\.js$/ }, (args) => {
+        if (args.importer.startsWith(bound + path.sep)) return undefined;
+        const file = args.path.endsWith('head-readout.js') ? 'readout.ts' : 'painter.ts';
+        swapped.add(file);
+        return { path: path.join(bound, file) };
+      });
+      // Figures labelled a bound must be one: fail if the view stopped importing either module.
+      b.onEnd((result) => {
+        if (result.errors.length || swapped.size === 2) return;
+        throw new Error(
+          `BENCH_BOUND: expected the head view to import head-view-painter.js and head-readout.js; ` +
+            `swapped only ${[...swapped].join(', ') || 'neither'}: update bench/bound/`,
+        );
+      });
+    },
+  };
+}
+
+/**
+ * A new folder holding `index.html`, `page.js` (bench/page-<part>.ts of each of `parts`, as
+ * window.bench) and `derive-worker.js`, built from the sources under `root`. With `bound`, the
+ * head views in it draw no lines and leave their readout at rest (see `boundPlugin`).
+ */
+export async function buildPages(parts, root = process.cwd(), bound = false) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'attnviz-versus-'));
   const common = {
     bundle: true,
@@ -104,6 +133,7 @@ export async function buildPages(parts, root = process.cwd()) {
       loader: 'ts',
     },
     outfile: path.join(dir, 'page.js'),
+    plugins: bound ? [boundPlugin(root)] : [],
   });
   await build({
     ...common,
@@ -116,9 +146,9 @@ export async function buildPages(parts, root = process.cwd()) {
 
 /**
  * Runs the comparison and prints its table. `views` holds `head` and/or `model`; `pages` is a
- * folder from `buildPages`.
+ * folder from `buildPages`; `bound` says it was built with `bound` (the table says so).
  */
-export async function runVersus({ views, pages, runs }) {
+export async function runVersus({ views, pages, runs, bound = false }) {
   const { server, base } = await serveStatic(pages);
   const deps = bertvizDependencies();
   const headSizes = list(process.env.BENCH_BERTVIZ_HEAD_TOKENS ?? '16,32,64,256');
@@ -228,6 +258,13 @@ export async function runVersus({ views, pages, runs }) {
         });
       }
       console.error(`  bertviz comparison: ${view} view, ${tokens} tokens done`);
+    }
+    if (bound) {
+      console.log(
+        "BENCH_BOUND=1: attnviz's head views here (the model view's detail too) draw no attention line " +
+          'and leave their readout at rest (bench/bound/): its figures are a bound on what any faster line ' +
+          'drawing or readout could give, not what attnviz shows.',
+      );
     }
     console.log(
       `attnviz against bertviz 1.4.1's own views (d3 5, jQuery 3), ${layers} layers × ${heads} heads, the same seeded ` +
