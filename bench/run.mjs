@@ -51,6 +51,9 @@ const bundle = await build({
 const bound = process.env.BENCH_BOUND ?? '';
 if (!['', '0', '1'].includes(bound)) throw new Error(`BENCH_BOUND: expected 1 or 0, received ${bound}`);
 const versus = ['head', 'model'].filter((v) => views.includes('bertviz') || views.includes(`bertviz-${v}`));
+if (bound === '1' && !versus.length) {
+  throw new Error('BENCH_BOUND=1 applies to the bertviz comparison: add bertviz to BENCH_VIEWS');
+}
 if (versus.length) {
   await runVersus({
     views: versus,

@@ -1,7 +1,7 @@
 /**
  * The head view's painter for `BENCH_BOUND=1` (bench/versus.mjs swaps it in for the view's own):
- * the same canvas, attention boxes and hover marks, but no line drawn, at rest or for a focused
- * token. Timing the views with it bounds what any faster line drawing could give.
+ * the same canvas and attention boxes, and the same idle warm-up, but no line drawn, at rest or
+ * for a focused token. Timing the views with it bounds what any faster line drawing could give.
  */
 import { drawingBand, visibleRows } from '../../src/render/head-layout.js';
 import { focusBoxes } from '../../src/render/head-scene.js';
@@ -40,10 +40,6 @@ export class HeadPainter extends Painter {
     paintRects(ctx, boxes(s, s.focus), s.scroll, s.viewHeight);
     ctx.restore();
     return true;
-  }
-
-  override cold(): boolean {
-    return false;
   }
 }
 
