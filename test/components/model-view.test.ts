@@ -242,8 +242,8 @@ describe('attn-model-view', () => {
         waits.push(p.catch((e: unknown) => problems.push(`${what} rejected: ${String(e)}`)));
       let midDraw = 0;
       try {
-        // Thumbnails draw in a few frames now: 160 steps give ~10 taken mid-draw.
-        for (let step = 0; step < 160; step++) {
+        // Thumbnails draw in a few frames now: 320 steps give 9–14 taken mid-draw.
+        for (let step = 0; step < 320; step++) {
           if (status().includes('drawing')) midDraw++;
           const action = pick(['data', 'filter', 'heads', 'mode', 'remove', 'summary'] as const);
           if (action === 'data') el.data = pick(datasets);
